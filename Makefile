@@ -1,0 +1,44 @@
+# The few commands people need. `make run` and `make test` create .venv on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format unit train evaluate bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the whole service on 127.0.0.1:$${PORT:-8000}
+	$(BIN)/moderation run
+
+test: $(STAMP) lint  ## lint, type-check and run the full test suite
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+unit: $(STAMP)  ## fast tests only (no servers, no browser)
+	$(BIN)/pytest tests/unit
+
+train: $(STAMP)
+	$(BIN)/moderation train
+
+evaluate: $(STAMP)
+	$(BIN)/moderation evaluate
+
+bench: $(STAMP)
+	$(BIN)/python bench/classifier.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,19 @@
+"""gunicorn settings for the web process (every value can be overridden from the environment)."""
+
+import os
+
+bind = os.environ.get("MODERATION_BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads let ?wait requests block without starving intake.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "16"))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 10000
+max_requests_jitter = 500
+accesslog = "-" if os.environ.get("MODERATION_ACCESS_LOG") == "1" else None
+errorlog = "-"
+loglevel = os.environ.get("MODERATION_LOG_LEVEL", "info").lower()
+# The webhook body limit is enforced by Flask (64 KiB); this bounds header abuse.
+limit_request_field_size = 8190

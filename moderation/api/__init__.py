@@ -1,0 +1,1 @@
+"""HTTP blueprints, one per audience: the CMS API and the operations endpoints."""

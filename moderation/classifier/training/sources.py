@@ -1,0 +1,60 @@
+"""Read the shared labelled data sets, remembering every file used and its sha256.
+
+The data never enters the repository: training reads it from ``--data-dir`` and the model
+card lists each file with its checksum, so a reader can tell exactly what a model saw.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import pathlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DataDir:
+    """A data directory that records which files were read (path relative to root -> sha256)."""
+
+    root: pathlib.Path
+    used: dict[str, str] = field(default_factory=dict)
+
+    def read_text(self, relative: str) -> str:
+        raw = (self.root / relative).read_bytes()
+        self.used[relative] = hashlib.sha256(raw).hexdigest()
+        return raw.decode("utf-8")
+
+    def read_csv(self, relative: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(self.read_text(relative), newline="")))
+
+    def read_lines(self, relative: str) -> list[str]:
+        return self.read_text(relative).split("\n")
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(str(p.relative_to(self.root)) for p in self.root.glob(pattern))
+
+    def exists(self) -> bool:
+        return (self.root / "socc_c3").is_dir()
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """Texts with 0/1 labels and a grouping key (article, video, source) for honest splits."""
+
+    name: str
+    texts: list[str]
+    labels: list[int]
+    groups: list[str]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, keep: list[bool], name: str | None = None) -> Labelled:
+        pick = [i for i, k in enumerate(keep) if k]
+        return Labelled(
+            name or self.name,
+            [self.texts[i] for i in pick],
+            [self.labels[i] for i in pick],
+            [self.groups[i] for i in pick],
+        )

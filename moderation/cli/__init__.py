@@ -1,0 +1,29 @@
+"""The ``moderation`` command: run the service, migrate, score offline, train, manage callbacks."""
+
+from __future__ import annotations
+
+import click
+
+from moderation.cli.callbacks import callbacks
+from moderation.cli.db import db
+from moderation.cli.run import run
+from moderation.cli.score import score
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Reader-comment moderation service."""
+
+
+main.add_command(run)
+main.add_command(db)
+main.add_command(score)
+main.add_command(callbacks)
+
+try:  # the model commands live with the classifier package
+    from moderation.cli.model_commands import evaluate, train
+
+    main.add_command(train)
+    main.add_command(evaluate)
+except ImportError:  # pragma: no cover - only while the classifier package is incomplete
+    pass

@@ -1,0 +1,24 @@
+"""``moderation run``: the whole service in one terminal (what ``make run`` calls)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option(
+    "--port", envvar="PORT", type=click.IntRange(1, 65535), default=8000, show_default=True
+)
+@click.option(
+    "--workers",
+    envvar="MODERATION_WORKER_CONCURRENCY",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Celery worker processes.",
+)
+def run(port: int, workers: int) -> None:
+    """Start Redis (unless REDIS_URL is set), migrations, web, worker and sweeper."""
+    from moderation.supervisor import run_service
+
+    raise SystemExit(run_service(port, workers))

@@ -1,0 +1,140 @@
+"""``moderation score``: score JSONL comments offline through the worker's own code path."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from tqdm import tqdm
+
+from moderation import settings
+from moderation.classify import score_and_decide
+from moderation.decisions import reasons_document
+from moderation.domain.scores import CommentInput
+from moderation.policy_file import PolicyError, load_policy
+from moderation.schemas import CommentText, SafeString
+
+CHUNK = 256
+
+
+class ScoreArticleSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    title = SafeString(load_default=None, allow_none=True)
+    body = SafeString(load_default=None, allow_none=True)
+    language = SafeString(load_default=None, allow_none=True)
+
+
+class ScoreLineSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Raw(required=True, validate=lambda v: isinstance(v, (str, int)))
+    text = CommentText(required=True)
+    article = fields.Nested(ScoreArticleSchema, load_default=None, allow_none=True)
+
+
+def _lines(stream: IO[str], skip_invalid: bool) -> Iterator[tuple[Any, CommentInput]]:
+    schema = ScoreLineSchema()
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            if not isinstance(raw, dict):
+                raise ValidationError("each line must be a JSON object")
+            item = schema.load(raw)
+        except (json.JSONDecodeError, ValidationError) as exc:
+            detail = exc.messages if isinstance(exc, ValidationError) else exc.msg
+            message = f"line {number}: {detail}"
+            if not skip_invalid:
+                raise click.ClickException(message) from exc
+            click.echo(f"skipped {message}", err=True)
+            continue
+        article = item["article"] or {}
+        yield (
+            item["id"],
+            CommentInput(
+                text=item["text"],
+                article_title=article.get("title"),
+                article_body=article.get("body"),
+                article_language=article.get("language"),
+            ),
+        )
+
+
+def _chunks(items: Iterator[tuple[Any, CommentInput]]) -> Iterator[list[tuple[Any, CommentInput]]]:
+    chunk: list[tuple[Any, CommentInput]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@click.command()
+@click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="JSONL with id, text and optional article {title, body}; - for stdin.",
+)
+@click.option(
+    "--output",
+    "output_file",
+    type=click.File("w", encoding="utf-8"),
+    required=True,
+    help="JSONL with id, action, scores, reasons; - for stdout.",
+)
+@click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option(
+    "--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path), default=None
+)
+@click.option("--skip-invalid", is_flag=True, help="Report bad lines on stderr and go on.")
+def score(
+    input_file: IO[str],
+    output_file: IO[str],
+    models_dir: Path | None,
+    policy_file: Path | None,
+    skip_invalid: bool,
+) -> None:
+    """Score comments offline exactly as the worker does."""
+    from moderation.classifier import load_scorer
+
+    config = settings.from_environment()
+    try:
+        policy = load_policy(policy_file or config["POLICY_FILE"])
+    except PolicyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        scorer = load_scorer(models_dir or Path(config["MODELS_DIR"]))
+    except Exception as exc:
+        raise click.ClickException(f"could not load the models: {exc}") from exc
+    progress = tqdm(unit=" comments", disable=not sys.stderr.isatty(), file=sys.stderr)
+    for chunk in _chunks(_lines(input_file, skip_invalid)):
+        decisions = score_and_decide(scorer, policy, [inp for _, inp in chunk])
+        for (comment_id, _), decision in zip(chunk, decisions, strict=True):
+            output_file.write(
+                json.dumps(
+                    {
+                        "id": comment_id,
+                        "action": decision.action.value,
+                        "scores": decision.scores,
+                        "language": decision.language,
+                        "reasons": reasons_document(decision),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+        progress.update(len(chunk))
+    progress.close()

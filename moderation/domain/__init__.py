@@ -1,0 +1,1 @@
+"""The pure domain: scores, decisions and the decision policy. No framework imports here."""

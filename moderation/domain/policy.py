@@ -1,0 +1,124 @@
+"""The decision policy: a pure function from scores and a policy document to a decision.
+
+Each score has two thresholds. Below ``approve_below`` it says nothing; from there up to
+``reject_at_or_above`` it asks for a human (hold); at or above that it rejects. The strictest
+outcome over all scores wins: reject > hold > approve. A score that could not be computed
+(``None``) follows the policy's ``when_missing`` rule for that score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from moderation.domain.scores import SCORE_NAMES, CommentScores, Span
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    HOLD = "hold"
+    REJECT = "reject"
+
+
+_SEVERITY = {Action.APPROVE: 0, Action.HOLD: 1, Action.REJECT: 2}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Operating points for one score; ``reject_at_or_above=None`` means never reject on it."""
+
+    approve_below: float
+    reject_at_or_above: float | None = None
+    when_missing: Action = Action.APPROVE
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    thresholds: dict[str, Threshold]
+    unsupported_language: Action = Action.HOLD
+    per_language: dict[str, dict[str, Threshold]] = field(default_factory=dict)
+
+    def thresholds_for(self, language: str) -> dict[str, Threshold]:
+        return {**self.thresholds, **self.per_language.get(language, {})}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    action: Action
+    score: float | None
+    detail: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reasons: tuple[Reason, ...]
+    scores: dict[str, float | None]
+    language: str
+    policy_version: str
+
+
+def _judge(
+    name: str, score: float | None, threshold: Threshold, spans: tuple[Span, ...]
+) -> Reason | None:
+    if score is None:
+        if threshold.when_missing is Action.APPROVE:
+            return None
+        return Reason(name, threshold.when_missing, None, f"{name} could not be scored")
+    if threshold.reject_at_or_above is not None and score >= threshold.reject_at_or_above:
+        return Reason(
+            name,
+            Action.REJECT,
+            score,
+            f"{name} {score:.2f} is at or above the reject threshold {threshold.reject_at_or_above:.2f}",
+            spans,
+        )
+    if score >= threshold.approve_below:
+        return Reason(
+            name,
+            Action.HOLD,
+            score,
+            f"{name} {score:.2f} is at or above the approve threshold {threshold.approve_below:.2f}",
+            spans,
+        )
+    return None
+
+
+def decide(scores: CommentScores, policy: Policy) -> Decision:
+    """Turn one comment's scores into approve, hold or reject, with the reasons why."""
+    reasons: list[Reason] = []
+    if not scores.language_supported:
+        reasons.append(
+            Reason(
+                "unsupported_language",
+                policy.unsupported_language,
+                None,
+                f"language {scores.language!r} is not one the models were trained for",
+            )
+        )
+    else:
+        thresholds = policy.thresholds_for(scores.language)
+        for name in SCORE_NAMES:
+            reason = _judge(
+                name, getattr(scores, name), thresholds[name], scores.spans.get(name, ())
+            )
+            if reason is not None:
+                reasons.append(reason)
+    flagged = [r for r in reasons if r.action is not Action.APPROVE]
+    action = max((r.action for r in flagged), key=_SEVERITY.__getitem__, default=Action.APPROVE)
+    flagged.sort(key=lambda r: (-_SEVERITY[r.action], -(r.score or 0.0)))
+    return Decision(action, tuple(flagged), scores.as_dict(), scores.language, policy.version)
+
+
+def fallback_hold(reason_code: str, detail: str, policy_version: str) -> Decision:
+    """The failure policy: when no model decision can be made, hold for a human, never approve."""
+    return Decision(
+        Action.HOLD,
+        (Reason(reason_code, Action.HOLD, None, detail),),
+        dict.fromkeys(SCORE_NAMES),
+        "und",
+        policy_version,
+    )

@@ -1,0 +1,52 @@
+"""The composition root: one object that wires configuration to adapters.
+
+Views and tasks reach the database, the policy, Redis and the model through here, and tests
+can hand in a fake scorer. Expensive things (the model, the Redis pool) are made on first use
+and then cached for the life of the process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from moderation.callbacks import RetryPolicy
+from moderation.classifier import Scorer
+from moderation.domain.policy import Policy
+from moderation.policy_file import load_policy
+from moderation.storage.database import Database
+
+
+class Services:
+    def __init__(self, config: dict[str, Any], *, scorer: Scorer | None = None) -> None:
+        self.config = config
+        self.db = Database(config["DATABASE_URL"])
+        self.policy: Policy = load_policy(config["POLICY_FILE"])
+        self._scorer = scorer
+        self._redis: redis.Redis | None = None
+
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            from moderation.classifier import load_scorer
+
+            self._scorer = load_scorer(Path(self.config["MODELS_DIR"]))
+        return self._scorer
+
+    @property
+    def redis(self) -> redis.Redis:
+        if self._redis is None:
+            self._redis = redis.Redis.from_url(
+                self.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=5
+            )
+        return self._redis
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            base=self.config["CALLBACK_BACKOFF_BASE"],
+            maximum=self.config["CALLBACK_BACKOFF_MAX"],
+            give_up_after=self.config["CALLBACK_GIVE_UP_AFTER"],
+        )

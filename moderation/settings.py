@@ -1,0 +1,65 @@
+"""Every setting comes from the environment through one helper, one line per setting.
+
+Nothing is read at import time: :func:`from_environment` is called by ``create_app``.
+The full list, with defaults and meaning, is in ``config/environment.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setting(
+    env: Mapping[str, str], name: str, default: T, cast: Callable[[str], T] | None = None
+) -> T:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    caster = cast or type(default)
+    try:
+        return caster(raw)  # type: ignore[call-arg]
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={raw!r} is not valid: {exc}") from exc
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(
+    env: Mapping[str, str] | None = None, instance_path: str = ""
+) -> dict[str, Any]:
+    """Read the service's configuration from environment variables."""
+    e = os.environ if env is None else env
+    default_db = f"sqlite:///{os.path.join(instance_path or str(REPO_ROOT / 'instance'), 'moderation.sqlite3')}"
+    return {
+        "SECRET_KEY": _setting(e, "MODERATION_SECRET_KEY", ""),
+        "DATABASE_URL": _setting(e, "DATABASE_URL", default_db),
+        "REDIS_URL": _setting(e, "REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "WEBHOOK_SECRET": _setting(e, "MODERATION_WEBHOOK_SECRET", ""),
+        "SIGNATURE_TOLERANCE": _setting(e, "MODERATION_SIGNATURE_TOLERANCE", 300),
+        "CALLBACK_URL": _setting(e, "MODERATION_CALLBACK_URL", ""),
+        "CALLBACK_SECRET": _setting(e, "MODERATION_CALLBACK_SECRET", ""),
+        "CALLBACK_TIMEOUT": _setting(e, "MODERATION_CALLBACK_TIMEOUT", 5.0),
+        "CALLBACK_BACKOFF_BASE": _setting(e, "MODERATION_CALLBACK_BACKOFF_BASE", 10.0),
+        "CALLBACK_BACKOFF_MAX": _setting(e, "MODERATION_CALLBACK_BACKOFF_MAX", 900.0),
+        "CALLBACK_GIVE_UP_AFTER": _setting(e, "MODERATION_CALLBACK_GIVE_UP_AFTER", 21600.0),
+        "POLICY_FILE": _setting(
+            e, "MODERATION_POLICY_FILE", str(REPO_ROOT / "config" / "policy.toml")
+        ),
+        "MODELS_DIR": _setting(e, "MODERATION_MODELS_DIR", str(REPO_ROOT / "models")),
+        "SWEEP_INTERVAL": _setting(e, "MODERATION_SWEEP_INTERVAL", 10.0),
+        "SWEEP_PENDING_AGE": _setting(e, "MODERATION_SWEEP_PENDING_AGE", 30.0),
+        "DECISION_DEADLINE": _setting(e, "MODERATION_DECISION_DEADLINE", 120.0),
+        "MAX_WAIT_MS": 10_000,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "LOG_LEVEL": _setting(e, "MODERATION_LOG_LEVEL", "INFO"),
+        "SECURE_COOKIES": _setting(e, "MODERATION_SECURE_COOKIES", False, _flag),
+    }

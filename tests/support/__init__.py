@@ -1,0 +1,1 @@
+"""Helpers the test tiers share: real servers, real worker processes, signed requests."""

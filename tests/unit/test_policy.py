@@ -1,0 +1,70 @@
+"""The decision policy is a pure function: table-driven tests."""
+
+import pytest
+
+from moderation.domain.policy import Action, Policy, Threshold, decide, fallback_hold
+from moderation.domain.scores import CommentScores, Span
+
+POLICY = Policy(
+    version="test-1",
+    thresholds={
+        "toxicity": Threshold(approve_below=0.3, reject_at_or_above=0.9),
+        "off_topic": Threshold(approve_below=0.8, when_missing=Action.APPROVE),
+        "spam": Threshold(approve_below=0.5, reject_at_or_above=0.95, when_missing=Action.HOLD),
+    },
+    per_language={"ru": {"toxicity": Threshold(approve_below=0.2, reject_at_or_above=0.8)}},
+)
+
+
+def scores(tox: float | None = 0.0, off: float | None = 0.0, spam: float | None = 0.0,
+           language: str = "en", supported: bool = True) -> CommentScores:
+    return CommentScores(toxicity=tox, off_topic=off, spam=spam, language=language,
+                         language_supported=supported)
+
+
+@pytest.mark.parametrize(
+    ("given", "action", "codes"),
+    [
+        (scores(), Action.APPROVE, []),
+        (scores(tox=0.29), Action.APPROVE, []),
+        (scores(tox=0.3), Action.HOLD, ["toxicity"]),
+        (scores(tox=0.89), Action.HOLD, ["toxicity"]),
+        (scores(tox=0.9), Action.REJECT, ["toxicity"]),
+        (scores(off=0.99), Action.HOLD, ["off_topic"]),  # off-topic never auto-rejects here
+        (scores(off=None), Action.APPROVE, []),  # no article text: no objection
+        (scores(spam=None), Action.HOLD, ["spam"]),  # when_missing = hold
+        (scores(spam=0.97, tox=0.5), Action.REJECT, ["spam", "toxicity"]),  # strictest wins, reject first
+        (scores(tox=0.5, off=0.85), Action.HOLD, ["off_topic", "toxicity"]),  # higher score first
+        (scores(tox=0.25, language="ru"), Action.HOLD, ["toxicity"]),  # per-language thresholds
+        (scores(tox=0.85, language="ru"), Action.REJECT, ["toxicity"]),
+        (scores(None, None, None, "kk", supported=False), Action.HOLD, ["unsupported_language"]),
+    ],
+)
+def test_decide(given: CommentScores, action: Action, codes: list[str]) -> None:
+    decision = decide(given, POLICY)
+    assert decision.action is action
+    assert [r.code for r in decision.reasons] == codes
+    assert decision.policy_version == "test-1"
+    assert decision.scores == given.as_dict()
+
+
+def test_reasons_carry_the_spans_that_drove_them_and_a_readable_detail() -> None:
+    span = Span(0, 5, "idiot", 1.2)
+    given = CommentScores(toxicity=0.95, off_topic=0.1, spam=0.1, language="en",
+                          language_supported=True, spans={"toxicity": (span,)})
+    (reason,) = decide(given, POLICY).reasons
+    assert reason.spans == (span,)
+    assert reason.score == 0.95
+    assert "0.95" in reason.detail and "reject" in reason.detail
+
+
+def test_unsupported_language_follows_the_policy_setting() -> None:
+    policy = Policy(version="x", thresholds=POLICY.thresholds, unsupported_language=Action.REJECT)
+    assert decide(scores(None, None, None, "uz", False), policy).action is Action.REJECT
+
+
+def test_the_failure_policy_holds_and_never_approves() -> None:
+    decision = fallback_hold("no_decision", "workers down", "v")
+    assert decision.action is Action.HOLD
+    assert decision.reasons[0].code == "no_decision"
+    assert set(decision.scores.values()) == {None}
