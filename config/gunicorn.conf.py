@@ -17,3 +17,10 @@ errorlog = "-"
 loglevel = os.environ.get("MODERATION_LOG_LEVEL", "info").lower()
 # The webhook body limit is enforced by Flask (64 KiB); this bounds header abuse.
 limit_request_field_size = 8190
+
+
+def child_exit(server: object, worker: object) -> None:
+    # Drop the dead worker's live gauges from PROMETHEUS_MULTIPROC_DIR (moderation.metrics).
+    from moderation.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -13,11 +13,13 @@ from moderation.classifier import Scorer
 
 def create_app(config: dict[str, Any] | None = None, *, scorer: Scorer | None = None) -> Flask:
     """Build the app: defaults and environment first, then the ``config`` mapping (tests)."""
-    from moderation.api import cms, ops
+    from moderation import metrics
+    from moderation.api import cms, moderator, ops
     from moderation.celery_app import celery_init_app
     from moderation.errors import ModerationApi, register_error_handlers
     from moderation.logs import configure_logging
     from moderation.services import Services
+    from moderation.workspace import init_workspace
 
     app = Flask(__name__, instance_path=os.environ.get("MODERATION_INSTANCE_PATH") or None)
     app.config.update(settings.from_environment(instance_path=app.instance_path))
@@ -39,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None, *, scorer: Scorer | None = 
 
     api = ModerationApi(app)
     api.register_blueprint(cms.blp)
+    api.register_blueprint(moderator.blp)
+    init_workspace(app)
     app.register_blueprint(ops.blp)
     register_error_handlers(app)
+    metrics.init_app(app)
     return app

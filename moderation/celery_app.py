@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Queue
 
@@ -49,10 +49,22 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def celery_init_app(app: Flask) -> Celery:
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _fresh_connections(**_: object) -> None:
+        # Connections must not be shared across fork: each pool process opens its own.
+        app.extensions["moderation"].db.engine.dispose(close=False)
+
+    @signals.worker_process_init.connect(weak=False)
+    def _heartbeat(**_: object) -> None:
+        # Tells /readyz and /metrics this process is alive, its queues and its model.
+        from moderation.readiness import start_heartbeat
+
+        start_heartbeat(app)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_config(app.config))

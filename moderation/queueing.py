@@ -10,6 +10,8 @@ import logging
 
 from celery import Celery
 
+from moderation import metrics
+
 log = logging.getLogger(__name__)
 
 CLASSIFY = "moderation.classify_comment"
@@ -22,6 +24,7 @@ def _send(celery: Celery, name: str, arg: object, **log_extra: object) -> bool:
         celery.send_task(name, args=[arg], retry=False)
     except Exception as exc:  # kombu raises several types for "broker unreachable"
         log.warning("could not enqueue %s: %s", name, exc, extra=log_extra)
+        metrics.record_enqueue_failure(name)
         return False
     return True
 

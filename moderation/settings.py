@@ -62,4 +62,10 @@ def from_environment(
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOG_LEVEL": _setting(e, "MODERATION_LOG_LEVEL", "INFO"),
         "SECURE_COOKIES": _setting(e, "MODERATION_SECURE_COOKIES", False, _flag),
+        "LOGIN_MAX_FAILURES": _setting(e, "MODERATION_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_SECONDS": _setting(e, "MODERATION_LOGIN_LOCKOUT_SECONDS", 900.0),
+        "SESSION_HOURS": _setting(e, "MODERATION_SESSION_HOURS", 12.0),
+        "TRUSTED_PROXIES": _setting(e, "MODERATION_TRUSTED_PROXIES", 0),
+        "METRICS_TOKEN": _setting(e, "MODERATION_METRICS_TOKEN", ""),
+        "HEARTBEAT_INTERVAL": _setting(e, "MODERATION_HEARTBEAT_INTERVAL", 5.0),
     }

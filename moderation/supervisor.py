@@ -139,6 +139,15 @@ class Supervisor:
         return 0
 
 
+def fresh_metrics_dir(env: Mapping[str, str], instance: Path) -> Path:
+    """The metrics directory every process of this machine shares, emptied at each start."""
+    path = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or instance / "prometheus")
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    return path
+
+
 def run_service(port: int, workers: int) -> int:
     """Start everything with embedded defaults and block until stopped."""
     from moderation.settings import REPO_ROOT
@@ -150,6 +159,7 @@ def run_service(port: int, workers: int) -> int:
     env["MODERATION_INSTANCE_PATH"] = str(instance)
     secrets_file = ensure_secrets(instance, env)
     env.setdefault("DATABASE_URL", f"sqlite:///{instance / 'moderation.sqlite3'}")
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(fresh_metrics_dir(env, instance))
     supervisor = Supervisor(env, instance)
     try:
         if not env.get("REDIS_URL"):
@@ -165,13 +175,30 @@ def run_service(port: int, workers: int) -> int:
                 *celery,
                 "worker",
                 "-Q",
-                "classify,callbacks,maintenance",
+                "classify",
                 "--concurrency",
                 str(workers),
                 "--loglevel",
                 "INFO",
                 "--hostname",
                 f"classify-{os.getpid()}@%h",
+            ],
+        )
+        # Callbacks wait on the CMS's network: their own processes, so a slow CMS never
+        # holds up classification.
+        supervisor.start(
+            "callbacks",
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "callbacks,maintenance",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--hostname",
+                f"callbacks-{os.getpid()}@%h",
             ],
         )
         supervisor.start(

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from moderation import callbacks
+from moderation import callbacks, metrics
 from moderation.decisions import record_first_decision
 from moderation.domain.policy import fallback_hold
 from moderation.services import Services
@@ -47,16 +47,24 @@ def sweep(session: Session, svc: Services) -> SweepReport:
             f"no model decision within {config['DECISION_DEADLINE']:.0f} seconds; held for a moderator",
             svc.policy.version,
         )
-        if record_first_decision(
+        row = record_first_decision(
             session,
             comment_id,
             decision,
             model_version=None,
             decided_by="system",
             callback_url=config["CALLBACK_URL"],
-        ):
+        )
+        if row is not None:
+            received_at = session.scalar(
+                select(Comment.received_at).where(Comment.id == comment_id)
+            )
             session.commit()
             report.held.append(comment_id)
+            if received_at is not None:
+                metrics.record_decision(
+                    row.action, row.reasons, "system", received_at, row.decided_at
+                )
 
     stale = now - timedelta(seconds=config["SWEEP_PENDING_AGE"])
     report.requeue = list(

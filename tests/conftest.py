@@ -74,10 +74,18 @@ def client(app: Flask) -> FlaskClient:
 def cms(client: FlaskClient) -> Callable[..., Any]:
     """Send a signed CMS request: ``cms("POST", "/api/v1/comments", payload)``."""
 
-    def send(method: str, url: str, payload: Any = None, *, raw: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Any:
+    def send(
+        method: str,
+        url: str,
+        payload: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         body = raw if raw is not None else (encode(payload) if payload is not None else b"")
-        return client.open(url, method=method, data=body, headers={**signed_headers(body), **(headers or {})})
+        return client.open(
+            url, method=method, data=body, headers={**signed_headers(body), **(headers or {})}
+        )
 
     return send
 

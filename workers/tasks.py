@@ -11,16 +11,17 @@ import logging
 from celery import shared_task
 from flask import current_app
 
-from moderation import callbacks, notify, sweeper
+from moderation import callbacks, metrics, notify, sweeper
 from moderation.classify import classify
 from moderation.queueing import enqueue_classification, enqueue_delivery
 from moderation.services import Services
+from moderation.storage.tables import Comment
 
 log = logging.getLogger(__name__)
 
 
 def _services() -> Services:
-    return current_app.extensions["moderation"]  # type: ignore[no-any-return]
+    return current_app.extensions["moderation"]
 
 
 @shared_task(name="moderation.classify_comment")
@@ -29,10 +30,18 @@ def classify_comment(comment_id: str) -> None:
     svc = _services()
     with svc.db.session() as session:
         outcome = classify(session, comment_id, svc.scorer, svc.policy, svc.config["CALLBACK_URL"])
-    if outcome is None:
+        comment = session.get(Comment, comment_id)  # already in the session: no query
+    if outcome is None or comment is None:
         log.info("nothing to classify", extra={"comment_id": comment_id})
         return
     decision, delivery_id = outcome
+    metrics.record_decision(
+        decision.action,
+        decision.reasons,
+        decision.decided_by,
+        comment.received_at,
+        decision.decided_at,
+    )
     log.info(
         "comment decided",
         extra={
@@ -57,6 +66,9 @@ def deliver_callback(delivery_id: int) -> None:
             return
         outcome = callbacks.post(delivery, svc.config["CALLBACK_SECRET"], timeout)
         callbacks.record(session, delivery, outcome, svc.retry_policy)
+        metrics.record_callback_attempt(
+            outcome.status_code, outcome.delivered, gave_up=delivery.status == "failed"
+        )
         log.info(
             "callback attempt",
             extra={
@@ -76,6 +88,7 @@ def sweep() -> None:
     celery = current_app.extensions["celery"]
     with svc.db.session() as session:
         report = sweeper.sweep(session, svc)
+    metrics.record_sweep(len(report.requeue), len(report.held), len(report.deliveries))
     for comment_id in report.requeue:
         enqueue_classification(celery, comment_id)
     for comment_id in report.held:

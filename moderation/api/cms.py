@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +26,7 @@ blp.before_request(require_json_body)
 
 
 def services() -> Services:
-    return current_app.extensions["moderation"]  # type: ignore[no-any-return]
+    return current_app.extensions["moderation"]
 
 
 @blp.route("/articles/<string(maxlength=128):article_id>")
@@ -53,6 +53,7 @@ class CommentsResource(MethodView):
         svc = services()
         submission = _store(svc, payload)
         comment_id = submission.comment.id
+        g.intake_created = submission.created  # for the intake metrics (moderation.metrics)
         if submission.created:
             enqueue_classification(current_app.extensions["celery"], comment_id)
         if query["wait"] and submission.comment.status == "pending":

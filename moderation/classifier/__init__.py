@@ -7,10 +7,13 @@ method and ``model_version`` attribute.
 
 from __future__ import annotations
 
+import pathlib
 from collections.abc import Sequence
 from typing import Protocol
 
 from moderation.domain.scores import CommentInput, CommentScores
+
+DEFAULT_MODELS_DIR = pathlib.Path(__file__).resolve().parents[2] / "models"
 
 
 class Scorer(Protocol):
@@ -19,3 +22,19 @@ class Scorer(Protocol):
     model_version: str
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]: ...
+
+
+def load_scorer(models_dir: pathlib.Path | None = None) -> Scorer:
+    """Load the committed artifacts once (checksums, versions and types verified).
+
+    ``models_dir`` defaults to the repository's ``models/``; callers that honour
+    ``MODERATION_MODELS_DIR`` read it themselves and pass it in. Raises
+    :class:`moderation.classifier.artifacts.ModelIntegrityError` when anything is off.
+    """
+    from moderation.classifier.artifacts import ARTIFACTS, load_artifact, read_card
+    from moderation.classifier.scorer import build_scorer
+
+    directory = pathlib.Path(models_dir) if models_dir is not None else DEFAULT_MODELS_DIR
+    card = read_card(directory)
+    artifacts = {name: load_artifact(directory, name, card) for name in ARTIFACTS}
+    return build_scorer(artifacts, card)

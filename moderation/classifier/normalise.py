@@ -9,13 +9,13 @@ what the reader actually typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Zero-width and invisible formatting characters, soft hyphen, control characters.
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1f]"
 )
-_WHITESPACE = re.compile(r"\s+")
 # Fullwidth ASCII (U+FF01..U+FF5E) maps to ASCII by a fixed offset.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Cyrillic and Greek letters that look like Latin ones; only applied inside mixed-script words.
@@ -34,9 +34,10 @@ _LEET = str.maketrans("013457@$!", "oieastasi")
 _SPACED = re.compile(r"(?<![\w])(?:[^\W\d_][ .\-_*]){3,}[^\W\d_](?![\w])")
 _SEPARATOR = re.compile(r"[ .\-_*]")
 _REPEATS = re.compile(r"(.)\1{2,}")
-_NEEDS_WORK = re.compile(
-    "[^\x20-\x7e]|[0-9@$!]|[ .\\-_*][^\\W\\d_][ .\\-_*]|(.)\\1\\1|\\s\\s|[\t\n\r\f\v]"
-)
+_ODD_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
+_WHITESPACE = re.compile(r"\s+")
+_HOMOGLYPH_TRIGGER = re.compile("[a-zA-Z][\u0370-\u052f]|[\u0370-\u052f][a-zA-Z]")
+_LEET_TRIGGER = re.compile(r"[a-zA-Z][0-9@$!]+[a-zA-Z]|(?<![\w@$!])[0-9@$]+[a-zA-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -52,84 +53,78 @@ class Normalised:
         if self.offsets is None:
             return start, end
         if start >= end:
-            return self.offsets[start] if start < len(self.offsets) else self.original_length, 0
+            at = self.offsets[start] if start < len(self.offsets) else self.original_length
+            return at, at
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
 def normalise(text: str) -> Normalised:
-    """Lower-case and de-obfuscate ``text``; see the module docstring."""
-    lowered = text.lower()
-    if len(lowered) == len(text) and not _NEEDS_WORK.search(text):
-        return Normalised(lowered, None, len(text))
-    chars = list(text.translate(_FULLWIDTH))
-    offsets = list(range(len(text)))
-    chars, offsets = _delete(chars, offsets, _INVISIBLE)
-    _translate_matches(chars, _MIXED_WORD, _NON_LATIN_LOOKALIKE, _HOMOGLYPHS)
-    _translate_matches(chars, _LEET_WORD, _LEET_INNER, _LEET)
-    chars, offsets = _join_spaced_letters(chars, offsets)
-    chars, offsets = _squash(chars, offsets, _REPEATS, keep=2)
-    chars, offsets = _squash(chars, offsets, _WHITESPACE, keep=1, replacement=" ")
-    return _lower("".join(chars), offsets, len(text))
+    """Lower-case and de-obfuscate ``text``; see the module docstring.
 
-
-def _delete(chars: list[str], offsets: list[int], pattern: re.Pattern[str]) -> tuple[list, list]:
-    doomed = {i for m in pattern.finditer("".join(chars)) for i in range(m.start(), m.end())}
-    if not doomed:
-        return chars, offsets
-    keep = [i for i in range(len(chars)) if i not in doomed]
-    return [chars[i] for i in keep], [offsets[i] for i in keep]
-
-
-def _translate_matches(
-    chars: list[str], word: re.Pattern[str], trigger: re.Pattern[str], table: dict[int, int]
-) -> None:
-    """Translate, in place, the words matching ``word`` that also contain ``trigger``."""
-    joined = "".join(chars)
-    for match in word.finditer(joined):
-        if trigger.search(match.group()):
-            chars[match.start() : match.end()] = list(match.group().translate(table))
-
-
-def _join_spaced_letters(chars: list[str], offsets: list[int]) -> tuple[list, list]:
-    joined = "".join(chars)
-    doomed: set[int] = set()
-    for match in _SPACED.finditer(joined):
-        doomed.update(match.start() + m.start() for m in _SEPARATOR.finditer(match.group()))
-    if not doomed:
-        return chars, offsets
-    keep = [i for i in range(len(chars)) if i not in doomed]
-    return [chars[i] for i in keep], [offsets[i] for i in keep]
-
-
-def _squash(
-    chars: list[str],
-    offsets: list[int],
-    pattern: re.Pattern[str],
-    *,
-    keep: int,
-    replacement: str | None = None,
-) -> tuple[list, list]:
-    """Shorten each run matching ``pattern`` to ``keep`` characters (optionally replaced)."""
-    joined = "".join(chars)
-    out_chars: list[str] = []
-    out_offsets: list[int] = []
-    last = 0
-    for match in pattern.finditer(joined):
-        out_chars += chars[last : match.start()]
-        out_offsets += offsets[last : match.start()]
-        run = match.group()[:keep] if replacement is None else replacement * keep
-        out_chars += list(run)
-        out_offsets += offsets[match.start() : match.start() + keep]
-        last = match.end()
-    out_chars += chars[last:]
-    out_offsets += offsets[last:]
-    return out_chars, out_offsets
-
-
-def _lower(text: str, offsets: list[int], original_length: int) -> Normalised:
-    lowered = text.lower()
-    if len(lowered) != len(text):  # e.g. "İ" lowers to two characters
-        pieces = [(c.lower(), o) for c, o in zip(text, offsets, strict=True)]
+    Each step first checks (one regex search) whether it applies, so clean text costs a few
+    microseconds; only obfuscated or oddly spaced text pays for offset bookkeeping.
+    """
+    out = text.translate(_FULLWIDTH)
+    offsets: list[int] | None = None
+    if _INVISIBLE.search(out):
+        out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: "")
+    if _HOMOGLYPH_TRIGGER.search(out):
+        out = _MIXED_WORD.sub(
+            lambda m: _translate_if(m.group(), _NON_LATIN_LOOKALIKE, _HOMOGLYPHS), out
+        )
+    if _LEET_TRIGGER.search(out):
+        out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
+    if _SPACED.search(out):
+        out, offsets = _rewrite(
+            out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True
+        )
+    if _REPEATS.search(out):
+        out, offsets = _rewrite(out, offsets, _REPEATS, lambda m: m.group()[:2])
+    if _ODD_WHITESPACE.search(out):
+        out, offsets = _rewrite(out, offsets, _WHITESPACE, lambda m: " ")
+    lowered = out.lower()
+    if len(lowered) != len(out):  # e.g. "İ" lowers to two characters
+        offsets = offsets if offsets is not None else list(range(len(out)))
+        pieces = [(c.lower(), o) for c, o in zip(out, offsets, strict=True)]
         lowered = "".join(p for p, _ in pieces)
         offsets = [o for p, o in pieces for _ in p]
-    return Normalised(lowered, tuple(offsets), original_length)
+    return Normalised(lowered, None if offsets is None else tuple(offsets), len(text))
+
+
+def _translate_if(word: str, trigger: re.Pattern[str], table: dict[int, int]) -> str:
+    return word.translate(table) if trigger.search(word) else word
+
+
+def _rewrite(
+    text: str,
+    offsets: list[int] | None,
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], str],
+    *,
+    keep_letters: bool = False,
+) -> tuple[str, list[int]]:
+    """Replace each match with a string no longer than it, keeping offsets of kept characters.
+
+    Replacement characters take the offsets of the first characters of the match, except with
+    ``keep_letters`` (spaced letters), where each kept letter keeps its own offset.
+    """
+    source = offsets if offsets is not None else range(len(text))
+    pieces: list[str] = []
+    new_offsets: list[int] = []
+    last = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        pieces.append(text[last:start])
+        new_offsets.extend(source[last:start])
+        replacement = replace(match)
+        pieces.append(replacement)
+        if keep_letters:
+            new_offsets.extend(
+                source[i] for i in range(start, end) if not _SEPARATOR.match(text[i])
+            )
+        else:
+            new_offsets.extend(source[start : start + len(replacement)])
+        last = end
+    pieces.append(text[last:])
+    new_offsets.extend(source[last:])
+    return "".join(pieces), new_offsets

@@ -1,16 +1,15 @@
-"""TF-IDF over character and word n-grams of NORMALISED text, with term positions.
+"""TF-IDF over hashed character and word n-grams of NORMALISED text, with term positions.
 
 One estimator turns raw comments into features for training and for serving. It keeps, for
 each n-gram occurrence, where it sits in the normalised text, which is what lets explanations
-point back at original characters. The vocabulary is pruned by document frequency so the
-artifact stays small, and it is stored as one newline-joined string (fast to save and load).
+point back at original characters. The vocabulary is pruned by document frequency and stored
+as a sorted array of 64-bit n-gram hashes (see :mod:`moderation.classifier.ngram_hashing`),
+which keeps the artifact small and lookups vectorised.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,11 +17,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.classifier.ngram_hashing import char_ngrams, word_ngrams
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
-WORD_MARK = "\x01"  # prefix of word terms; normalisation deletes \x01, so no char n-gram has it
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_BUCKET_BITS = 22  # 4M buckets: almost all hold at most one vocabulary hash
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class Vectorised:
     """One comment's feature row plus where each used occurrence sits in the normalised text."""
 
     normalised: Normalised
-    indices: np.ndarray  # feature ids, unique
+    indices: np.ndarray  # feature ids, sorted and unique
     values: np.ndarray  # tf-idf weights, l2-normalised
     occurrence_ids: np.ndarray  # feature id of each in-vocabulary occurrence
     occurrence_centres: np.ndarray  # normalised character index at each occurrence's centre
@@ -47,93 +46,108 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         min_df: int = 3,
         max_char_terms: int = 200_000,
         max_word_terms: int = 60_000,
+        max_chars: int = MAX_CHARS,
     ) -> None:
         self.char_sizes = char_sizes
         self.word_sizes = word_sizes
         self.min_df = min_df
         self.max_char_terms = max_char_terms
         self.max_word_terms = max_word_terms
+        self.max_chars = max_chars
 
-    def analyse(self, text: str) -> tuple[list[str], list[int]]:
-        """All n-grams of normalised ``text`` and the centre position of each."""
-        padded = f" {text} "
-        terms: list[str] = []
-        centres: list[int] = []
-        low, high = self.char_sizes
-        for size in range(low, high + 1):
-            count = len(padded) - size + 1
-            terms += [padded[i : i + size] for i in range(count)]
-            half = (size - 1) // 2 - 1  # -1 undoes the padding space
-            centres += range(half, half + count)
-        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        low, high = self.word_sizes
-        for size in range(low, high + 1):
-            for i in range(len(words) - size + 1):
-                chunk = words[i : i + size]
-                terms.append(WORD_MARK + " ".join(w for w, _, _ in chunk))
-                centres.append((chunk[0][1] + chunk[-1][2] - 1) // 2)
-        return terms, centres
+    def hashes(self, normalised_text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """All n-gram hashes of normalised text, their centres, and how many are char n-grams."""
+        chars, char_centres = char_ngrams(normalised_text, self.char_sizes)
+        words, word_centres = word_ngrams(normalised_text, self.word_sizes)
+        return (
+            np.concatenate([chars, words]),
+            np.concatenate([char_centres, word_centres]),
+            len(chars),
+        )
 
     def fit(self, X: Iterable[str], y: object = None) -> TextFeatures:
-        df: Counter[str] = Counter()
+        char_parts: list[np.ndarray] = []
+        word_parts: list[np.ndarray] = []
         n_docs = 0
         for text in X:
-            df.update(set(self.analyse(normalise(text[:MAX_CHARS]).text)[0]))
+            hashes, _, n_chars = self.hashes(normalise(text[: self.max_chars]).text)
+            char_parts.append(np.unique(hashes[:n_chars]))
+            word_parts.append(np.unique(hashes[n_chars:]))
             n_docs += 1
-        frequent = [(t, c) for t, c in df.items() if c >= self.min_df]
-        words = sorted((p for p in frequent if p[0][0] == WORD_MARK), key=_by_df)
-        chars = sorted((p for p in frequent if p[0][0] != WORD_MARK), key=_by_df)
-        kept = sorted(words[: self.max_word_terms] + chars[: self.max_char_terms])
-        self.terms_ = "\n".join(t for t, _ in kept)
-        counts = np.array([c for _, c in kept], dtype=np.float64)
-        self.idf_ = (np.log((1 + n_docs) / (1 + counts)) + 1).astype(np.float32)
-        self.n_features_out_ = len(kept)
+        kept = [
+            _frequent(char_parts, self.min_df, self.max_char_terms),
+            _frequent(word_parts, self.min_df, self.max_word_terms),
+        ]
+        hashes = np.concatenate([k[0] for k in kept])
+        counts = np.concatenate([k[1] for k in kept])
+        is_word = np.arange(len(hashes)) >= len(kept[0][0])
+        order = np.argsort(hashes)
+        self.hashes_ = hashes[order]
+        self.is_word_ = is_word[order]
+        self.idf_ = (np.log((1 + n_docs) / (1 + counts[order])) + 1).astype(np.float32)
+        self.n_features_out_ = len(self.hashes_)
         return self
 
-    @property
-    def index(self) -> dict[str, int]:
-        """Term to feature id; rebuilt after loading rather than stored (it is big)."""
-        cached: dict[str, int] | None = self.__dict__.get("_index")
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Feature id of each hash, or -1 when it is not in the vocabulary.
+
+        The top bits of a hash pick a bucket; buckets index the sorted vocabulary, and hold
+        one entry or none nearly always, so a lookup is a couple of array gathers.
+        """
+        starts = self._bucket_starts()
+        bucket = (hashes >> np.uint64(64 - _BUCKET_BITS)).astype(np.int64)
+        pos = starts[bucket]
+        end = starts[bucket + 1]
+        ids = np.full(len(hashes), -1, dtype=np.int64)
+        todo = np.flatnonzero(pos < end)
+        while len(todo):
+            at = pos[todo]
+            hit = self.hashes_[at] == hashes[todo]
+            ids[todo[hit]] = at[hit]
+            pos[todo] += 1
+            todo = todo[~hit & (pos[todo] < end[todo])]
+        return ids
+
+    def _bucket_starts(self) -> np.ndarray:
+        cached: np.ndarray | None = self.__dict__.get("_starts")
         if cached is None:
-            cached = {t: i for i, t in enumerate(self.terms_.split("\n"))}
-            self.__dict__["_index"] = cached
+            edges = np.arange(2**_BUCKET_BITS + 1, dtype=np.uint64) << np.uint64(64 - _BUCKET_BITS)
+            cached = np.searchsorted(self.hashes_, edges[:-1]).astype(np.int32)
+            cached = np.append(cached, np.int32(len(self.hashes_)))
+            self.__dict__["_starts"] = cached
         return cached
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
-        state.pop("_index", None)
+        state.pop("_starts", None)
         return state
 
     def vectorise(self, text: str) -> Vectorised:
         """Features of one raw comment (the serving hot path)."""
-        normalised = normalise(text[:MAX_CHARS])
-        terms, centres = self.analyse(normalised.text)
-        get = self.index.get
-        ids = np.fromiter((get(t, -1) for t in terms), dtype=np.int64, count=len(terms))
+        normalised = normalise(text[: self.max_chars])
+        hashes, centres, _ = self.hashes(normalised.text)
+        ids = self.lookup(hashes)
         found = ids >= 0
         occurrence_ids = ids[found]
-        unique, counts = np.unique(occurrence_ids, return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf_[unique]
+        indices, counts = np.unique(occurrence_ids, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf_[indices]
         norm = math.sqrt(float(values @ values)) or 1.0
-        return Vectorised(
-            normalised=normalised,
-            indices=unique,
-            values=values / norm,
-            occurrence_ids=occurrence_ids,
-            occurrence_centres=np.asarray(centres, dtype=np.int64)[found],
-        )
+        return Vectorised(normalised, indices, values / norm, occurrence_ids, centres[found])
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         rows = [self.vectorise(text) for text in X]
         indptr = np.cumsum([0] + [len(r.indices) for r in rows])
         indices = np.concatenate([r.indices for r in rows]) if rows else np.zeros(0, np.int64)
         data = np.concatenate([r.values for r in rows]) if rows else np.zeros(0)
-        shape = (len(rows), self.n_features_out_)
-        return sp.csr_matrix((data, indices, indptr), shape=shape)
-
-    def feature_names(self) -> list[str]:
-        return self.terms_.split("\n")
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), self.n_features_out_))
 
 
-def _by_df(pair: tuple[str, int]) -> tuple[int, str]:
-    return -pair[1], pair[0]
+def _frequent(parts: list[np.ndarray], min_df: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``limit`` hashes with the highest document frequency (at least ``min_df``)."""
+    if not parts or limit <= 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    hashes, counts = np.unique(np.concatenate(parts), return_counts=True)
+    keep = counts >= min_df
+    hashes, counts = hashes[keep], counts[keep]
+    best = np.lexsort((hashes, -counts))[:limit]  # ties broken by hash: deterministic
+    return hashes[best], counts[best]

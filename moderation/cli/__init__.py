@@ -6,8 +6,10 @@ import click
 
 from moderation.cli.callbacks import callbacks
 from moderation.cli.db import db
+from moderation.cli.labels import export_labels
 from moderation.cli.run import run
 from moderation.cli.score import score
+from moderation.cli.users import COMMANDS as USER_COMMANDS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +21,8 @@ main.add_command(run)
 main.add_command(db)
 main.add_command(score)
 main.add_command(callbacks)
+for _command in (*USER_COMMANDS, export_labels):
+    main.add_command(_command)
 
 try:  # the model commands live with the classifier package
     from moderation.cli.model_commands import evaluate, train

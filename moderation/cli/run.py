@@ -19,6 +19,14 @@ import click
 )
 def run(port: int, workers: int) -> None:
     """Start Redis (unless REDIS_URL is set), migrations, web, worker and sweeper."""
+    from moderation import settings
+    from moderation.policy_file import PolicyError, load_policy
     from moderation.supervisor import run_service
 
+    # Check configuration before starting anything, so a mistake is one clear line.
+    try:
+        config = settings.from_environment()
+        load_policy(config["POLICY_FILE"])
+    except (ValueError, PolicyError) as exc:
+        raise click.ClickException(str(exc)) from exc
     raise SystemExit(run_service(port, workers))

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from moderation.storage import moderators  # noqa: F401  (registers the workspace tables)
 from moderation.storage.tables import Base
 
 config = context.config

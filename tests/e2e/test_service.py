@@ -36,7 +36,9 @@ class Service:
 
     def send(self, method: str, path: str, payload: Any = None) -> requests.Response:
         body = encode(payload) if payload is not None else b""
-        return requests.request(method, self.base + path, data=body, headers=signed_headers(body), timeout=30)
+        return requests.request(
+            method, self.base + path, data=body, headers=signed_headers(body), timeout=30
+        )
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,9 @@ def callbacks() -> Iterator[tuple[str, CallbackLog]]:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory, callbacks: tuple[str, CallbackLog]) -> Iterator[Service]:
+def service(
+    tmp_path_factory: pytest.TempPathFactory, callbacks: tuple[str, CallbackLog]
+) -> Iterator[Service]:
     instance = tmp_path_factory.mktemp("instance")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
@@ -61,8 +65,14 @@ def service(tmp_path_factory: pytest.TempPathFactory, callbacks: tuple[str, Call
     )
     log = instance / "service.log"
     moderation = str(Path(sys.executable).parent / "moderation")
-    process = subprocess.Popen([moderation, "run"], env=env, cwd=ROOT, stdout=open(log, "wb"),  # noqa: SIM115
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [moderation, "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=open(log, "wb"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
@@ -81,10 +91,14 @@ def service(tmp_path_factory: pytest.TempPathFactory, callbacks: tuple[str, Call
 
 
 def test_example_article_and_its_two_real_comments_get_decisions(
-    service: Service, example_article: dict[str, Any], example_comments: list[dict[str, Any]],
+    service: Service,
+    example_article: dict[str, Any],
+    example_comments: list[dict[str, Any]],
     callbacks: tuple[str, CallbackLog],
 ) -> None:
-    response = service.send("PUT", f"/api/v1/articles/{example_article['id']}", article_payload(example_article))
+    response = service.send(
+        "PUT", f"/api/v1/articles/{example_article['id']}", article_payload(example_article)
+    )
     assert response.status_code == 201, response.text
     for comment in example_comments:
         response = service.send("POST", "/api/v1/comments?wait=10000", comment)
@@ -98,19 +112,30 @@ def test_example_article_and_its_two_real_comments_get_decisions(
         assert body["status"] == {"approve": "approved", "hold": "held"}[decision["action"]]
         delivered = callbacks[1].wait_for(comment["id"])  # signature verified by the stand-in CMS
         assert delivered["decision"]["action"] == decision["action"]
-        assert service.send("GET", f"/api/v1/comments/{comment['id']}").json()["status"] == body["status"]
+        assert (
+            service.send("GET", f"/api/v1/comments/{comment['id']}").json()["status"]
+            == body["status"]
+        )
 
 
 def test_bad_input_over_real_http_is_a_clear_4xx(service: Service) -> None:
-    too_long = {"id": "long", "article_id": "caravanserai-blinken-central-asia",
-                "author": {"name": "Reader"}, "text": "x" * 1501}
+    too_long = {
+        "id": "long",
+        "article_id": "caravanserai-blinken-central-asia",
+        "author": {"name": "Reader"},
+        "text": "x" * 1501,
+    }
     response = service.send("POST", "/api/v1/comments", too_long)
     assert response.status_code == 422
     assert "limit is 1500" in json.dumps(response.json()["errors"])
     unsigned = requests.post(service.base + "/api/v1/comments", json=too_long, timeout=10)
     assert unsigned.status_code == 401
-    huge = requests.post(service.base + "/api/v1/comments", data=b"x" * 100_000,
-                         headers=signed_headers(b"x" * 100_000), timeout=10)
+    huge = requests.post(
+        service.base + "/api/v1/comments",
+        data=b"x" * 100_000,
+        headers=signed_headers(b"x" * 100_000),
+        timeout=10,
+    )
     assert huge.status_code == 413
 
 

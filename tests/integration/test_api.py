@@ -17,7 +17,13 @@ ARTICLE = {"title": "Blinken visits Central Asia", "body": "Diplomacy and trade.
 
 
 def comment(**change: Any) -> dict[str, Any]:
-    return {"id": "c1", "article_id": "a1", "author": {"name": "Reader"}, "text": "Good article.", **change}
+    return {
+        "id": "c1",
+        "article_id": "a1",
+        "author": {"name": "Reader"},
+        "text": "Good article.",
+        **change,
+    }
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:
@@ -43,8 +49,12 @@ def test_article_put_creates_then_updates(cms: Callable[..., Any]) -> None:
     assert second.get_json()["title"] == "Updated"
 
 
-def test_the_example_article_is_accepted(cms: Callable[..., Any], example_article: dict[str, Any]) -> None:
-    response = cms("PUT", f"/api/v1/articles/{example_article['id']}", article_payload(example_article))
+def test_the_example_article_is_accepted(
+    cms: Callable[..., Any], example_article: dict[str, Any]
+) -> None:
+    response = cms(
+        "PUT", f"/api/v1/articles/{example_article['id']}", article_payload(example_article)
+    )
     assert response.status_code == 201
     assert response.get_json()["section"] == "Diplomacy"
 
@@ -73,7 +83,9 @@ def test_an_inline_article_registers_the_article(cms: Callable[..., Any]) -> Non
 
 
 @pytest.mark.usefixtures("registered")
-def test_the_same_comment_again_is_idempotent_and_other_content_conflicts(cms: Callable[..., Any]) -> None:
+def test_the_same_comment_again_is_idempotent_and_other_content_conflicts(
+    cms: Callable[..., Any],
+) -> None:
     assert cms("POST", "/api/v1/comments", comment()).status_code == 202
     again = cms("POST", "/api/v1/comments", comment())
     assert again.status_code == 200 and again.get_json()["id"] == "c1"
@@ -118,7 +130,9 @@ def test_bad_comments_get_422_with_field_messages(
 def test_non_json_bodies_get_400_or_415(cms: Callable[..., Any]) -> None:
     assert_error(cms("POST", "/api/v1/comments", raw=b"{not json"), 400)
     assert_error(cms("POST", "/api/v1/comments", raw=b"[1, 2]"), 400)
-    assert_error(cms("POST", "/api/v1/comments", raw=b"id=1", headers={"Content-Type": "text/plain"}), 415)
+    assert_error(
+        cms("POST", "/api/v1/comments", raw=b"id=1", headers={"Content-Type": "text/plain"}), 415
+    )
 
 
 def test_an_oversized_body_gets_413(cms: Callable[..., Any]) -> None:
@@ -134,10 +148,18 @@ def test_an_oversized_body_gets_413(cms: Callable[..., Any]) -> None:
         {"X-Moderation-Signature": "t=1,v1=" + "0" * 64},
     ],
 )
-def test_unsigned_or_badly_signed_requests_get_401(client: FlaskClient, headers: dict[str, str]) -> None:
+def test_unsigned_or_badly_signed_requests_get_401(
+    client: FlaskClient, headers: dict[str, str]
+) -> None:
     body = encode(comment())
-    for method, url in [("POST", "/api/v1/comments"), ("PUT", "/api/v1/articles/a1"), ("GET", "/api/v1/comments/c1")]:
-        response = client.open(url, method=method, data=body, headers={"Content-Type": "application/json", **headers})
+    for method, url in [
+        ("POST", "/api/v1/comments"),
+        ("PUT", "/api/v1/articles/a1"),
+        ("GET", "/api/v1/comments/c1"),
+    ]:
+        response = client.open(
+            url, method=method, data=body, headers={"Content-Type": "application/json", **headers}
+        )
         assert_error(response, 401)
 
 
@@ -152,11 +174,16 @@ def test_a_replayed_old_signature_gets_401(client: FlaskClient) -> None:
 
 def test_a_signature_with_the_wrong_secret_gets_401(client: FlaskClient) -> None:
     body = encode(ARTICLE)
-    assert_error(client.put("/api/v1/articles/a1", data=body, headers=signed_headers(body, secret="other")), 401)
+    assert_error(
+        client.put("/api/v1/articles/a1", data=body, headers=signed_headers(body, secret="other")),
+        401,
+    )
     assert SECRET != "other"
 
 
-def test_unknown_comment_is_404_and_unknown_route_is_json(cms: Callable[..., Any], client: FlaskClient) -> None:
+def test_unknown_comment_is_404_and_unknown_route_is_json(
+    cms: Callable[..., Any], client: FlaskClient
+) -> None:
     assert_error(cms("GET", "/api/v1/comments/nope"), 404)
     assert_error(client.get("/nowhere"), 404)
     assert_error(client.delete("/healthz"), 405)

@@ -31,10 +31,18 @@ def callbacks() -> Iterator[tuple[str, CallbackLog]]:
 
 
 @pytest.fixture
-def test_config(test_config: dict[str, Any], callbacks: tuple[str, CallbackLog], tmp_path: Path) -> dict[str, Any]:
+def test_config(
+    test_config: dict[str, Any], callbacks: tuple[str, CallbackLog], tmp_path: Path
+) -> dict[str, Any]:
     url, _ = callbacks
-    return {**test_config, "CALLBACK_URL": url, "CALLBACK_BACKOFF_BASE": 0.2, "CALLBACK_BACKOFF_MAX": 1.0,
-            "SWEEP_INTERVAL": 0.5, "SWEEP_PENDING_AGE": 2.0}
+    return {
+        **test_config,
+        "CALLBACK_URL": url,
+        "CALLBACK_BACKOFF_BASE": 0.2,
+        "CALLBACK_BACKOFF_MAX": 1.0,
+        "SWEEP_INTERVAL": 0.5,
+        "SWEEP_PENDING_AGE": 2.0,
+    }
 
 
 def worker_env(config: dict[str, Any], tmp_path: Path) -> dict[str, str]:
@@ -55,7 +63,9 @@ def worker_env(config: dict[str, Any], tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def worker(app: Flask, test_config: dict[str, Any], tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = WorkerProcess(worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True)
+    process = WorkerProcess(
+        worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
+    )
     process.start()
     yield process
     process.stop()
@@ -63,7 +73,11 @@ def worker(app: Flask, test_config: dict[str, Any], tmp_path: Path) -> Iterator[
 
 def post(cms: Callable[..., Any], comment_id: str, text: str, wait: int = 0) -> Any:
     url = "/api/v1/comments" + (f"?wait={wait}" if wait else "")
-    return cms("POST", url, {"id": comment_id, "article_id": "a1", "author": {"name": "Reader"}, "text": text})
+    return cms(
+        "POST",
+        url,
+        {"id": comment_id, "article_id": "a1", "author": {"name": "Reader"}, "text": text},
+    )
 
 
 @pytest.fixture
@@ -75,7 +89,9 @@ def article(cms: Callable[..., Any]) -> None:
 def test_a_comment_is_decided_by_a_real_worker_and_the_cms_is_told(
     cms: Callable[..., Any], callbacks: tuple[str, CallbackLog]
 ) -> None:
-    response = post(cms, "w1", "Good to see both countries agree on sharing the river water.", wait=10_000)
+    response = post(
+        cms, "w1", "Good to see both countries agree on sharing the river water.", wait=10_000
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] in {"approved", "held", "rejected"}
@@ -92,7 +108,9 @@ def test_a_comment_is_decided_by_a_real_worker_and_the_cms_is_told(
 
 @pytest.mark.usefixtures("article", "worker")
 def test_a_clearly_toxic_comment_is_not_approved(cms: Callable[..., Any]) -> None:
-    response = post(cms, "w2", "You are a stupid idiot and a moron, shut up you pathetic loser.", wait=10_000)
+    response = post(
+        cms, "w2", "You are a stupid idiot and a moron, shut up you pathetic loser.", wait=10_000
+    )
     assert response.status_code == 200
     decision = response.get_json()["decision"]
     assert decision["action"] in {"hold", "reject"}
@@ -106,7 +124,9 @@ def test_comments_stored_while_no_worker_runs_are_decided_once_one_starts(
     app: Flask, cms: Callable[..., Any], test_config: dict[str, Any], tmp_path: Path
 ) -> None:
     for n in range(5):
-        assert post(cms, f"q{n}", f"Comment number {n} about the water agreement.").status_code == 202
+        assert (
+            post(cms, f"q{n}", f"Comment number {n} about the water agreement.").status_code == 202
+        )
     worker = WorkerProcess(worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log")
     worker.start()
     try:
@@ -123,7 +143,9 @@ def test_a_lost_message_is_recovered_by_the_sweeper(
     import redis
 
     redis.Redis.from_url(redis_url).delete("classify")  # the message is gone
-    worker = WorkerProcess(worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True)
+    worker = WorkerProcess(
+        worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
+    )
     worker.start()
     try:
         wait_for_status(app, ["lost"], timeout=30)
@@ -140,7 +162,10 @@ def test_callbacks_are_retried_until_the_cms_accepts_them(
 ) -> None:
     _, log = callbacks
     log.fail_next = 3
-    assert post(cms, "retry", "The agreement should help farmers downstream.", wait=10_000).status_code == 200
+    assert (
+        post(cms, "retry", "The agreement should help farmers downstream.", wait=10_000).status_code
+        == 200
+    )
     log.wait_for("retry", timeout=60)
     with app.extensions["moderation"].db.session() as session:
         delivery = session.query(CallbackDelivery).filter_by(comment_id="retry").one()

@@ -34,7 +34,9 @@ class CallbackLog:
             if found:
                 return found[-1]
             time.sleep(0.05)
-        raise AssertionError(f"no callback for {comment_id} within {timeout}s (rejected: {self.rejected})")
+        raise AssertionError(
+            f"no callback for {comment_id} within {timeout}s (rejected: {self.rejected})"
+        )
 
 
 def _handler(log: CallbackLog) -> type[BaseHTTPRequestHandler]:

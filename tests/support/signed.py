@@ -11,7 +11,9 @@ SECRET = "test-webhook-secret"
 CALLBACK_SECRET = "test-callback-secret"
 
 
-def signed_headers(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+def signed_headers(
+    body: bytes, secret: str = SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     return {
         signing.HEADER: signing.sign(secret, body, timestamp),
         "Content-Type": "application/json",

@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 class WorkerProcess:
     """``celery -A workers.app worker`` as a child process with the given environment."""
 
-    def __init__(self, env: dict[str, str], queues: str = "classify,callbacks,maintenance",
-                 concurrency: int = 1, log_path: Path | None = None, beat: bool = False) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        queues: str = "classify,callbacks,maintenance",
+        concurrency: int = 1,
+        log_path: Path | None = None,
+        beat: bool = False,
+    ) -> None:
         self.env = {**os.environ, **env}
         self.queues = queues
         self.concurrency = concurrency
@@ -28,14 +34,37 @@ class WorkerProcess:
 
     def start(self, timeout: float = 60) -> None:
         celery = str(Path(sys.executable).parent / "celery")
-        argv = [celery, "-A", "workers.app", "worker", "-Q", self.queues, "--concurrency",
-                str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"]
+        argv = [
+            celery,
+            "-A",
+            "workers.app",
+            "worker",
+            "-Q",
+            self.queues,
+            "--concurrency",
+            str(self.concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ]
         if self.beat:
-            argv += ["--beat", "--schedule", str(Path(self.env["MODERATION_INSTANCE_PATH"]) / "beat")]
+            argv += [
+                "--beat",
+                "--schedule",
+                str(Path(self.env["MODERATION_INSTANCE_PATH"]) / "beat"),
+            ]
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            argv,
+            env=self.env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
@@ -48,7 +77,9 @@ class WorkerProcess:
             while time.monotonic() < deadline:
                 assert self.process is not None
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"worker exited with {self.process.returncode}; see {self.log_path}")
+                    raise RuntimeError(
+                        f"worker exited with {self.process.returncode}; see {self.log_path}"
+                    )
                 try:
                     if app.control.ping(timeout=0.5):
                         return

@@ -16,10 +16,16 @@ POLICY = Policy(
 )
 
 
-def scores(tox: float | None = 0.0, off: float | None = 0.0, spam: float | None = 0.0,
-           language: str = "en", supported: bool = True) -> CommentScores:
-    return CommentScores(toxicity=tox, off_topic=off, spam=spam, language=language,
-                         language_supported=supported)
+def scores(
+    tox: float | None = 0.0,
+    off: float | None = 0.0,
+    spam: float | None = 0.0,
+    language: str = "en",
+    supported: bool = True,
+) -> CommentScores:
+    return CommentScores(
+        toxicity=tox, off_topic=off, spam=spam, language=language, language_supported=supported
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,7 +39,11 @@ def scores(tox: float | None = 0.0, off: float | None = 0.0, spam: float | None 
         (scores(off=0.99), Action.HOLD, ["off_topic"]),  # off-topic never auto-rejects here
         (scores(off=None), Action.APPROVE, []),  # no article text: no objection
         (scores(spam=None), Action.HOLD, ["spam"]),  # when_missing = hold
-        (scores(spam=0.97, tox=0.5), Action.REJECT, ["spam", "toxicity"]),  # strictest wins, reject first
+        (
+            scores(spam=0.97, tox=0.5),
+            Action.REJECT,
+            ["spam", "toxicity"],
+        ),  # strictest wins, reject first
         (scores(tox=0.5, off=0.85), Action.HOLD, ["off_topic", "toxicity"]),  # higher score first
         (scores(tox=0.25, language="ru"), Action.HOLD, ["toxicity"]),  # per-language thresholds
         (scores(tox=0.85, language="ru"), Action.REJECT, ["toxicity"]),
@@ -50,8 +60,14 @@ def test_decide(given: CommentScores, action: Action, codes: list[str]) -> None:
 
 def test_reasons_carry_the_spans_that_drove_them_and_a_readable_detail() -> None:
     span = Span(0, 5, "idiot", 1.2)
-    given = CommentScores(toxicity=0.95, off_topic=0.1, spam=0.1, language="en",
-                          language_supported=True, spans={"toxicity": (span,)})
+    given = CommentScores(
+        toxicity=0.95,
+        off_topic=0.1,
+        spam=0.1,
+        language="en",
+        language_supported=True,
+        spans={"toxicity": (span,)},
+    )
     (reason,) = decide(given, POLICY).reasons
     assert reason.spans == (span,)
     assert reason.score == 0.95

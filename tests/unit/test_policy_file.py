@@ -33,12 +33,32 @@ def test_a_valid_document_becomes_a_policy() -> None:
     ("change", "message"),
     [
         ({"version": ""}, "version"),
-        ({"thresholds": {"toxicity": {"approve_below": 0.3}}}, "thresholds missing for: off_topic, spam"),
-        ({"thresholds": {**VALID["thresholds"], "toxicity": {"approve_below": 1.5}}}, "approve_below"),
-        ({"thresholds": {**VALID["thresholds"], "toxicity": {"approve_below": 0.9, "reject_at_or_above": 0.5}}},
-         "must not be below"),
-        ({"thresholds": {**VALID["thresholds"], "toxicity": {"approve_below": 0.1, "when_missing": "maybe"}}},
-         "when_missing"),
+        (
+            {"thresholds": {"toxicity": {"approve_below": 0.3}}},
+            "thresholds missing for: off_topic, spam",
+        ),
+        (
+            {"thresholds": {**VALID["thresholds"], "toxicity": {"approve_below": 1.5}}},
+            "approve_below",
+        ),
+        (
+            {
+                "thresholds": {
+                    **VALID["thresholds"],
+                    "toxicity": {"approve_below": 0.9, "reject_at_or_above": 0.5},
+                }
+            },
+            "must not be below",
+        ),
+        (
+            {
+                "thresholds": {
+                    **VALID["thresholds"],
+                    "toxicity": {"approve_below": 0.1, "when_missing": "maybe"},
+                }
+            },
+            "when_missing",
+        ),
         ({"thresholds": {**VALID["thresholds"], "sarcasm": {"approve_below": 0.1}}}, "sarcasm"),
         ({"surprise": 1}, "surprise"),
         ({"unsupported_language": "publish"}, "unsupported_language"),
@@ -59,6 +79,8 @@ def test_missing_and_broken_files_have_clear_errors(tmp_path: Path) -> None:
 
 
 def test_per_language_thresholds_are_loaded() -> None:
-    policy = parse_policy({**VALID, "languages": {"ru": {"thresholds": {"toxicity": {"approve_below": 0.2}}}}})
+    policy = parse_policy(
+        {**VALID, "languages": {"ru": {"thresholds": {"toxicity": {"approve_below": 0.2}}}}}
+    )
     assert policy.thresholds_for("ru")["toxicity"].approve_below == 0.2
     assert policy.thresholds_for("en")["toxicity"].approve_below == 0.3

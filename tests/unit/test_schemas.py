@@ -28,7 +28,9 @@ def test_the_limit_counts_code_points_after_normalisation() -> None:
 
 
 def test_over_the_limit_states_the_limit_and_the_length() -> None:
-    assert errors(text="x" * 1501) == {"text": ["Comment text is 1501 characters long; the limit is 1500."]}
+    assert errors(text="x" * 1501) == {
+        "text": ["Comment text is 1501 characters long; the limit is 1500."]
+    }
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
@@ -73,7 +75,13 @@ def test_optional_fields_are_accepted() -> None:
         submitted_at="2026-11-28T08:00:00+06:00",
         ip="2001:db8::1",
         user_agent="Mozilla/5.0",
-        article={"title": "T", "body": "B", "url": "https://example.org/a", "section": "S", "language": "en"},
+        article={
+            "title": "T",
+            "body": "B",
+            "url": "https://example.org/a",
+            "section": "S",
+            "language": "en",
+        },
     )
     assert data["author"]["email"] == "r@example.org"
     assert data["submitted_at"].utcoffset().total_seconds() == 6 * 3600

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -58,3 +59,12 @@ class Labelled:
             [self.labels[i] for i in pick],
             [self.groups[i] for i in pick],
         )
+
+
+Progress = Callable[[str], None] | None
+
+
+def tick(progress: Progress, label: str) -> None:
+    """Report a training step to the CLI's progress display, if there is one."""
+    if progress is not None:
+        progress(label)

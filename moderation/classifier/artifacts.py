@@ -1,0 +1,106 @@
+"""Save and load model artifacts with skops, refusing anything the model card does not vouch for.
+
+pickle and joblib execute code on load; skops does not, as long as we name the exact types we
+trust. Before loading we also check the artifact's sha256 and the scikit-learn version it was
+trained with against ``model_card.json``: a silently different file or library is a different
+model, and scores from it would not match the card's operating points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pathlib
+import re
+import zipfile
+from typing import Any
+
+import sklearn
+import skops.io as sio
+
+CARD = "model_card.json"
+_OBJECT_ID = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.np[yz]")')
+ARTIFACTS = {"toxicity": "toxicity.skops", "spam": "spam.skops", "off_topic": "off_topic.skops"}
+# Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
+# trusted by skops itself; everything else makes loading fail.
+TRUSTED_TYPES = (
+    "moderation.classifier.lexicon.ToxicLexicon",
+    "moderation.classifier.off_topic_features.OffTopicFeatures",
+    "moderation.classifier.spam_cues.SpamCues",
+    "moderation.classifier.text_features.TextFeatures",
+    "scipy.sparse._csr.csr_matrix",
+)
+
+
+class ModelIntegrityError(RuntimeError):
+    """An artifact or its model card does not match what is installed or recorded."""
+
+
+def sha256_of(path: pathlib.Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save_artifact(obj: Any, path: pathlib.Path) -> str:
+    """Write ``obj`` with skops and return the file's sha256.
+
+    skops stamps zip entries with the current time; we rewrite them with a fixed time so a
+    retrain with the same data and seed reproduces the committed bytes exactly.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    sio.dump(obj, buffer)
+    with zipfile.ZipFile(buffer) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    # skops names objects by id(), which changes between runs: renumber in schema order.
+    schema = members.pop("schema.json").decode("utf-8")
+    renumber: dict[str, str] = {}
+    for found in _OBJECT_ID.findall(schema):
+        renumber.setdefault(found, str(len(renumber) + 1))
+    schema = _OBJECT_ID.sub(lambda m: renumber[m.group()], schema)
+    renamed = {_rename(name, renumber): data for name, data in members.items()}
+    renamed["schema.json"] = schema.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name in sorted(renamed):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, renamed[name], compresslevel=6)
+    return sha256_of(path)
+
+
+def _rename(name: str, renumber: dict[str, str]) -> str:
+    stem, dot, suffix = name.partition(".")
+    return f"{renumber.get(stem, stem)}{dot}{suffix}"
+
+
+def read_card(models_dir: pathlib.Path) -> dict[str, Any]:
+    path = models_dir / CARD
+    if not path.is_file():
+        raise ModelIntegrityError(f"no model card at {path}; run `moderation train` first")
+    card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return card
+
+
+def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:
+    """Load artifact ``name`` after checking versions, checksum and types."""
+    recorded = card.get("libraries", {}).get("scikit-learn")
+    if recorded != sklearn.__version__:
+        raise ModelIntegrityError(
+            f"model card says scikit-learn {recorded}, installed is {sklearn.__version__}; "
+            "retrain or install the recorded version"
+        )
+    entry = card.get("artifacts", {}).get(name)
+    if not entry:
+        raise ModelIntegrityError(f"model card has no artifact {name!r}")
+    path = models_dir / entry["file"]
+    if not path.is_file():
+        raise ModelIntegrityError(f"artifact {path} is missing")
+    actual = sha256_of(path)
+    if actual != entry["sha256"]:
+        raise ModelIntegrityError(
+            f"{path} has sha256 {actual}, the model card records {entry['sha256']}"
+        )
+    untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+    if untrusted:
+        raise ModelIntegrityError(f"{path} contains untrusted types: {sorted(untrusted)}")
+    return sio.load(path, trusted=list(TRUSTED_TYPES))

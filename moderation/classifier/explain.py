@@ -1,0 +1,65 @@
+"""Turn per-n-gram contributions of a linear model into spans of the ORIGINAL comment.
+
+Each n-gram occurrence gets its share of ``coef * tf-idf`` and is assigned to the word of the
+normalised text that contains its centre. Words are summed, the strongest positive ones are
+mapped back through the normaliser's offsets, so ``Span.text == original[start:end]`` even
+for "1d10t" or "i d i o t".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from moderation.classifier.ngram_hashing import WORD
+from moderation.classifier.text_features import Vectorised
+from moderation.domain.scores import Span
+
+TOP_SPANS = 3
+MIN_WEIGHT = 0.05  # log-odds; smaller pushes are noise, not reasons
+
+
+def occurrence_contributions(vec: Vectorised, coef_at_indices: np.ndarray) -> np.ndarray:
+    """Contribution of each in-vocabulary occurrence: its share of coef[j] * value[j].
+
+    ``coef_at_indices`` holds the model's coefficient for each of ``vec.indices``.
+    """
+    if not len(vec.indices):
+        return np.zeros(0)
+    pos = np.searchsorted(vec.indices, vec.occurrence_ids)
+    counts = np.bincount(pos, minlength=len(vec.indices))
+    per_feature = coef_at_indices * vec.values / counts
+    return per_feature[pos]
+
+
+def word_spans(
+    vec: Vectorised,
+    contributions: np.ndarray,
+    original: str,
+    *,
+    extra: Sequence[tuple[int, int, float]] = (),
+) -> tuple[Span, ...]:
+    """Top words by summed contribution, plus ``extra`` (start, end, weight) ORIGINAL spans."""
+    text = vec.normalised.text
+    tokens = [m.span() for m in WORD.finditer(text)]
+    candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
+    if tokens and len(contributions):
+        starts = np.array([s for s, _ in tokens])
+        ends = np.array([e for _, e in tokens])
+        centres = np.clip(vec.occurrence_centres, 0, max(len(text) - 1, 0))
+        token = np.searchsorted(ends, centres, side="right")
+        token = np.minimum(token, len(tokens) - 1)
+        inside = starts[token] <= centres
+        sums = np.bincount(token[inside], weights=contributions[inside], minlength=len(tokens))
+        for i in np.argsort(-sums)[:TOP_SPANS]:
+            start, end = vec.normalised.original_span(int(starts[i]), int(ends[i]))
+            candidates.append((float(sums[i]), start, end))
+    best = sorted((c for c in candidates if c[0] >= MIN_WEIGHT), reverse=True)
+    spans: list[Span] = []
+    for weight, start, end in best:
+        if all(end <= s.start or start >= s.end for s in spans):
+            spans.append(Span(start, end, original[start:end], round(weight, 4)))
+        if len(spans) == TOP_SPANS:
+            break
+    return tuple(spans)

@@ -1,0 +1,82 @@
+"""Stable 64-bit hashes of character and word n-grams, computed with numpy in one pass.
+
+Building n-gram strings and looking them up in a dict costs milliseconds per comment in
+Python. Polynomial hashes over the code points, modulo 2**64, are computed for every n-gram of
+every size with a few array operations, and a sorted array of vocabulary hashes replaces the
+dict. Collisions among the few hundred thousand kept n-grams are negligible at 64 bits. The
+hash does not depend on the process (unlike ``hash()``), so training and serving agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_P = 0x100000001B3  # FNV-64 prime: odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 2**64)
+_WORD_SALT = np.uint64(0x9E3779B97F4A7C15)
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads bits so similar n-grams get unrelated hashes."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + np.uint64(1)
+
+
+def char_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of all n-grams of `` text `` (space-padded) and each one's centre in ``text``."""
+    low, high = sizes
+    codes = _codes(f" {text} ")
+    hashes: list[np.ndarray] = []
+    centres: list[np.ndarray] = []
+    h = codes
+    for size in range(2, high + 1):
+        if len(codes) < size:
+            break
+        h = h[:-1] * np.uint64(_P) + codes[size - 1 :]
+        if size >= low:
+            hashes.append(_mix(h ^ np.uint64(size)))
+            centres.append(np.arange(len(h), dtype=np.int64) + ((size - 1) // 2 - 1))
+    if low <= 1 <= high:
+        hashes.insert(0, _mix(codes ^ np.uint64(1)))
+        centres.insert(0, np.arange(len(codes), dtype=np.int64) - 1)
+    if not hashes:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    return np.concatenate(hashes), np.concatenate(centres)
+
+
+def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of word n-grams of ``text`` and the centre character of each."""
+    spans = [m.span() for m in WORD.finditer(text)]
+    low, high = sizes
+    if not spans or high < 1:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    codes = _codes(text)
+    powers = np.cumprod(np.full(len(codes), _P, dtype=np.uint64))  # P**(k+1)
+    inverse = np.cumprod(np.full(len(codes), _P_INV, dtype=np.uint64)) * np.uint64(_P)  # P**-k
+    prefix = np.concatenate([[np.uint64(0)], np.cumsum(codes * inverse, dtype=np.uint64)])
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    # sum c[k] P**(e-1-k) for k in [s, e): P**(e-1) * (prefix[e] - prefix[s])
+    words = _mix(
+        (prefix[ends] - prefix[starts]) * powers[ends - 1] * np.uint64(_P_INV) ^ _WORD_SALT
+    )
+    hashes: list[np.ndarray] = []
+    centres: list[np.ndarray] = []
+    h = words
+    for size in range(1, high + 1):
+        if size > 1:
+            h = h[:-1] * np.uint64(_P) + words[size - 1 :]
+        if size >= low and len(h):
+            hashes.append(_mix(h ^ np.uint64(size << 8)))
+            centres.append((starts[: len(h)] + ends[size - 1 :] - 1) // 2)
+    return np.concatenate(hashes), np.concatenate(centres)

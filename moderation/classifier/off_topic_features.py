@@ -1,0 +1,136 @@
+"""Features saying how well a comment fits its article: relative similarity plus comment cues.
+
+Raw similarity misleads: a comment full of common political words looks similar to every
+article. So besides the cosine between comment and article (TF-IDF of character and word
+n-grams) we compare it with the comment's similarity to a fixed background of other news
+articles (z-score and percentile). Overlap of informative words and of capitalised names, and
+cues that change how much overlap to expect (length, chit-chat, questions) complete the set.
+The article side is cached per article text: every comment under one article shares it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from moderation.classifier.text_features import TextFeatures, Vectorised
+
+FEATURE_NAMES = (
+    "cosine", "background_z", "background_percentile", "cosine_title", "informative_overlap",
+    "name_overlap", "log_words", "chit_chat", "question", "z_x_log_words",
+)  # fmt: skip
+ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
+INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+_CHIT_CHAT = re.compile(
+    r"\b(?:lol|lmao|haha\w*|thanks?|thank you|you|your|u|agree|disagree|wow|nice|great|"
+    r"ok|okay|yes|no|indeed|exactly|right|wrong)\b",
+    re.I,
+)
+
+Pair = tuple[str, str | None, str | None]  # (comment, article title, article body)
+
+
+@dataclass(frozen=True)
+class ArticleSide:
+    """What we need from an article, computed once per distinct article text."""
+
+    vector: dict[int, float]
+    title_vector: dict[int, float]
+    names: frozenset[str]
+
+
+class OffTopicFeatures(TransformerMixin, BaseEstimator):
+    """(comment, title, body) triples -> the dense features in :data:`FEATURE_NAMES`."""
+
+    def __init__(self, *, min_df: int = 2, max_char_terms: int = 100_000) -> None:
+        self.min_df = min_df
+        self.max_char_terms = max_char_terms
+
+    def fit(
+        self, X: Sequence[str], y: object = None, *, background: Sequence[Pair] = ()
+    ) -> OffTopicFeatures:
+        """Learn IDF from plain texts ``X``; keep ``background`` articles to compare against."""
+        self.ngrams_ = TextFeatures(
+            char_sizes=(3, 5), word_sizes=(1, 1), min_df=self.min_df,
+            max_char_terms=self.max_char_terms, max_word_terms=40_000, max_chars=ARTICLE_CHARS,
+        ).fit(X)  # fmt: skip
+        self.informative_ = self.ngrams_.is_word_ & (self.ngrams_.idf_ >= INFORMATIVE_IDF)
+        self.background_titles_ = [title or "" for _, title, _ in background]
+        rows = self.ngrams_.transform([f"{title}\n{body}" for _, title, body in background])
+        self.background_by_term_ = sp.csr_matrix(rows.T)
+        self.n_features_out_ = len(FEATURE_NAMES)
+        return self
+
+    def article_side(self, title: str | None, body: str | None) -> ArticleSide:
+        return _article_side(self.ngrams_, title or "", body or "")
+
+    def transform(self, X: Sequence[Pair]) -> np.ndarray:
+        rows = [self.features(*pair) for pair in X]
+        return np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
+
+    def features(
+        self,
+        comment: str,
+        title: str | None,
+        body: str | None,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        row: Vectorised | None = None,
+    ) -> np.ndarray:
+        """Features of one pair; background articles titled like this one or in ``exclude``
+        are skipped. ``row`` is the comment's vector when the caller already has it."""
+        row = row if row is not None else self.ngrams_.vectorise(comment)
+        article = self.article_side(title, body)
+        values = row.values
+        ids = row.indices.tolist()
+        cosine = sum(
+            v * article.vector.get(i, 0.0) for i, v in zip(ids, values.tolist(), strict=True)
+        )
+        cosine_title = sum(
+            v * article.title_vector.get(i, 0.0) for i, v in zip(ids, values.tolist(), strict=True)
+        )
+        sims = self.background_by_term_[row.indices].T @ values
+        skip = exclude | {title or ""}
+        keep = np.array([t not in skip for t in self.background_titles_])
+        sims = sims[keep] if keep.any() else np.zeros(1)
+        z = (cosine - float(sims.mean())) / (float(sims.std()) + 0.01)
+        informative = [i for i in ids if self.informative_[i]]
+        overlap = (
+            sum(i in article.vector for i in informative) / len(informative) if informative else 0.0
+        )
+        names = set(_NAME.findall(comment))
+        name_overlap = len(names & article.names) / len(names) if names else 0.5
+        log_words = math.log1p(len(comment.split()))
+        return np.array(
+            [
+                cosine,
+                z,
+                float((sims < cosine).mean()),
+                cosine_title,
+                overlap,
+                name_overlap,
+                log_words,
+                math.log1p(len(_CHIT_CHAT.findall(comment))),
+                float("?" in comment),
+                z * log_words,
+            ]
+        )
+
+
+@lru_cache(maxsize=512)
+def _article_side(ngrams: TextFeatures, title: str, body: str) -> ArticleSide:
+    full = ngrams.vectorise(f"{title}\n{body}")
+    head = ngrams.vectorise(title)
+    return ArticleSide(
+        vector=dict(zip(full.indices.tolist(), full.values.tolist(), strict=True)),
+        title_vector=dict(zip(head.indices.tolist(), head.values.tolist(), strict=True)),
+        names=frozenset(_NAME.findall(f"{title}\n{body}")),
+    )

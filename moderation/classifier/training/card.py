@@ -1,0 +1,95 @@
+"""Write ``models/model_card.json``: what was trained on what, how well, and how to use it.
+
+The loader trusts artifacts only through this card (sha256 and scikit-learn version), and the
+moderation policy reads its operating points, so the card is part of the model, not prose.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import platform
+from typing import Any
+
+import numpy as np
+import scipy
+import sklearn
+import skops
+
+from moderation.classifier.artifacts import CARD
+from moderation.classifier.language import CANDIDATES, SHORT_TEXT_LETTERS
+from moderation.classifier.text_features import MAX_CHARS
+
+LICENCES = {
+    "socc_c3": "SOCC upstream is CC BY-NC-SA 4.0 (this copy states none): NON-COMMERCIAL, "
+    "share-alike. A model trained on it must not be used commercially until the licence "
+    "is cleared.",
+    "civil_toxic_spans": "CC0 1.0",
+    "wiki_talk_context": "Apache-2.0 (repository); no separate data licence",
+    "tweeteval_offensive_hate": "released without restrictions by TweetEval; original task "
+    "licences (OffensEval 2019, HatEval 2019) and Twitter terms apply",
+    "davidson_hate_offensive": "MIT",
+    "youtube_spam": "no licence stated; authors request citation of TubeSpam (ICMLA 2015)",
+    "gnm_article_comment_pairs": "MIT for the repository code; article and comment texts are "
+    "the publisher's and users': research use only",
+    "jigsaw_bias_fairness": "CC BY 4.0 (used for fairness measurement only, never trained on)",
+}
+LIMITATIONS = [
+    "English only; other detected languages get no scores (language_supported = false).",
+    "Toxicity is calibrated to C3's crowd label (mean level >= 2 of 4), a strict, noisy label; "
+    "scores on other sites' comments are not calibrated probabilities of their labels.",
+    "Off-topic pairs are synthetic (a real comment moved to a random other article); comments "
+    "that drift within the same topic are much harder and not measured here.",
+    "Spam was trained on YouTube music-video spam (+ news comments as ham); news-site spam may "
+    "differ. Off-topic trained on 4 Globe and Mail articles only.",
+    f"Comments are scored on their first {MAX_CHARS} characters (the service limit).",
+    "Bag-of-n-grams: no understanding of sarcasm, negation or context of a reply.",
+]
+
+
+def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
+    card = {
+        "model_version": fields["model_version"],
+        "seed": fields["seed"],
+        "libraries": {
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "py3langid": _version("py3langid"),
+        },
+        "artifacts": fields["artifacts"],
+        "data_files": fields["data_files"],
+        "data_root": "../shared/data (relative to the repository root; --data-dir)",
+        "label_mappings": fields["label_mappings"],
+        "training_sets": fields["training_sets"],
+        "text_handling": {
+            "max_chars": MAX_CHARS,
+            "long_comments": f"truncated to the first {MAX_CHARS} characters in training and "
+            "serving (350 C3 comments are longer)",
+        },
+        "language": {
+            "detector": "py3langid restricted to candidates",
+            "candidates": list(CANDIDATES),
+            "short_text_rule": f"fewer than {SHORT_TEXT_LETTERS} letters and >= 80% ASCII "
+            "letters -> en; no letters at all -> en",
+            "supported": ["en"],
+        },
+        "operating_points": fields["operating_points"],
+        "validation": fields["validation"],
+        "fairness": fields["fairness"],
+        "licences": LICENCES,
+        "commercial_use": "NOT cleared: the toxicity model is trained on C3 (CC BY-NC-SA).",
+        "limitations": LIMITATIONS,
+    }
+    (output_dir / CARD).write_text(
+        json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+    )
+    return card
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)

@@ -1,0 +1,86 @@
+"""Choose approve/reject thresholds from validation scores and describe what they will do.
+
+``approve_below``: the highest threshold that still sends at least (1 - max_miss) of the
+positive (toxic, spam, off-topic) validation comments to hold or reject.
+``reject_at_or_above``: the lowest threshold whose band reaches ``min_precision`` with at
+least ``min_support`` comments; when no such band exists we never auto-reject (1.0).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+TARGETS = {  # score -> (max share of positives approved, precision required to auto-reject)
+    "toxicity": (0.10, 0.80),
+    "spam": (0.02, 0.97),
+    "off_topic": (0.05, 0.90),
+}
+MIN_SUPPORT = 10
+
+
+def choose(
+    labels: ArrayLike, scores: ArrayLike, *, max_miss: float, min_precision: float
+) -> dict[str, Any]:
+    y = np.asarray(labels)
+    p = np.asarray(scores, dtype=np.float64)
+    positives = np.sort(p[y == 1])
+    approve_below = float(positives[int(np.floor(max_miss * len(positives)))])
+    reject_at = 1.0
+    for threshold in np.unique(p)[::-1]:
+        band = p >= threshold
+        if band.sum() >= MIN_SUPPORT and y[band].mean() >= min_precision:
+            reject_at = float(threshold)  # keep lowering while precision holds
+        elif band.sum() >= MIN_SUPPORT:
+            break
+    # Round outwards to 4 decimals so rounding never moves a comment into a riskier band.
+    approve_below = math.floor(approve_below * 1e4) / 1e4
+    reject_at = max(math.ceil(reject_at * 1e4) / 1e4, approve_below)
+    return {
+        "approve_below": approve_below,
+        "reject_at_or_above": reject_at,
+        "targets": {"max_positive_share_approved": max_miss, "min_reject_precision": min_precision},
+        "expected": bands(y, p, approve_below, reject_at),
+    }
+
+
+def bands(y: np.ndarray, p: np.ndarray, approve_below: float, reject_at: float) -> dict[str, Any]:
+    """Share of comments, positive rate and share of all positives in each band."""
+    out: dict[str, Any] = {}
+    n_pos = max(int(y.sum()), 1)
+    for name, mask in (
+        ("approve", p < approve_below),
+        ("hold", (p >= approve_below) & (p < reject_at)),
+        ("reject", p >= reject_at),
+    ):
+        count = int(mask.sum())
+        out[name] = {
+            "share_of_comments": round(count / len(y), 4),
+            "positive_rate": round(float(y[mask].mean()), 4) if count else None,
+            "share_of_positives": round(float(y[mask].sum()) / n_pos, 4),
+        }
+    return out
+
+
+def metrics(labels: ArrayLike, scores: ArrayLike, point: dict[str, Any] | None) -> dict[str, Any]:
+    """ROC-AUC, PR-AUC, and F1 when flagging at each operating point."""
+    y = np.asarray(labels)
+    p = np.asarray(scores, dtype=np.float64)
+    out: dict[str, Any] = {
+        "n": len(y),
+        "positives": int(y.sum()),
+        "roc_auc": round(float(roc_auc_score(y, p)), 4) if 0 < y.sum() < len(y) else None,
+        "pr_auc": round(float(average_precision_score(y, p)), 4) if y.sum() else None,
+    }
+    if point is not None:
+        out["f1_flag_at_approve_below"] = round(
+            float(f1_score(y, p >= point["approve_below"], zero_division=0)), 4
+        )
+        out["f1_reject_at"] = round(
+            float(f1_score(y, p >= point["reject_at_or_above"], zero_division=0)), 4
+        )
+    return out

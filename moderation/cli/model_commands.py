@@ -1,0 +1,109 @@
+"""``moderation train`` and ``moderation evaluate``: build the models and compare them.
+
+``evaluate`` measures the committed models on the toxicity validation sets next to
+alt-profanity-check (a dev-only dependency, imported lazily), and prints the cross-validated
+spam and off-topic figures recorded at training time.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+import click
+
+DEFAULT_DATA_DIR = pathlib.Path("../shared/data")
+
+
+@click.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=pathlib.Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=pathlib.Path),
+    default=pathlib.Path("models"),
+    show_default=True,
+)
+def train(data_dir: pathlib.Path, output_dir: pathlib.Path) -> None:
+    """Train toxicity, spam and off-topic models; write skops artifacts and the model card."""
+    from tqdm import tqdm
+
+    from moderation.classifier.training.run import train_all
+
+    if not (data_dir / "socc_c3").is_dir():
+        raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with tqdm(
+        desc="training", unit="step", bar_format="{desc}: {n} steps, {elapsed} {postfix}"
+    ) as bar:
+
+        def progress(label: str) -> None:
+            bar.set_postfix_str(label)
+            bar.update(1)
+
+        card = train_all(data_dir, output_dir, progress=progress)
+    click.echo(f"model {card['model_version']} written to {output_dir}")
+    for name, point in card["operating_points"].items():
+        click.echo(
+            f"  {name}: approve below {point['approve_below']}, reject at or above {point['reject_at_or_above']}"
+        )
+
+
+@click.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=pathlib.Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+)
+@click.option(
+    "--models-dir",
+    type=click.Path(path_type=pathlib.Path),
+    default=None,
+    help="default: the repository's models/",
+)
+def evaluate(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> None:
+    """Print ROC-AUC, PR-AUC and F1 at the operating points, next to alt-profanity-check."""
+    from moderation.classifier.evaluation import evaluate_models
+
+    if not (data_dir / "socc_c3").is_dir():
+        raise click.ClickException(f"no validation data under {data_dir} (expected socc_c3/ etc.)")
+    report = evaluate_models(data_dir, models_dir)
+    if report["baseline_missing"]:
+        click.echo(
+            "alt-profanity-check is not installed (dev-only dependency: "
+            "pip install alt-profanity-check); baseline rows skipped.",
+            err=True,
+        )
+    click.echo(format_table(report["rows"]))
+    for line in report["notes"]:
+        click.echo(line)
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    columns = (
+        "score",
+        "set",
+        "model",
+        "n",
+        "positives",
+        "roc_auc",
+        "pr_auc",
+        "f1_flag_at_approve_below",
+        "f1_reject_at",
+    )
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)

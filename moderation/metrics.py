@@ -1,0 +1,338 @@
+"""Prometheus metrics, correct across gunicorn and Celery processes.
+
+Counters and histograms are incremented where things happen (intake in the web processes,
+decisions and callbacks in the workers). With ``PROMETHEUS_MULTIPROC_DIR`` set (``make run``
+sets it; production must too, one empty directory per machine, wiped at start) every process
+writes its values to files there and ``GET /metrics`` adds them up (prometheus-client's
+multiprocess mode). State that lives elsewhere (queue depth in Redis, oldest held comment in
+the database, the model the live workers serve) is read at scrape time, so it is right
+whichever process answers. Every name starts with ``moderation_``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import redis
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from moderation.storage.tables import CallbackDelivery, Comment, utcnow
+
+if TYPE_CHECKING:
+    from moderation.services import Services
+
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
+INTAKE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+COMMENTS_RECEIVED = Counter(
+    "moderation_comments_received",
+    "Comment webhook requests, by outcome (accepted, duplicate, invalid, unauthorized, conflict, error).",
+    ["outcome"],
+)
+INTAKE_DURATION = Histogram(
+    "moderation_intake_duration_seconds",
+    "Time to answer a comment webhook request; wait=1 when the CMS asked to wait for the decision.",
+    ["wait"],
+    buckets=INTAKE_BUCKETS,
+)
+DECISIONS = Counter(
+    "moderation_decisions",
+    "First decisions on comments, by action, main reason and who decided (model or system).",
+    ["action", "reason", "decided_by"],
+)
+DECISION_LATENCY = Histogram(
+    "moderation_decision_latency_seconds",
+    "Time from receipt of a comment to its first decision.",
+    ["decided_by"],
+    buckets=LATENCY_BUCKETS,
+)
+CALLBACK_ATTEMPTS = Counter(
+    "moderation_callback_attempts",
+    "Attempts to deliver a decision to the CMS, by outcome (delivered, http_error, network_error).",
+    ["outcome"],
+)
+CALLBACK_GIVEN_UP = Counter(
+    "moderation_callback_dead_letters",
+    "Deliveries that gave up and went to the dead-letter list.",
+)
+OVERTURNS = Counter(
+    "moderation_overturns",
+    "Moderator decisions that changed the action of a model or system decision.",
+    ["from_action", "to_action"],
+)
+ENQUEUE_FAILURES = Counter(
+    "moderation_enqueue_failures",
+    "Tasks that could not be sent to Redis (the sweeper sends them again later).",
+    ["task"],
+)
+SWEEPER_ACTIONS = Counter(
+    "moderation_sweeper_actions",
+    "What the sweeper did: requeued pending comments, held overdue ones, sent due callbacks.",
+    ["action"],
+)
+
+
+def record_intake(outcome: str, seconds: float, wait: bool) -> None:
+    COMMENTS_RECEIVED.labels(outcome).inc()
+    INTAKE_DURATION.labels("1" if wait else "0").observe(seconds)
+
+
+def record_decision(
+    action: str, reasons: list[Any], decided_by: str, received_at: datetime, decided_at: datetime
+) -> None:
+    """Count a first decision and observe its receipt-to-decision latency."""
+    reason = str(reasons[0].get("code", "unknown")) if reasons else "none"
+    by = "model" if decided_by == "model" else "system"
+    DECISIONS.labels(action, reason, by).inc()
+    DECISION_LATENCY.labels(by).observe(max(0.0, (decided_at - received_at).total_seconds()))
+
+
+def record_callback_attempt(status_code: int | None, delivered: bool, gave_up: bool) -> None:
+    if delivered:
+        outcome = "delivered"
+    elif status_code is None:
+        outcome = "network_error"
+    else:
+        outcome = "http_error"
+    CALLBACK_ATTEMPTS.labels(outcome).inc()
+    if gave_up:
+        CALLBACK_GIVEN_UP.inc()
+
+
+def record_overturn(from_action: str, to_action: str) -> None:
+    """Call when a moderator replaces a model (or system) decision with a different action."""
+    if from_action != to_action:
+        OVERTURNS.labels(from_action, to_action).inc()
+
+
+def record_enqueue_failure(task: str) -> None:
+    ENQUEUE_FAILURES.labels(task.rsplit(".", 1)[-1]).inc()
+
+
+def record_sweep(requeued: int, held: int, deliveries: int) -> None:
+    for action, count in (("requeued", requeued), ("held", held), ("callbacks", deliveries)):
+        if count:
+            SWEEPER_ACTIONS.labels(action).inc(count)
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+class _ThisProcess:
+    """The default registry of this process (single-process mode: tests, a plain dev server)."""
+
+    def collect(self) -> Iterator[Metric]:
+        yield from REGISTRY.collect()
+
+
+def render(state_collector: StateCollector | None = None) -> tuple[bytes, str]:
+    """The text a Prometheus scrape gets: every process's counters plus scrape-time state."""
+    registry = CollectorRegistry(auto_describe=False)
+    path = multiprocess_dir()
+    if path:
+        MultiProcessCollector(registry, path=path)
+    else:
+        registry.register(_ThisProcess())
+    if state_collector is not None:
+        registry.register(state_collector)
+    return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+class StateCollector:
+    """Scrape-time gauges read from Redis and the database, so every web process agrees."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._redis_state()
+        yield from self._database_state()
+
+    def _redis_state(self) -> Iterator[Metric]:
+        from moderation.celery_app import QUEUES
+        from moderation.readiness import live_workers
+
+        client = self.svc.redis
+        depth = GaugeMetricFamily(
+            "moderation_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"]
+        )
+        workers = GaugeMetricFamily(
+            "moderation_workers_live",
+            "Worker pool processes with a recent heartbeat, by queue they consume.",
+            labels=["queue"],
+        )
+        model = GaugeMetricFamily(
+            "moderation_model_info",
+            "Model versions loaded by live classify workers (1 per version).",
+            labels=["version"],
+        )
+        try:
+            with client.pipeline(transaction=False) as pipe:
+                for queue in QUEUES:
+                    for key in _queue_keys(queue):
+                        pipe.llen(key)
+                lengths = pipe.execute()
+            beats = live_workers(client)
+        except redis.RedisError:
+            yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 0)
+            return
+        yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 1)
+        steps = len(PRIORITY_STEPS)
+        for index, queue in enumerate(QUEUES):
+            depth.add_metric([queue], sum(lengths[index * steps : (index + 1) * steps]))
+            workers.add_metric([queue], sum(1 for b in beats if queue in b.queues))
+        for version in sorted({b.model_version for b in beats if b.model_version}):
+            model.add_metric([version], 1)
+        yield depth
+        yield workers
+        yield model
+
+    def _database_state(self) -> Iterator[Metric]:
+        try:
+            with self.svc.db.session() as session:
+                now = utcnow()
+                oldest = {
+                    status: session.scalar(
+                        select(func.min(Comment.received_at)).where(Comment.status == status)
+                    )
+                    for status in ("held", "pending")
+                }
+                counts = dict(
+                    session.execute(
+                        select(Comment.status, func.count())
+                        .where(Comment.status.in_(("held", "pending")))
+                        .group_by(Comment.status)
+                    ).all()
+                )
+                deliveries = dict(
+                    session.execute(
+                        select(CallbackDelivery.status, func.count())
+                        .where(CallbackDelivery.status.in_(("pending", "failed")))
+                        .group_by(CallbackDelivery.status)
+                    ).all()
+                )
+        except SQLAlchemyError:
+            yield gauge("moderation_database_up", "1 when the database answered this scrape.", 0)
+            return
+        yield gauge("moderation_database_up", "1 when the database answered this scrape.", 1)
+        for status, name in (("held", "held"), ("pending", "pending")):
+            first = oldest[status]
+            yield gauge(
+                f"moderation_oldest_{name}_comment_age_seconds",
+                f"Age of the oldest {name} comment (0 when there is none).",
+                (now - first).total_seconds() if first else 0.0,
+            )
+        comments = GaugeMetricFamily(
+            "moderation_comments", "Comments waiting, by status.", labels=["status"]
+        )
+        for status in ("pending", "held"):
+            comments.add_metric([status], counts.get(status, 0))
+        yield comments
+        waiting = GaugeMetricFamily(
+            "moderation_callback_deliveries",
+            "Callback deliveries not yet delivered: pending (retrying) and failed (dead letter).",
+            labels=["status"],
+        )
+        for status in ("pending", "failed"):
+            waiting.add_metric([status], deliveries.get(status, 0))
+        yield waiting
+
+
+# kombu's Redis transport keeps one list per queue and priority step ("classify", "classify\x06\x163"...).
+PRIORITY_STEPS = (0, 3, 6, 9)
+
+
+def _queue_keys(queue: str) -> list[str]:
+    return [queue if step == 0 else f"{queue}\x06\x16{step}" for step in PRIORITY_STEPS]
+
+
+def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, value=value)
+
+
+def mark_process_dead(pid: int) -> None:
+    """Drop a dead process's live gauges (gunicorn's ``child_exit`` hook calls this)."""
+    if multiprocess_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)
+
+
+def serve(port: int, addr: str = "0.0.0.0") -> None:  # pragma: no cover - a tiny exporter
+    """Expose this machine's worker metrics on ``port`` (for worker-only machines)."""
+    import time
+
+    from prometheus_client import start_http_server
+
+    path = multiprocess_dir()
+    if not path:
+        raise SystemExit("PROMETHEUS_MULTIPROC_DIR must be set (the directory the workers use)")
+    registry = CollectorRegistry(auto_describe=False)
+    MultiProcessCollector(registry, path=path)
+    start_http_server(port, addr=addr, registry=registry)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    serve(
+        int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("MODERATION_METRICS_PORT") or 9101)
+    )
+
+
+INVALID_STATUSES = {400, 413, 415, 422}
+
+
+def intake_outcome(status: int, created: bool | None) -> str:
+    """Name what happened to one comment webhook request, from its answer."""
+    if status in (200, 202):
+        return "duplicate" if created is False else "accepted"
+    if status == 401:
+        return "unauthorized"
+    if status == 409:
+        return "conflict"
+    if status >= 500:
+        return "error"
+    return "invalid"
+
+
+INTAKE_PATH = "/api/v1/comments"
+
+
+def init_app(app: Flask) -> None:
+    """Time and count every comment webhook request, whatever its answer (invalid ones too)."""
+
+    @app.before_request
+    def _start_clock() -> None:
+        if request.path == INTAKE_PATH:
+            g.intake_started = time.perf_counter()
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        started = g.pop("intake_started", None)
+        if started is not None and request.method == "POST":
+            record_intake(
+                intake_outcome(response.status_code, g.get("intake_created")),
+                time.perf_counter() - started,
+                wait=request.args.get("wait", "0") not in ("", "0"),
+            )
+        return response

@@ -1,0 +1,68 @@
+"""The ``/moderate`` blueprint and what every workspace request goes through.
+
+Every page needs a logged-in, active moderator (except the login page); every state-changing
+request needs the CSRF token; every response carries a strict Content-Security-Policy, so even
+a templating mistake could not run a comment's HTML or script.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from moderation.workspace import csrf, login_manager
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("workspace", __name__, url_prefix="/moderate")
+
+PUBLIC_ENDPOINTS = frozenset({"workspace.login"})
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@bp.before_request
+def require_login_and_csrf() -> Any:
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        csrf.protect()
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_request
+def security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> Any:
+    message = (
+        "This form is missing its security token or it has expired. Reload the page and try again."
+    )
+    return render_template("moderate/error.html", code=400, message=message), 400
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    return render_template("moderate/error.html", code=code, message=error.description), code
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception) -> Any:
+    log.exception("unhandled error in the workspace")
+    message = "Something went wrong on our side; the error was logged."
+    return render_template("moderate/error.html", code=500, message=message), 500

@@ -1,0 +1,158 @@
+"""Workspace pages: the queue, deciding comments (one or many), and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from moderation import audit, queue, review
+from moderation.api.moderator_schemas import (
+    AuditPageSchema,
+    AuditQuerySchema,
+    QueueQuerySchema,
+)
+from moderation.queueing import enqueue_delivery
+from moderation.review import REJECT_REASONS
+from moderation.services import Services
+from moderation.workspace.auth import safe_next
+from moderation.workspace.blueprint import bp
+from moderation.workspace.highlight import highlight
+
+MAX_BULK = 200
+
+
+def services() -> Services:
+    return current_app.extensions["moderation"]
+
+
+@bp.get("/")
+def home() -> Any:
+    """Send moderators to their queue."""
+    return redirect(url_for("workspace.queue"))
+
+
+@bp.get("/queue", endpoint="queue")
+def queue_page() -> Any:
+    """The queue: held comments oldest first (or model decisions), filtered, with counts per reason."""
+    try:
+        spec: queue.QueueFilter = QueueQuerySchema().load(request.args)
+    except ValidationError as exc:
+        flash(f"Some filters were not valid and were ignored: {', '.join(exc.messages)}", "error")
+        spec = QueueQuerySchema().load({"status": request.args.get("status", "held")})
+    if spec.status != "held" and spec.decided_by is None:
+        spec = queue.QueueFilter(**{**spec.__dict__, "decided_by": "model"})
+    with services().db.session() as db:
+        try:
+            page = queue.list_queue(db, spec)
+        except queue.BadCursor as exc:
+            flash(str(exc), "error")
+            spec = queue.QueueFilter(**{**spec.__dict__, "cursor": None})
+            page = queue.list_queue(db, spec)
+        counts = queue.reason_counts(db, spec)
+        total = queue.count_queue(db, spec)
+        section_names = queue.sections(db, spec.status)
+    return render_template(
+        "moderate/queue.html",
+        page=page,
+        spec=spec,
+        total=total,
+        active=spec.status,
+        counts=counts,
+        sections=section_names,
+        reject_reasons=REJECT_REASONS,
+        highlight=highlight,
+        waiting=waiting_text,
+    )
+
+
+@bp.post("/review")
+def review_comments() -> Any:
+    """Approve or reject the selected comments; say which ones someone else decided first."""
+    svc = services()
+    ids = list(dict.fromkeys(i for i in request.form.getlist("comment_id") if i))[:MAX_BULK]
+    back = safe_next(request.form.get("next"))
+    if not ids:
+        flash("Select at least one comment first.", "error")
+        return redirect(back, code=303)
+    try:
+        decision = review.make_review(
+            request.form.get("action", ""),
+            request.form.get("reason_code"),
+            request.form.get("note"),
+        )
+    except review.InvalidReview as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.errors.items())
+        flash(f"Nothing was changed. {problems}", "error")
+        return redirect(back, code=303)
+    done = 0
+    for comment_id in ids:
+        try:
+            outcome = review.submit_review(
+                svc.db.session,
+                comment_id,
+                decision,
+                current_user.username,
+                callback_url=svc.config["CALLBACK_URL"],
+                via="workspace" if len(ids) == 1 else "workspace-bulk",
+            )
+        except review.ReviewError as exc:
+            flash(f"Comment {comment_id}: {exc}", "error")
+            continue
+        done += 1
+        if outcome.delivery_id is not None:
+            enqueue_delivery(current_app.extensions["celery"], outcome.delivery_id)
+    if done:
+        verb = "Approved" if decision.action == "approve" else f"Rejected ({decision.reason_code})"
+        flash(f"{verb} {done} comment{'s' if done != 1 else ''}.", "success")
+    return redirect(back, code=303)
+
+
+@bp.get("/audit")
+def audit_page() -> Any:
+    """The audit log with filters by moderator, event and comment."""
+    spec, entries, next_before = _audit_entries()
+    return render_template(
+        "moderate/audit.html",
+        active="audit",
+        spec=spec,
+        entries=entries,
+        next_before=next_before,
+        events=audit.EVENTS,
+    )
+
+
+@bp.get("/audit.json")
+def audit_json() -> Any:
+    """The same audit log as JSON."""
+    _, entries, next_before = _audit_entries()
+    return jsonify(
+        AuditPageSchema().dump(
+            {"entries": [audit.entry_document(e) for e in entries], "next_before": next_before}
+        )
+    )
+
+
+def _audit_entries() -> tuple[audit.AuditFilter, list[Any], int | None]:
+    try:
+        spec: audit.AuditFilter = AuditQuerySchema().load(request.args)
+    except ValidationError as exc:
+        flash(f"Some filters were not valid and were ignored: {', '.join(exc.messages)}", "error")
+        spec = audit.AuditFilter()
+    with services().db.session() as db:
+        entries, next_before = audit.list_entries(db, spec)
+    return spec, entries, next_before
+
+
+def waiting_text(seconds: float) -> str:
+    """How long a comment has waited, the way people say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    if s < 86400:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 86400} d {s % 86400 // 3600} h"

@@ -1,0 +1,157 @@
+"""Moderators in a real Chromium: log in, read the queue, decide with the keyboard and the mouse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.support.cms import CallbackLog
+from tests.support.held import add_decided_comment
+from tests.support.workspace import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HOSTILE = (
+    "Read this <script>window.__pwned = 1; alert('script')</script> "
+    '<img src="x" onerror="window.__pwned = 2; alert(\'img\')"> '
+    "<a href=\"javascript:window.__pwned = 3; alert('link')\">click me</a> idiot"
+)
+
+
+def log_in(page: Any, base: str, username: str = "alice") -> None:
+    page.goto(f"{base}/moderate/queue")
+    assert "/moderate/login" in page.url  # no session: the login form first
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/moderate/queue")
+
+
+def item(page: Any, comment_id: str) -> Any:
+    return page.locator(f'[data-comment-id="{comment_id}"]')
+
+
+@pytest.fixture
+def sessions(app: Flask) -> Any:
+    return app.extensions["moderation"].db.session
+
+
+@pytest.mark.worker
+def test_a_moderator_approves_with_the_keyboard_and_rejects_with_a_reason(
+    app: Flask,
+    sessions: Any,
+    live_server: str,
+    page: Any,
+    worker: Any,
+    cms: Callable[..., Any],
+    callbacks: tuple[str, CallbackLog],
+) -> None:
+    make_user(app, "alice")
+    add_decided_comment(
+        sessions, "c1", "What a stupid idea, you idiot.", words=("stupid", "idiot"), age_minutes=45
+    )
+    add_decided_comment(
+        sessions,
+        "c2",
+        "Cheap watches at example dot com",
+        reason="spam",
+        words=("Cheap watches",),
+        score=0.9,
+        age_minutes=20,
+    )
+    log_in(page, live_server)
+
+    first = item(page, "c1")
+    assert first.locator("mark").all_inner_texts() == ["stupid", "idiot"]
+    assert "toxicity" in first.locator(".reasons").inner_text()
+    assert "waiting 45 min" in first.inner_text()
+    # The oldest comment is focused on arrival; "a" approves it.
+    assert page.evaluate("document.activeElement.dataset.commentId") == "c1"
+    page.keyboard.press("a")
+    page.wait_for_selector('[data-comment-id="c1"]', state="detached")
+    assert "Approved 1 comment." in page.inner_text(".flashes")
+
+    # "r" opens the reject panel of the focused comment with its reason list ready.
+    assert page.evaluate("document.activeElement.dataset.commentId") == "c2"
+    page.keyboard.press("r")
+    panel = item(page, "c2").locator("details.reject")
+    assert panel.get_attribute("open") is not None
+    page.select_option('[data-comment-id="c2"] select[name=reason_code]', "spam")
+    page.fill('[data-comment-id="c2"] input[name=note]', "link farm")
+    item(page, "c2").locator('[data-action="confirm-reject"]').click()
+    page.wait_for_selector('[data-comment-id="c2"]', state="detached")
+    assert "Rejected (spam) 1 comment." in page.inner_text(".flashes")
+    assert page.problems == []
+
+    # The CMS sees the moderators' decisions through its API and through the callback.
+    approved = cms("GET", "/api/v1/comments/c1").get_json()
+    assert approved["status"] == "approved" and approved["decision"]["decided_by"] == "alice"
+    rejected = cms("GET", "/api/v1/comments/c2").get_json()
+    assert rejected["status"] == "rejected" and rejected["decision"]["reasons"][0]["code"] == "spam"
+    log = callbacks[1]
+    assert log.wait_for("c1")["status"] == "approved"
+    delivered = log.wait_for("c2")
+    assert delivered["status"] == "rejected" and delivered["decision"]["decided_by"] == "alice"
+    assert log.rejected == []  # every callback carried a valid signature
+
+
+def test_comment_markup_is_shown_as_text_and_runs_nothing(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    make_user(app, "alice")
+    add_decided_comment(sessions, "evil", HOSTILE, words=("idiot",))
+    log_in(page, live_server)
+    text = item(page, "evil").locator(".text")
+    assert text.inner_text() == HOSTILE  # exactly as written
+    assert text.locator("script, img, a").count() == 0
+    assert text.locator("mark").inner_text() == "idiot"
+    text.click()
+    page.keyboard.press("j")
+    assert page.evaluate("window.__pwned") is None
+    assert page.problems == []  # no alert(), no page error
+
+
+def test_j_k_move_x_selects_and_bulk_approve(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    make_user(app, "alice")
+    for n in range(3):
+        add_decided_comment(sessions, f"b{n}", f"borderline {n}", age_minutes=30 - n)
+    log_in(page, live_server)
+    focused = "document.activeElement.dataset.commentId"
+    assert page.evaluate(focused) == "b0"
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.evaluate(focused) == "b2"
+    page.keyboard.press("k")
+    assert page.evaluate(focused) == "b1"
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.click("#bulk button.approve")
+    page.wait_for_selector('[data-comment-id="b1"]', state="detached")
+    assert "Approved 2 comments." in page.inner_text(".flashes")
+    assert page.locator("[data-comment-id]").count() == 1
+    assert page.problems == []
+
+
+def test_the_second_moderator_sees_who_decided_first(
+    app: Flask, sessions: Any, live_server: str, browser: Any, page: Any
+) -> None:
+    make_user(app, "alice")
+    make_user(app, "bob")
+    add_decided_comment(sessions, "c1", "contested")
+    log_in(page, live_server, "alice")
+    other = browser.new_context().new_page()
+    log_in(other, live_server, "bob")
+    item(page, "c1").locator('[data-action="approve"]').click()
+    page.wait_for_selector('[data-comment-id="c1"]', state="detached")
+    item(other, "c1").locator('[data-action="reject"]').click()
+    other.select_option('[data-comment-id="c1"] select[name=reason_code]', "other")
+    item(other, "c1").locator('[data-action="confirm-reject"]').click()
+    other.wait_for_selector(".flash-error")
+    assert "Already decided by alice (approved" in other.inner_text(".flashes")
+    other.context.close()

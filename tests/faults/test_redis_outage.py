@@ -1,0 +1,51 @@
+"""Redis dies while comments arrive: intake keeps answering, and nothing is lost once it is back."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.faults.conftest import Stack
+
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.redis]
+
+
+def test_intake_accepts_comments_while_redis_is_down_and_all_are_decided_after(
+    stack: Stack,
+) -> None:
+    stack.web()
+    stack.worker("worker", "classify,callbacks,maintenance", beat=True)
+    stack.register_article()
+    before = [f"before-{n}" for n in range(3)]
+    for comment_id in before:
+        assert stack.post_comment(comment_id).status_code == 202
+    stack.wait_until(lambda: stack.decided(before) == 3, 60, "decisions before the outage")
+
+    stack.redis.stop(kill=True)
+    during = [f"during-{n}" for n in range(15)]
+    slowest = 0.0
+    for comment_id in during:
+        started = time.perf_counter()
+        response = stack.post_comment(comment_id)
+        slowest = max(slowest, time.perf_counter() - started)
+        assert response.status_code == 202, response.text
+    assert slowest < 2.0, f"intake took {slowest:.2f}s with Redis down"
+    assert set(stack.statuses(during).values()) == {"pending"}  # stored, not lost
+    code, body = stack.readyz()
+    assert code == 503 and "redis" in body["failing"]
+
+    stack.redis.start()  # same port and data directory: what a restart looks like
+    stack.wait_until(
+        lambda: stack.decided(during) == len(during),
+        60,
+        "decisions for comments sent during the outage",
+    )
+    assert stack.decisions_per_comment(before + during) == dict.fromkeys(before + during, 1)
+    for comment_id in during:
+        assert stack.decision_of(comment_id).decided_by == "model"  # classified, not timed out
+    stack.wait_until(
+        lambda: all(stack.cms.keys_for(c) for c in during), 60, "callbacks for every comment"
+    )
+    metrics = stack.metrics()
+    assert 'moderation_enqueue_failures_total{task="classify_comment"}' in metrics

@@ -1,0 +1,148 @@
+"""The ``moderation`` command against real databases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from sqlalchemy import inspect
+
+from moderation.cli import main
+from moderation.storage.database import Database
+from moderation.storage.tables import Article, CallbackDelivery, Comment, Decision, utcnow
+
+ROOT = Path(__file__).resolve().parents[2]
+HAS_MODEL = (ROOT / "models" / "model_card.json").exists()
+
+
+def test_db_upgrade_creates_the_schema(database_url: str) -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    tables = set(inspect(Database(database_url).engine).get_table_names())
+    assert {
+        "articles",
+        "comments",
+        "decisions",
+        "callback_deliveries",
+        "callback_attempts",
+    } <= tables
+
+
+def test_db_upgrade_with_an_unreachable_database_is_a_message_not_a_traceback() -> None:
+    result = CliRunner().invoke(
+        main, ["db", "upgrade"], env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    )
+    assert result.exit_code == 1
+    assert "migration failed" in result.output
+    assert "Traceback" not in result.output
+
+
+def _dead_letter(app: Flask) -> int:
+    svc = app.extensions["moderation"]
+    with svc.db.session() as session:
+        session.add(Article(id="a1", title="T"))
+        session.add(
+            Comment(
+                id="c1",
+                article_id="a1",
+                author_name="R",
+                text="t",
+                content_hash="h",
+                status="approved",
+            )
+        )
+        session.flush()
+        decision = Decision(
+            comment_id="c1", action="approve", reasons=[], scores={}, decided_by="model"
+        )
+        session.add(decision)
+        session.flush()
+        delivery = CallbackDelivery(
+            comment_id="c1",
+            decision_id=decision.id,
+            url="http://127.0.0.1:9/",
+            payload={},
+            status="failed",
+            attempts=12,
+            last_error="HTTP 500",
+        )
+        session.add(delivery)
+        session.commit()
+        return delivery.id
+
+
+def test_callbacks_list_and_replay_the_dead_letter_list(
+    app: Flask, test_config: dict[str, Any]
+) -> None:
+    delivery_id = _dead_letter(app)
+    env = {"DATABASE_URL": test_config["DATABASE_URL"], "REDIS_URL": test_config["REDIS_URL"]}
+    listed = CliRunner().invoke(main, ["callbacks", "list"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert f"{delivery_id}\tc1\tfailed\tattempts=12\tHTTP 500" in listed.output
+    replayed = CliRunner().invoke(main, ["callbacks", "replay"], env=env)
+    assert replayed.exit_code == 0, replayed.output
+    assert "1 deliveries put back in line" in replayed.output
+    with app.extensions["moderation"].db.session() as session:
+        delivery = session.get(CallbackDelivery, delivery_id)
+        assert delivery is not None and delivery.status == "pending"
+        assert delivery.next_attempt_at > utcnow().replace(year=2000)
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+def test_score_writes_one_decision_per_line(
+    tmp_path: Path, example_article: dict[str, Any]
+) -> None:
+    lines = [
+        {
+            "id": "civil",
+            "text": "Thank you for this balanced report.",
+            "article": {"title": example_article["title"], "body": example_article["body"]},
+        },
+        {"id": 7, "text": "You are an idiot and a moron."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = CliRunner().invoke(main, ["score", "--input", str(source), "--output", "-"])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["civil", 7]
+    assert out[0]["action"] == "approve"
+    assert out[1]["action"] in {"hold", "reject"}
+    assert out[1]["scores"]["toxicity"] > out[0]["scores"]["toxicity"]
+    assert out[1]["scores"]["off_topic"] is None  # no article given
+    assert any(r["code"] == "toxicity" and r["spans"] for r in out[1]["reasons"])
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"id": 1, "text": "ok"}\nnot json\n', "line 2"),
+        ('{"id": 1}\n', "line 1: {'text': ['Missing data for required field.']}"),
+        ('{"id": 1, "text": "' + "x" * 1501 + '"}\n', "the limit is 1500"),
+        ("[1, 2]\n", "must be a JSON object"),
+    ],
+)
+def test_score_reports_bad_lines_precisely(tmp_path: Path, content: str, message: str) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(content)
+    result = CliRunner().invoke(main, ["score", "--input", str(source), "--output", "-"])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+def test_score_can_skip_bad_lines(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "fine"}\nnot json\n{"id": 2, "text": "also fine"}\n')
+    result = CliRunner().invoke(
+        main, ["score", "--input", str(source), "--output", "-", "--skip-invalid"]
+    )
+    assert result.exit_code == 0
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 2]
+    assert "skipped line 2" in result.stderr

@@ -1,0 +1,219 @@
+"""``GET /metrics``: Prometheus text, intake outcomes, scrape-time state, and real processes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from moderation import metrics
+from moderation.storage.database import Database
+from moderation.storage.tables import Comment, utcnow
+from tests.support.processes import GunicornProcess, service_env
+from tests.support.servers import postgres_database
+from tests.support.signed import CALLBACK_SECRET, SECRET, encode, signed_headers
+from tests.support.worker import WorkerProcess
+
+ARTICLE = {
+    "title": "Water-sharing agreement signed",
+    "body": "Irrigation and rivers.",
+    "language": "en",
+}
+
+
+def comment(comment_id: str, text: str = "A sensible point about the river.") -> dict[str, Any]:
+    return {"id": comment_id, "article_id": "a1", "author": {"name": "Reader"}, "text": text}
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of a scrape, keyed by name and sorted labels."""
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def value(text: str, name: str, **labels: str) -> float:
+    return samples(text).get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def total(text: str, name: str) -> float:
+    return sum(v for (n, _), v in samples(text).items() if n == name)
+
+
+def scrape(client: FlaskClient) -> str:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain")
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def registered(cms: Callable[..., Any]) -> None:
+    assert cms("PUT", "/api/v1/articles/a1", ARTICLE).status_code == 201
+
+
+def test_every_metric_name_starts_with_moderation(client: FlaskClient) -> None:
+    text = scrape(client)
+    ours = {n for n, _ in samples(text) if not n.startswith(("python_", "process_"))}
+    assert ours and all(n.startswith("moderation_") for n in ours), ours
+    assert value(text, "moderation_redis_up") == 1
+    assert value(text, "moderation_database_up") == 1
+    for queue in ("classify", "callbacks", "maintenance"):
+        assert ("moderation_queue_depth", (("queue", queue),)) in samples(text)
+
+
+@pytest.mark.usefixtures("registered")
+def test_intake_outcomes_are_counted_including_invalid_and_unsigned(
+    client: FlaskClient, cms: Callable[..., Any]
+) -> None:
+    def count(outcome: str) -> float:
+        return value(scrape(client), "moderation_comments_received_total", outcome=outcome)
+
+    before = {o: count(o) for o in ("accepted", "duplicate", "invalid", "unauthorized", "conflict")}
+    assert cms("POST", "/api/v1/comments", comment("m1")).status_code == 202
+    assert cms("POST", "/api/v1/comments", comment("m1")).status_code == 200
+    assert cms("POST", "/api/v1/comments", comment("m1", "Other text")).status_code == 409
+    assert cms("POST", "/api/v1/comments", {"id": "m2", "article_id": "a1"}).status_code == 422
+    assert cms("POST", "/api/v1/comments", raw=b"{not json").status_code == 400
+    assert client.post("/api/v1/comments", json=comment("m3")).status_code == 401
+    after = {o: count(o) for o in before}
+    assert {o: after[o] - before[o] for o in before} == {
+        "accepted": 1,
+        "duplicate": 1,
+        "invalid": 2,
+        "unauthorized": 1,
+        "conflict": 1,
+    }
+    assert total(scrape(client), "moderation_intake_duration_seconds_count") >= 6
+
+
+@pytest.mark.usefixtures("registered")
+def test_queue_depth_is_read_from_redis(cms: Callable[..., Any], client: FlaskClient) -> None:
+    for n in range(3):
+        assert cms("POST", "/api/v1/comments", comment(f"q{n}")).status_code == 202
+    assert value(scrape(client), "moderation_queue_depth", queue="classify") == 3
+
+
+@pytest.mark.usefixtures("registered")
+def test_backlog_gauges_come_from_the_database(
+    app: Flask, cms: Callable[..., Any], client: FlaskClient
+) -> None:
+    text = scrape(client)
+    assert value(text, "moderation_oldest_held_comment_age_seconds") == 0
+    assert cms("POST", "/api/v1/comments", comment("h1")).status_code == 202
+    with app.extensions["moderation"].db.session() as session:
+        held = session.get(Comment, "h1")
+        assert held is not None
+        held.status, held.received_at = "held", utcnow() - timedelta(seconds=600)
+        session.commit()
+    text = scrape(client)
+    assert 600 <= value(text, "moderation_oldest_held_comment_age_seconds") < 700
+    assert value(text, "moderation_comments", status="held") == 1
+    assert value(text, "moderation_callback_deliveries", status="failed") == 0
+
+
+def test_overturns_are_counted_by_the_helper_the_workspace_calls(client: FlaskClient) -> None:
+    before = value(
+        scrape(client), "moderation_overturns_total", from_action="hold", to_action="approve"
+    )
+    metrics.record_overturn("hold", "approve")
+    metrics.record_overturn("reject", "reject")  # not an overturn
+    text = scrape(client)
+    assert (
+        value(text, "moderation_overturns_total", from_action="hold", to_action="approve")
+        == before + 1
+    )
+    assert value(text, "moderation_overturns_total", from_action="reject", to_action="reject") == 0
+
+
+def test_a_metrics_token_protects_the_endpoint(app: Flask, client: FlaskClient) -> None:
+    app.config["METRICS_TOKEN"] = "s3cret"
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+def test_redis_down_shows_as_a_gauge_not_an_error(client: FlaskClient, redis_server: Any) -> None:
+    redis_server.stop(kill=True)
+    try:
+        text = scrape(client)
+        assert value(text, "moderation_redis_up") == 0
+        assert value(text, "moderation_database_up") == 1
+    finally:
+        redis_server.start()
+
+
+@pytest.fixture
+def postgres_config(redis_url: str) -> Iterator[dict[str, Any]]:
+    """One database is enough for the multi-process check: PostgreSQL, as in production."""
+    with postgres_database() as url:
+        database = Database(url)
+        database.upgrade()
+        database.dispose()
+        yield {
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "WEBHOOK_SECRET": SECRET,
+            "CALLBACK_SECRET": CALLBACK_SECRET,
+        }
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_counts_add_up_across_gunicorn_and_celery_processes(
+    postgres_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two gunicorn processes and a worker share PROMETHEUS_MULTIPROC_DIR; every scrape agrees."""
+    test_config = postgres_config
+    prom = tmp_path / "prometheus"
+    prom.mkdir()
+    config = {
+        **test_config,
+        "DECISION_DEADLINE": 3,
+        "SWEEP_INTERVAL": 0.5,
+        "HEARTBEAT_INTERVAL": 0.5,
+    }
+    env = service_env(config, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(prom))
+    web = GunicornProcess(env, tmp_path / "web.log", workers=2)
+    worker = WorkerProcess(env, log_path=tmp_path / "worker.log", beat=True)
+    try:
+        web.start()
+        worker.start()
+
+        def send(method: str, path: str, payload: Any) -> requests.Response:
+            body = encode(payload)
+            return requests.request(
+                method, web.base + path, data=body, headers=signed_headers(body), timeout=30
+            )
+
+        assert send("PUT", "/api/v1/articles/a1", ARTICLE).status_code == 201
+        ids = [f"mp{n}" for n in range(8)]
+        for comment_id in ids:
+            assert send("POST", "/api/v1/comments", comment(comment_id)).status_code == 202
+        assert send("POST", "/api/v1/comments", {"id": "bad"}).status_code == 422
+        deadline = time.monotonic() + 45
+        while True:
+            text = requests.get(web.base + "/metrics", timeout=10).text
+            if total(text, "moderation_decisions_total") >= len(ids) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert total(text, "moderation_decisions_total") == len(ids)
+        assert total(text, "moderation_decision_latency_seconds_count") == len(ids)
+        assert value(text, "moderation_workers_live", queue="classify") >= 1
+        for _ in range(6):  # whichever gunicorn process answers, the sum is the same
+            text = requests.get(web.base + "/metrics", timeout=10).text
+            assert value(text, "moderation_comments_received_total", outcome="accepted") == len(ids)
+            assert value(text, "moderation_comments_received_total", outcome="invalid") == 1
+    finally:
+        worker.stop()
+        web.stop()

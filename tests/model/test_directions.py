@@ -1,0 +1,120 @@
+"""Hand-written comments against the committed model: each score moves the right way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from moderation.classifier.scorer import ModerationScorer
+from moderation.domain.scores import CommentInput, CommentScores
+
+EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
+ARTICLE_TITLE = "Ottawa raises the carbon tax to fund rebates for households"
+ARTICLE_BODY = (
+    "The federal government will raise the carbon tax next April and return most of the money "
+    "to households through quarterly rebates, Finance Minister said on Tuesday. Provinces that "
+    "run their own carbon pricing systems are exempt. Economists say the rebate offsets the "
+    "higher fuel prices for most families, while opposition parties call the tax a burden on "
+    "rural drivers and farmers who depend on diesel."
+)
+
+
+def _one(scorer: ModerationScorer, text: str, *, article: bool = True) -> CommentScores:
+    comment = CommentInput(
+        text, ARTICLE_TITLE if article else None, ARTICLE_BODY if article else None
+    )
+    return scorer.score([comment])[0]
+
+
+@pytest.mark.parametrize(
+    ("toxic", "civil"),
+    [
+        ("You are a pathetic idiot and a liar.", "I think the rebate is a sensible design."),
+        ("Shut up, you stupid moron.", "Thanks for explaining how the rebate works."),
+        ("What a f*cking disgrace, these scumbags should rot.", "Farmers deserve a fair deal too."),
+        ("You are an 1d10t", "You are an expert"),
+        ("you are an i d i o t", "you are an economist"),
+    ],
+)
+def test_toxic_scores_higher_than_civil(scorer: ModerationScorer, toxic: str, civil: str) -> None:
+    assert _one(scorer, toxic).toxicity > _one(scorer, civil).toxicity  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("spammy", "normal"),
+    [
+        (
+            "Check out my channel http://bit.ly/abc123 and subscribe!!!",
+            "The rebate is too small for farmers.",
+        ),
+        (
+            "EARN $500 PER DAY from home, visit www.easy-money.biz now",
+            "Diesel prices are already high.",
+        ),
+        (
+            "Free crypto giveaway!!! Follow me and DM me on telegram",
+            "I agree with the economists here.",
+        ),
+    ],
+)
+def test_spam_scores_higher_than_normal(scorer: ModerationScorer, spammy: str, normal: str) -> None:
+    assert _one(scorer, spammy).spam > _one(scorer, normal).spam  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("off_topic", "on_topic"),
+    [
+        (
+            "My cat knocked over the Christmas tree again last night.",
+            "The carbon tax rebate will not cover rural diesel costs.",
+        ),
+        (
+            "The Leafs need a better goalie if they want the playoffs.",
+            "Provinces with their own carbon pricing should stay exempt.",
+        ),
+    ],
+)
+def test_off_topic_pair_scores_higher(
+    scorer: ModerationScorer, off_topic: str, on_topic: str
+) -> None:
+    assert _one(scorer, off_topic).off_topic > _one(scorer, on_topic).off_topic  # type: ignore[operator]
+
+
+def test_no_article_means_no_off_topic_score(scorer: ModerationScorer) -> None:
+    assert _one(scorer, "The rebate is fine.", article=False).off_topic is None
+
+
+def test_spans_index_the_original_text(scorer: ModerationScorer) -> None:
+    text = "Honestly you are a total 1d10t and a m0r0n."
+    result = _one(scorer, text)
+    spans = result.spans["toxicity"]
+    assert spans
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+    assert {"1d10t", "m0r0n"} & {s.text for s in spans}
+
+
+def test_russian_is_not_scored(scorer: ModerationScorer) -> None:
+    result = _one(scorer, "Путин опять всех обманул, это позор для страны")
+    assert not result.language_supported
+    assert result.toxicity is result.spam is result.off_topic is None
+
+
+@pytest.mark.skipif(not (EXAMPLES / "comments.jsonl").is_file(), reason="shared examples absent")
+def test_example_comments_are_civil_on_topic_and_not_spam(scorer: ModerationScorer) -> None:
+    article = json.loads((EXAMPLES / "article.json").read_text(encoding="utf-8"))
+    lines = (EXAMPLES / "comments.jsonl").read_text(encoding="utf-8").splitlines()
+    comments = [json.loads(line) for line in lines if line.strip()]
+    points = scorer.card["operating_points"]
+    for comment in comments:
+        result = scorer.score(
+            [CommentInput(comment["text"], article["title"], article["body"], "en")]
+        )[0]
+        assert result.language == "en"
+        assert result.toxicity < points["toxicity"]["reject_at_or_above"]  # type: ignore[operator]
+        assert result.toxicity < 0.5  # type: ignore[operator]
+        assert result.spam < points["spam"]["approve_below"]  # type: ignore[operator]
+        assert result.off_topic < points["off_topic"]["reject_at_or_above"]  # type: ignore[operator]
+        assert result.off_topic < 0.5  # type: ignore[operator]

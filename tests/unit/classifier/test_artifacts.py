@@ -1,0 +1,75 @@
+"""Loading refuses artifacts whose checksum, scikit-learn version or types are not vouched for."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+import sklearn
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+
+from moderation.classifier.artifacts import (
+    CARD,
+    ModelIntegrityError,
+    load_artifact,
+    read_card,
+    save_artifact,
+)
+
+
+class Untrusted(BaseEstimator):
+    """A type that is not on the trusted list."""
+
+
+def _write(models: pathlib.Path, obj: Any, *, version: str = sklearn.__version__) -> dict[str, Any]:
+    sha = save_artifact(obj, models / "toy.skops")
+    card = {
+        "libraries": {"scikit-learn": version},
+        "artifacts": {"toy": {"file": "toy.skops", "sha256": sha}},
+    }
+    (models / CARD).write_text(json.dumps(card))
+    return card
+
+
+def _toy() -> LogisticRegression:
+    return LogisticRegression().fit([[0.0], [1.0]], [0, 1])
+
+
+def test_loads_a_vouched_for_artifact(tmp_path: pathlib.Path) -> None:
+    _write(tmp_path, _toy())
+    model = load_artifact(tmp_path, "toy", read_card(tmp_path))
+    assert model.predict([[1.0]]).tolist() == [1]
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path: pathlib.Path) -> None:
+    first = save_artifact(_toy(), tmp_path / "a.skops")
+    second = save_artifact(_toy(), tmp_path / "b.skops")
+    assert first == second
+
+
+def test_refuses_a_tampered_file(tmp_path: pathlib.Path) -> None:
+    card = _write(tmp_path, _toy())
+    with (tmp_path / "toy.skops").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelIntegrityError, match="sha256"):
+        load_artifact(tmp_path, "toy", card)
+
+
+def test_refuses_another_scikit_learn_version(tmp_path: pathlib.Path) -> None:
+    card = _write(tmp_path, _toy(), version="0.24.2")
+    with pytest.raises(ModelIntegrityError, match=r"scikit-learn 0\.24\.2"):
+        load_artifact(tmp_path, "toy", card)
+
+
+def test_refuses_untrusted_types(tmp_path: pathlib.Path) -> None:
+    card = _write(tmp_path, Untrusted())
+    with pytest.raises(ModelIntegrityError, match="untrusted"):
+        load_artifact(tmp_path, "toy", card)
+
+
+def test_missing_card_is_a_clear_error(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(ModelIntegrityError, match="no model card"):
+        read_card(tmp_path)

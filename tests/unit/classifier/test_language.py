@@ -1,0 +1,58 @@
+"""Language detection and routing: only English is scored; short texts follow the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from moderation.classifier.language import LanguageDetector
+from moderation.classifier.scorer import ModerationScorer
+from moderation.domain.scores import CommentInput, CommentScores
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Blinken paid a very timely visit to Central Asia this week.", "en"),
+        ("Это очень хорошая статья, спасибо автору за работу", "ru"),
+        ("Бұл мақала өте жақсы, рахмет сізге", "kk"),
+        ("Men bu maqolani juda yaxshi deb o'ylayman, rahmat", "uz"),
+    ],
+)
+def test_detects_languages(detector: LanguageDetector, text: str, language: str) -> None:
+    assert detector.detect(text).language == language
+
+
+@pytest.mark.parametrize("text", ["ok", "lol you idiot", "Nice!", "👍👍", "1234"])
+def test_short_ascii_text_is_english(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).language == "en"
+
+
+class _English:
+    """Stands in for the English models so routing can be tested without artifacts."""
+
+    def score(self, comment: CommentInput, language: str) -> CommentScores:
+        return CommentScores(0.1, None, 0.1, language, True)
+
+
+def _scorer() -> ModerationScorer:
+    routes: dict[str, Any] = {"en": _English()}
+    return ModerationScorer(model_version="t", routes=routes, detector=LanguageDetector(), card={})
+
+
+def test_other_languages_are_not_scored_as_english() -> None:
+    [result] = _scorer().score([CommentInput("Путин опять всех обманул, это позор для страны")])
+    assert result.language == "ru"
+    assert result.language_supported is False
+    assert (result.toxicity, result.off_topic, result.spam) == (None, None, None)
+
+
+def test_english_goes_to_the_english_models() -> None:
+    [result] = _scorer().score([CommentInput("The USA is better than Russia.")])
+    assert result.language == "en" and result.language_supported

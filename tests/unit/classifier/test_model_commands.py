@@ -1,0 +1,35 @@
+"""The train/evaluate commands fail clearly without data and print readable tables."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli.model_commands import evaluate, format_table, train
+
+DATA = pathlib.Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+@pytest.mark.parametrize("command", [train, evaluate])
+def test_missing_data_dir_is_a_clear_error(command: object, tmp_path: pathlib.Path) -> None:
+    result = CliRunner().invoke(command, ["--data-dir", str(tmp_path / "nowhere")])  # type: ignore[arg-type]
+    assert result.exit_code != 0
+    assert "no " in result.output and "data" in result.output
+
+
+def test_format_table_aligns_columns() -> None:
+    table = format_table([{"score": "toxicity", "set": "c3val", "model": "m", "n": 3, "roc_auc": 0.81234}])
+    header, row = table.splitlines()
+    assert header.startswith("score")
+    assert "0.8123" in row and row.index("c3val") == header.index("set")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "socc_c3").is_dir(), reason="../shared/data not available")
+def test_evaluate_prints_a_row_per_validation_set() -> None:
+    result = CliRunner().invoke(evaluate, ["--data-dir", str(DATA)], catch_exceptions=False)
+    assert result.exit_code == 0
+    for name in ("socc_c3_validation", "tweeteval_offensive_val", "youtube_leave_one_video_out"):
+        assert name in result.output

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation import settings
+from moderation.cli import main
+from moderation.supervisor import ensure_secrets
+
+
+def test_defaults_need_no_environment() -> None:
+    config = settings.from_environment({}, instance_path="/srv/moderation")
+    assert config["DATABASE_URL"] == "sqlite:////srv/moderation/moderation.sqlite3"
+    assert config["SIGNATURE_TOLERANCE"] == 300
+    assert config["CALLBACK_URL"] == ""
+    assert config["MAX_CONTENT_LENGTH"] == 64 * 1024
+
+
+def test_values_are_cast_to_the_default_type() -> None:
+    config = settings.from_environment(
+        {"MODERATION_SIGNATURE_TOLERANCE": "60", "MODERATION_CALLBACK_TIMEOUT": "2.5",
+         "MODERATION_SECURE_COOKIES": "true"}
+    )
+    assert config["SIGNATURE_TOLERANCE"] == 60
+    assert config["CALLBACK_TIMEOUT"] == 2.5
+    assert config["SECURE_COOKIES"] is True
+
+
+def test_a_bad_value_names_the_variable() -> None:
+    with pytest.raises(ValueError, match="MODERATION_SIGNATURE_TOLERANCE='soon' is not valid"):
+        settings.from_environment({"MODERATION_SIGNATURE_TOLERANCE": "soon"})
+
+
+def test_run_refuses_bad_configuration_with_one_clear_line(tmp_path: Path) -> None:
+    bad = CliRunner().invoke(main, ["run"], env={"MODERATION_SWEEP_INTERVAL": "often"})
+    assert bad.exit_code == 1
+    assert "MODERATION_SWEEP_INTERVAL='often' is not valid" in bad.output
+    policy = tmp_path / "policy.toml"
+    policy.write_text('version = "x"\n')
+    bad_policy = CliRunner().invoke(main, ["run"], env={"MODERATION_POLICY_FILE": str(policy)})
+    assert bad_policy.exit_code == 1
+    assert "thresholds" in bad_policy.output
+    assert "Traceback" not in bad.output + bad_policy.output
+
+
+def test_secrets_are_generated_once_private_and_env_wins(tmp_path: Path) -> None:
+    env: dict[str, str] = {"MODERATION_CALLBACK_SECRET": "from-env"}
+    path = ensure_secrets(tmp_path, env)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert env["MODERATION_CALLBACK_SECRET"] == "from-env"
+    first = env["MODERATION_WEBHOOK_SECRET"]
+    assert len(first) == 64
+    again: dict[str, str] = {}
+    ensure_secrets(tmp_path, again)
+    assert again["MODERATION_WEBHOOK_SECRET"] == first
