@@ -72,8 +72,9 @@ def main() -> None:
     from moderation.domain.scores import CommentInput
 
     start = time.perf_counter()
-    scorer = load_scorer()
+    scorer = load_scorer()  # includes building lookup tables and one warm-up comment
     load_s = time.perf_counter() - start
+    rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     article = json.loads((ROOT.parent / "shared" / "examples" / "article.json").read_text())
     texts = _comments(args.data_dir, args.n)
     with_article = [CommentInput(t, article["title"], article["body"], "en") for t in texts]
@@ -102,9 +103,12 @@ def main() -> None:
         "single_comment_with_article": single,
         "single_comment_without_article": single_no_article,
         "batch_comments_per_second": round(batch_per_s, 1),
-        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "max_rss_mb_after_load": round(rss_after_load, 1),
+        "max_rss_mb_after_scoring": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "scope": "toxicity + spam + off-topic + language + explanations per comment",
     }
+    load_average = os.getloadavg()
+    result["machine"]["load_average_1_5_15"] = [round(x, 2) for x in load_average]
     try:
         from profanity_check import predict_prob
     except ImportError:

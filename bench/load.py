@@ -371,6 +371,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = datetime.now(UTC)
+    load_before = os.getloadavg()
     if args.base:
         if not args.secret:
             raise SystemExit("--secret (or MODERATION_WEBHOOK_SECRET) is needed with --base")
@@ -390,6 +391,8 @@ def main() -> None:
     result = {
         "started_at": started.isoformat(),
         "machine": {
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),

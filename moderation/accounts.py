@@ -1,7 +1,6 @@
-"""Moderator accounts: users, Argon2 password hashes, login throttling and API tokens.
+"""Moderator accounts: users, Argon2 password hashes, logging in, and API tokens.
 
 Everything here works on a caller's session and never commits: the caller decides when.
-Counters live in the database so every web process sees the same lockout.
 """
 
 from __future__ import annotations
@@ -10,17 +9,16 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.storage.moderators import ApiToken, LoginThrottle, User
+from moderation.login_throttle import LockoutPolicy, active_lock, clear_lock, record_failure
+from moderation.storage.moderators import ApiToken, User
 from moderation.storage.tables import utcnow
 
 ROLES = ("moderator", "admin")
@@ -44,13 +42,6 @@ def _dummy_hash() -> str:
 
 class AccountError(Exception):
     """A request about accounts that cannot be done; the message says why."""
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    max_failures: int = 5
-    window_seconds: float = 900.0
-    lockout_seconds: float = 900.0
 
 
 @dataclass(frozen=True)
@@ -120,63 +111,6 @@ def disable_user(session: Session, username: str) -> User:
     return user
 
 
-def locked_until_after_failure(
-    throttle: LoginThrottle, now: datetime, policy: LockoutPolicy
-) -> None:
-    """The lockout rule on one row (pure; :func:`record_failure` is its atomic SQL twin)."""
-    window_start = now - timedelta(seconds=policy.window_seconds)
-    if throttle.first_failure_at is None or throttle.first_failure_at < window_start:
-        throttle.failures = 0
-        throttle.first_failure_at = now
-    throttle.failures = (throttle.failures or 0) + 1
-    if throttle.failures >= policy.max_failures:
-        throttle.locked_until = now + timedelta(seconds=policy.lockout_seconds)
-        throttle.failures = 0
-        throttle.first_failure_at = None
-
-
-def record_failure(
-    session: Session, key: str, now: datetime, policy: LockoutPolicy
-) -> datetime | None:
-    """Count one failed login for ``key`` with atomic updates; the lock's end if now locked.
-
-    Increments happen in SQL (``failures = failures + 1``), so parallel guesses from many
-    threads or processes are all counted rather than overwriting each other.
-    """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(LoginThrottle)
-        .values(username=key, failures=0)
-        .on_conflict_do_nothing(index_elements=["username"])
-    )
-    t = LoginThrottle
-    stale = or_(
-        t.first_failure_at.is_(None),
-        t.first_failure_at < now - timedelta(seconds=policy.window_seconds),
-    )
-    session.execute(
-        update(t)
-        .where(t.username == key)
-        .values(
-            failures=case((stale, 1), else_=t.failures + 1),
-            first_failure_at=case((stale, now), else_=t.first_failure_at),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(t)
-        .where(t.username == key, t.failures >= policy.max_failures)
-        .values(
-            locked_until=now + timedelta(seconds=policy.lockout_seconds),
-            failures=0,
-            first_failure_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    until = session.scalar(select(t.locked_until).where(t.username == key))
-    return until if until is not None and until > now else None
-
-
 def authenticate(
     session: Session,
     username: str,
@@ -194,13 +128,9 @@ def authenticate(
     limits = {name: policy}
     if ip:
         limits[f"ip:{ip}"[:64]] = replace(policy, max_failures=policy.max_failures * IP_FACTOR)
-    locks = session.scalars(
-        select(LoginThrottle.locked_until).where(
-            LoginThrottle.username.in_(list(limits)), LoginThrottle.locked_until > now
-        )
-    ).all()
-    if locks:
-        return LoginResult(None, max(locks))
+    locked_until = active_lock(session, list(limits), now)
+    if locked_until is not None:
+        return LoginResult(None, locked_until)
     user = find_user(session, name)
     valid = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is not None and valid and user.active:
@@ -221,12 +151,6 @@ def set_password(session: Session, username: str, password: str) -> User:
     check_new_password(password)
     user.password_hash = hash_password(password)
     return user
-
-
-def clear_lock(session: Session, username: str) -> None:
-    throttle = session.get(LoginThrottle, normalise_username(username))
-    if throttle is not None:
-        session.delete(throttle)
 
 
 def enable_user(session: Session, username: str) -> User:
@@ -260,6 +184,16 @@ def create_token(session: Session, username: str, label: str | None = None) -> t
     session.add(row)
     session.flush()
     return row, token
+
+
+def token_counts(session: Session) -> dict[int, int]:
+    """Valid (unrevoked) API tokens per user id."""
+    query = (
+        select(ApiToken.user_id, func.count())
+        .where(ApiToken.revoked_at.is_(None))
+        .group_by(ApiToken.user_id)
+    )
+    return {user_id: n for user_id, n in session.execute(query)}
 
 
 def user_for_token(session: Session, token: str) -> User | None:

@@ -43,7 +43,7 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "sweep": {"task": "moderation.sweep", "schedule": config["SWEEP_INTERVAL"]},
         },
         "worker_hijack_root_logger": False,
-        "worker_send_task_events": True,
+        "worker_send_task_events": False,
         "task_send_sent_event": False,
     }
 
@@ -66,6 +66,9 @@ def celery_init_app(app: Flask) -> Celery:
 
         start_heartbeat(app)
 
+    from moderation import log_context
+
+    log_context.install()  # the comment id on Celery's own log lines too
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_config(app.config))
     celery_app.set_default()

@@ -65,7 +65,11 @@ class Supervisor:
         self.stopping = False
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(argv, env=self.env, preexec_fn=_die_with_parent)
+        # Each child gets its own session: Ctrl-C reaches only this supervisor, which stops
+        # the children in order (Redis last, so workers can hand back what they hold).
+        process = subprocess.Popen(
+            argv, env=self.env, preexec_fn=_die_with_parent, start_new_session=True
+        )
         self.children.append((name, process))
         return process
 
@@ -109,15 +113,21 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
-        # Web first (no new intake), then workers, Redis last so workers can ack what they hold.
-        for _name, process in reversed(self.children):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        services = [p for name, p in self.children if name != "redis"]
+        redis_server = [p for name, p in self.children if name == "redis"]
+        # Web and workers together (gunicorn drains requests, Celery finishes its tasks),
+        # then Redis.
+        for group in (services, redis_server):
+            for process in group:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 25
+            for process in group:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
     def watch(self) -> int:
         """Wait until a child exits on its own (a failure) or we are told to stop."""

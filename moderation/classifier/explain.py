@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from moderation.classifier.ngram_hashing import WORD
 from moderation.classifier.text_features import Vectorised
 from moderation.domain.scores import Span
 
@@ -42,16 +41,14 @@ def word_spans(
 ) -> tuple[Span, ...]:
     """Top words by summed contribution, plus ``extra`` (start, end, weight) ORIGINAL spans."""
     text = vec.normalised.text
-    tokens = [m.span() for m in WORD.finditer(text)]
+    starts, ends = vec.words
     candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
-    if tokens and len(contributions):
-        starts = np.array([s for s, _ in tokens])
-        ends = np.array([e for _, e in tokens])
+    if len(starts) and len(contributions):
         centres = np.clip(vec.occurrence_centres, 0, max(len(text) - 1, 0))
         token = np.searchsorted(ends, centres, side="right")
-        token = np.minimum(token, len(tokens) - 1)
+        token = np.minimum(token, len(starts) - 1)
         inside = starts[token] <= centres
-        sums = np.bincount(token[inside], weights=contributions[inside], minlength=len(tokens))
+        sums = np.bincount(token[inside], weights=contributions[inside], minlength=len(starts))
         for i in np.argsort(-sums)[:TOP_SPANS]:
             start, end = vec.normalised.original_span(int(starts[i]), int(ends[i]))
             candidates.append((float(sums[i]), start, end))

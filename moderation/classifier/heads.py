@@ -84,11 +84,11 @@ class SpamHead:
         self.intercept = float(model.named_steps["classifier"].intercept_[0])
 
     def score(self, vec: Vectorised, original: str) -> Scored:
-        cues = cue_values(original)
+        matches = cue_matches(original)
+        cues = cue_values(original, matches)
         coef = self.coef[vec.indices]
         z = float(coef @ vec.values + self.cue_coef @ cues) + self.intercept
         extra: list[tuple[int, int, float]] = []
-        matches = cue_matches(original)
         for k, name in enumerate(CUE_NAMES):
             found = matches.get(name, [])
             push = float(self.cue_coef[k] * cues[k])
@@ -115,17 +115,11 @@ class OffTopicHead:
         spans: tuple[Span, ...] = ()
         if probability >= 0.5:
             article = self.features.article_side(title, body)
-            foreign = np.array(
-                [
-                    self.features.informative_[i] and int(i) not in article.vector
-                    for i in row.indices
-                ],
-                dtype=bool,
-            )
+            informative = self.features.informative_[row.indices]
+            foreign = informative & (article.vector.lookup(row.indices) == 0)
             if foreign.any():
                 # Informative words the article lacks share the (negative) overlap coefficient.
-                coef = np.where(foreign, -self.overlap_coef / foreign.sum(), 0.0) / np.maximum(
-                    row.values, 1e-9
-                )
+                share = -self.overlap_coef / foreign.sum()
+                coef = np.where(foreign, share, 0.0) / np.maximum(row.values, 1e-9)
                 spans = word_spans(row, occurrence_contributions(row, coef), original)
         return Scored(probability, spans, {})

@@ -18,6 +18,7 @@ CANDIDATES = (
     "de", "fr", "es", "it", "pt", "nl", "pl", "zh", "ar",
 )  # fmt: skip
 SHORT_TEXT_LETTERS = 20  # below this many letters the classifier is unreliable
+PREFIX_CHARS = 400  # langid's cost grows with length; 400 characters decide the language
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -44,10 +45,10 @@ class LanguageDetector:
         Short-text rule: with fewer than 20 letters, a text whose letters are at least 80 %
         ASCII is English with confidence 0.5 (langid guesses wildly on "lol ok" or "Nice!");
         other short texts go to the classifier, which at least tells the script apart. URLs
-        are ignored. A text with no letters at all (emoji, numbers) counts as English so the
+        are ignored, and only the first 400 characters are looked at. A text with no letters at all (emoji, numbers) counts as English so the
         spam model still sees it.
         """
-        text = _URL.sub(" ", text)
+        text = _URL.sub(" ", text[:PREFIX_CHARS])
         letters = _LETTER.findall(text)
         if not letters:
             return Detected("en", 0.5)  # emoji, numbers, punctuation: nothing to route on

@@ -25,9 +25,12 @@ HIT_AT = 0.3  # a word with at least this span rate counts as a hit
 class ToxicLexicon(TransformerMixin, BaseEstimator):
     """Word -> share of occurrences inside annotated toxic spans; three dense features."""
 
-    def __init__(self, *, min_count: int = 5, prior: float = 5.0) -> None:
+    def __init__(
+        self, *, min_count: int = 5, prior: float = 5.0, exclude: tuple[str, ...] = ()
+    ) -> None:
         self.min_count = min_count
         self.prior = prior
+        self.exclude = exclude
 
     def fit(self, X: Sequence[str], y: Sequence[Sequence[tuple[int, int]]]) -> ToxicLexicon:
         """``X`` are posts, ``y`` the toxic (start, end) spans marked in each, by any rater.

@@ -39,11 +39,29 @@ Pair = tuple[str, str | None, str | None]  # (comment, article title, article bo
 
 
 @dataclass(frozen=True)
+class SparseVector:
+    """Sorted feature ids and their weights."""
+
+    indices: np.ndarray
+    values: np.ndarray
+
+    def dot(self, indices: np.ndarray, values: np.ndarray) -> float:
+        return float(values @ self.lookup(indices))
+
+    def lookup(self, indices: np.ndarray) -> np.ndarray:
+        """This vector's weight at each of ``indices`` (0 where absent)."""
+        if not len(self.indices):
+            return np.zeros(len(indices))
+        pos = np.minimum(np.searchsorted(self.indices, indices), len(self.indices) - 1)
+        return np.where(self.indices[pos] == indices, self.values[pos], 0.0)
+
+
+@dataclass(frozen=True)
 class ArticleSide:
     """What we need from an article, computed once per distinct article text."""
 
-    vector: dict[int, float]
-    title_vector: dict[int, float]
+    vector: SparseVector
+    title_vector: SparseVector
     names: frozenset[str]
 
 
@@ -72,6 +90,23 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
     def article_side(self, title: str | None, body: str | None) -> ArticleSide:
         return _article_side(self.ngrams_, title or "", body or "")
 
+    def _dense_background(self) -> np.ndarray:
+        """Background articles as a dense (terms x articles) array, built once after loading:
+        gathering rows of it is far cheaper than slicing the sparse matrix per comment."""
+        dense: np.ndarray | None = self.__dict__.get("_dense")
+        if dense is None:
+            dense = self.background_by_term_.toarray().astype(np.float32)
+            self.__dict__["_dense"] = dense
+        return dense
+
+    def _background_mask(self, skip: frozenset[str]) -> np.ndarray:
+        return np.array([t not in skip for t in self.background_titles_], dtype=bool)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())
+        state.pop("_dense", None)
+        return state
+
     def transform(self, X: Sequence[Pair]) -> np.ndarray:
         rows = [self.features(*pair) for pair in X]
         return np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
@@ -89,23 +124,15 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         are skipped. ``row`` is the comment's vector when the caller already has it."""
         row = row if row is not None else self.ngrams_.vectorise(comment)
         article = self.article_side(title, body)
-        values = row.values
-        ids = row.indices.tolist()
-        cosine = sum(
-            v * article.vector.get(i, 0.0) for i, v in zip(ids, values.tolist(), strict=True)
-        )
-        cosine_title = sum(
-            v * article.title_vector.get(i, 0.0) for i, v in zip(ids, values.tolist(), strict=True)
-        )
-        sims = self.background_by_term_[row.indices].T @ values
-        skip = exclude | {title or ""}
-        keep = np.array([t not in skip for t in self.background_titles_])
+        in_article = article.vector.lookup(row.indices)
+        cosine = float(row.values @ in_article)
+        cosine_title = article.title_vector.dot(row.indices, row.values)
+        sims = row.values @ self._dense_background()[row.indices]
+        keep = self._background_mask(exclude | {title or ""})
         sims = sims[keep] if keep.any() else np.zeros(1)
         z = (cosine - float(sims.mean())) / (float(sims.std()) + 0.01)
-        informative = [i for i in ids if self.informative_[i]]
-        overlap = (
-            sum(i in article.vector for i in informative) / len(informative) if informative else 0.0
-        )
+        informative = self.informative_[row.indices]
+        overlap = float((in_article[informative] > 0).mean()) if informative.any() else 0.0
         names = set(_NAME.findall(comment))
         name_overlap = len(names & article.names) / len(names) if names else 0.5
         log_words = math.log1p(len(comment.split()))
@@ -130,7 +157,7 @@ def _article_side(ngrams: TextFeatures, title: str, body: str) -> ArticleSide:
     full = ngrams.vectorise(f"{title}\n{body}")
     head = ngrams.vectorise(title)
     return ArticleSide(
-        vector=dict(zip(full.indices.tolist(), full.values.tolist(), strict=True)),
-        title_vector=dict(zip(head.indices.tolist(), head.values.tolist(), strict=True)),
+        vector=SparseVector(full.indices, full.values),
+        title_vector=SparseVector(head.indices, head.values),
         names=frozenset(_NAME.findall(f"{title}\n{body}")),
     )

@@ -89,12 +89,15 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     if _same_vocabulary(spam.ngrams, toxicity.ngrams):
         spam.ngrams = toxicity.ngrams  # featurise once per comment
     english = LanguageModels(toxicity, spam, OffTopicHead(artifacts["off_topic"]))
-    return ModerationScorer(
+    scorer = ModerationScorer(
         model_version=str(card["model_version"]),
         routes={"en": english},
         detector=LanguageDetector(),
         card=card,
     )
+    # Build the lazy lookup tables now, so loading pays for them and the first comment does not.
+    scorer.score([CommentInput("Warm up the models, please.", "Warm up", "Warm up the models.")])
+    return scorer
 
 
 def _same_vocabulary(a: Any, b: Any) -> bool:

@@ -29,9 +29,13 @@ def cue_matches(text: str) -> dict[str, list[tuple[int, int]]]:
     return {name: [m.span() for m in p.finditer(text)] for name, p in _PATTERNS.items()}
 
 
-def cue_values(text: str) -> np.ndarray:
-    """Dense, roughly unit-scaled cue values for one comment (order: :data:`CUE_NAMES`)."""
-    values = [math.log1p(len(p.findall(text))) for p in _PATTERNS.values()]
+def cue_values(text: str, matches: dict[str, list[tuple[int, int]]] | None = None) -> np.ndarray:
+    """Dense, roughly unit-scaled cue values for one comment (order: :data:`CUE_NAMES`).
+
+    Pass ``matches`` from :func:`cue_matches` when you have them, to search only once.
+    """
+    found = matches if matches is not None else cue_matches(text)
+    values = [math.log1p(len(found[name])) for name in _PATTERNS]
     words = text.lower().split()
     duplicate_share = 1.0 - len(set(words)) / len(words) if len(words) >= 4 else 0.0
     values += [duplicate_share, math.log1p(len(text)) / 7.0]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from moderation.classifier.ngram_hashing import char_ngrams, word_ngrams
+from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_ngrams
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
@@ -33,6 +34,15 @@ class Vectorised:
     values: np.ndarray  # tf-idf weights, l2-normalised
     occurrence_ids: np.ndarray  # feature id of each in-vocabulary occurrence
     occurrence_centres: np.ndarray  # normalised character index at each occurrence's centre
+
+    @cached_property
+    def words(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end of each word of the normalised text (shared by all explanations)."""
+        spans = [m.span() for m in WORD.finditer(self.normalised.text)]
+        return (
+            np.array([s for s, _ in spans], dtype=np.int64),
+            np.array([e for _, e in spans], dtype=np.int64),
+        )
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):

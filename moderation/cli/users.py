@@ -10,7 +10,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from moderation import accounts, audit, settings
+from moderation import accounts, audit, login_throttle, settings
 from moderation.storage.database import Database
 
 CLI_ACTOR = "cli"
@@ -125,7 +125,7 @@ def set_password(username: str, password_stdin: bool) -> None:
     )
     with session_scope() as session:
         user = accounts.set_password(session, username, password)
-        accounts.clear_lock(session, user.username)
+        login_throttle.clear_lock(session, user.username)
         audit.record(session, CLI_ACTOR, "password_set", username=user.username)
         session.commit()
         click.echo(f"new password set for {user.username!r}")

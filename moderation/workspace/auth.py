@@ -9,6 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from moderation import accounts, audit
+from moderation.login_throttle import LockoutPolicy
 from moderation.services import Services
 from moderation.storage.moderators import User
 from moderation.storage.tables import utcnow
@@ -30,9 +31,9 @@ def load_user(user_id: str) -> User | None:
         return user if user is not None and user.active else None
 
 
-def lockout_policy() -> accounts.LockoutPolicy:
+def lockout_policy() -> LockoutPolicy:
     config = current_app.config
-    return accounts.LockoutPolicy(
+    return LockoutPolicy(
         max_failures=config.get("LOGIN_MAX_FAILURES", 5),
         window_seconds=config.get("LOGIN_LOCKOUT_SECONDS", 900.0),
         lockout_seconds=config.get("LOGIN_LOCKOUT_SECONDS", 900.0),

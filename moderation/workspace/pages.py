@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from moderation import audit, queue, review
+from moderation import accounts, audit, queue, review
 from moderation.api.moderator_schemas import (
     AuditPageSchema,
     AuditQuerySchema,
@@ -43,13 +44,13 @@ def queue_page() -> Any:
         flash(f"Some filters were not valid and were ignored: {', '.join(exc.messages)}", "error")
         spec = QueueQuerySchema().load({"status": request.args.get("status", "held")})
     if spec.status != "held" and spec.decided_by is None:
-        spec = queue.QueueFilter(**{**spec.__dict__, "decided_by": "model"})
+        spec = replace(spec, decided_by="model")
     with services().db.session() as db:
         try:
             page = queue.list_queue(db, spec)
         except queue.BadCursor as exc:
             flash(str(exc), "error")
-            spec = queue.QueueFilter(**{**spec.__dict__, "cursor": None})
+            spec = replace(spec, cursor=None)
             page = queue.list_queue(db, spec)
         counts = queue.reason_counts(db, spec)
         total = queue.count_queue(db, spec)
@@ -156,3 +157,14 @@ def waiting_text(seconds: float) -> str:
     if s < 86400:
         return f"{s // 3600} h {s % 3600 // 60} min"
     return f"{s // 86400} d {s % 86400 // 3600} h"
+
+
+@bp.get("/users")
+def users_page() -> Any:
+    """Accounts and their state, for admins (accounts are changed with the ``moderation`` command)."""
+    if current_user.role != "admin":
+        abort(403, "Only admins can see the list of accounts.")
+    with services().db.session() as db:
+        users = accounts.list_users(db)
+        tokens = accounts.token_counts(db)
+    return render_template("moderate/users.html", active="users", users=users, tokens=tokens)

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from moderation import accounts
+from moderation.login_throttle import LockoutPolicy
 from moderation.storage.moderators import AuditEntry, LoginThrottle
 from moderation.storage.tables import Comment
 from tests.support.held import add_decided_comment
@@ -21,6 +22,7 @@ PAGES = [
     "/moderate/queue?status=approved",
     "/moderate/audit",
     "/moderate/audit.json",
+    "/moderate/users",
 ]
 HOSTILE = 'Look <script>alert("x")</script> <img src=x onerror="alert(1)"> <a href="javascript:alert(2)">me</a>'
 
@@ -228,7 +230,7 @@ def test_bulk_approve_and_a_reject_without_a_reason_changes_nothing(
 def test_parallel_wrong_passwords_are_all_counted(app: Flask) -> None:
     """Failures are counted with atomic SQL updates, so concurrent guesses cannot undercount."""
     make_user(app, "alice")
-    policy = accounts.LockoutPolicy(max_failures=50, window_seconds=600, lockout_seconds=600)
+    policy = LockoutPolicy(max_failures=50, window_seconds=600, lockout_seconds=600)
     sessions = app.extensions["moderation"].db.session
     barrier = threading.Barrier(8)
 
@@ -246,3 +248,16 @@ def test_parallel_wrong_passwords_are_all_counted(app: Flask) -> None:
         t.join(60)
     with sessions() as s:
         assert s.get(LoginThrottle, "alice").failures == 24
+
+
+def test_only_admins_see_the_accounts_page(app: Flask, client: FlaskClient) -> None:
+    make_user(app, "alice")
+    make_user(app, "root", role="admin")
+    login(client, "alice")
+    assert client.get("/moderate/users").status_code == 403
+    assert "Accounts" not in client.get("/moderate/queue").get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, "root")
+    page = admin.get("/moderate/users")
+    assert page.status_code == 200
+    assert 'data-username="alice"' in page.get_data(as_text=True)

@@ -48,6 +48,21 @@ def choose(
     }
 
 
+def tradeoff(
+    labels: ArrayLike, scores: ArrayLike, misses: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3)
+) -> dict[str, dict[str, float]]:
+    """approve_below and the resulting hold share for several miss targets, so the product
+    owner can pick a different point without retraining."""
+    out = {}
+    for miss in misses:
+        point = choose(labels, scores, max_miss=miss, min_precision=1.0)
+        out[f"max_miss_{miss}"] = {
+            "approve_below": point["approve_below"],
+            "approved_share": point["expected"]["approve"]["share_of_comments"],
+        }
+    return out
+
+
 def bands(y: np.ndarray, p: np.ndarray, approve_below: float, reject_at: float) -> dict[str, Any]:
     """Share of comments, positive rate and share of all positives in each band."""
     out: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from moderation.classifier.training import off_topic_data, spam_data, toxicity_d
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
 from moderation.classifier.training.off_topic import train_off_topic
-from moderation.classifier.training.operating_points import TARGETS, choose, metrics
+from moderation.classifier.training.operating_points import TARGETS, choose, metrics, tradeoff
 from moderation.classifier.training.sources import DataDir, Progress, tick
 from moderation.classifier.training.spam import news_ham, train_spam
 from moderation.classifier.training.toxicity import split_articles, train_toxicity
@@ -35,6 +35,7 @@ def train_all(
     points = {
         "toxicity": choose(toxicity.validation.labels, toxicity.stacked_oof, **_targets("toxicity"))
     }
+    points["toxicity"]["tradeoff"] = tradeoff(toxicity.validation.labels, toxicity.stacked_oof)
 
     tick(progress, "spam")
     c3, _ = toxicity_data.load_c3(data)

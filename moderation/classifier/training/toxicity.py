@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moderation.classifier.fairness_terms import identity_feature_mask, neutralise
+from moderation.classifier.fairness_terms import IDENTITY_TERMS, identity_feature_mask, neutralise
 from moderation.classifier.lexicon import ToxicLexicon
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.training import toxicity_data as td
@@ -72,8 +72,10 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
 
     tick(progress, "toxicity: experts")
     news = Ridge(alpha=1.0).fit(x_train, train_levels)
-    general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0).fit(x_extra, y_extra)
-    lexicon = ToxicLexicon().fit(*_civil_spans(data))
+    general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0).fit(
+        x_extra, y_extra
+    )
+    lexicon = ToxicLexicon(exclude=IDENTITY_TERMS).fit(*_civil_spans(data))
 
     mask = identity_feature_mask(features)
     news_coef = neutralise(news.coef_, mask)
@@ -103,7 +105,9 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     tick(progress, "toxicity: sub-types")
     x_civil = x_extra[-len(civil) :]
     subtypes = {
-        name: LogisticRegression(C=1.0, solver="liblinear", max_iter=2000, random_state=0).fit(x_civil, labels)
+        name: LogisticRegression(C=1.0, solver="liblinear", max_iter=2000, random_state=0).fit(
+            x_civil, labels
+        )
         for name, labels in civil_subtypes.items()
     }
     names = [train.name] + [e.name for e in extras]

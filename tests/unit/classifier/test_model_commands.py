@@ -20,7 +20,9 @@ def test_missing_data_dir_is_a_clear_error(command: object, tmp_path: pathlib.Pa
 
 
 def test_format_table_aligns_columns() -> None:
-    table = format_table([{"score": "toxicity", "set": "c3val", "model": "m", "n": 3, "roc_auc": 0.81234}])
+    table = format_table(
+        [{"score": "toxicity", "set": "c3val", "model": "m", "n": 3, "roc_auc": 0.81234}]
+    )
     header, row = table.splitlines()
     assert header.startswith("score")
     assert "0.8123" in row and row.index("c3val") == header.index("set")

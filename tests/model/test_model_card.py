@@ -1,0 +1,54 @@
+"""The committed model card records what the brief and the loader rely on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sklearn
+
+from moderation.classifier import DEFAULT_MODELS_DIR
+from moderation.classifier.artifacts import ARTIFACTS, CARD, sha256_of
+
+MAX_TOTAL_BYTES = 25 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def card() -> dict:
+    path = DEFAULT_MODELS_DIR / CARD
+    if not path.is_file():
+        pytest.skip("no committed model card")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_artifacts_match_their_checksums_and_fit_the_size_budget(card: dict) -> None:
+    total = 0
+    for name, file_name in ARTIFACTS.items():
+        entry = card["artifacts"][name]
+        path = DEFAULT_MODELS_DIR / file_name
+        assert entry["file"] == file_name
+        assert sha256_of(path) == entry["sha256"]
+        total += path.stat().st_size
+    assert total < MAX_TOTAL_BYTES
+
+
+def test_records_versions_data_and_licences(card: dict) -> None:
+    assert card["libraries"]["scikit-learn"] == sklearn.__version__
+    assert {"python", "skops", "numpy"} <= set(card["libraries"])
+    assert all(len(sha) == 64 for sha in card["data_files"].values())
+    assert any(path.startswith("socc_c3/") for path in card["data_files"])
+    assert "NC" in card["licences"]["socc_c3"] or "NON-COMMERCIAL" in card["licences"]["socc_c3"]
+    assert "toxic" in card["label_mappings"]["socc_c3"]
+
+
+@pytest.mark.parametrize("score", ["toxicity", "off_topic", "spam"])
+def test_operating_points_are_ordered_probabilities(card: dict, score: str) -> None:
+    point = card["operating_points"][score]
+    assert 0.0 <= point["approve_below"] <= point["reject_at_or_above"] <= 1.0
+    assert set(point["expected"]) == {"approve", "hold", "reject"}
+
+
+def test_fairness_table_covers_identity_terms(card: dict) -> None:
+    per_identity = card["fairness"]["per_identity"]
+    assert {"gay", "muslim", "black", "jewish"} <= set(per_identity)
+    assert all(0.0 <= row["fpr_rejected"] <= 1.0 for row in per_identity.values())
