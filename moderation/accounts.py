@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -206,5 +206,8 @@ def user_for_token(session: Session, token: str) -> User | None:
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # Recorded at most once a minute: a busy tool should not turn every read into a write.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
     return user

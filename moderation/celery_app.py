@@ -43,6 +43,11 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "sweep": {"task": "moderation.sweep", "schedule": config["SWEEP_INTERVAL"]},
         },
         "worker_hijack_root_logger": False,
+        # A hung task (a pathological comment, a stuck connection) frees its process after
+        # this; the sweeper re-enqueues the comment and the failure policy holds it if needed.
+        "task_time_limit": 120,
+        # Off: /metrics covers monitoring, and events cost the worker's main process about a
+        # third of its time per task. `celery -A workers.app control enable_events` for Flower.
         "worker_send_task_events": False,
         "task_send_sent_event": False,
     }

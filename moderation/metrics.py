@@ -6,7 +6,7 @@ sets it; production must too, one empty directory per machine, wiped at start) e
 writes its values to files there and ``GET /metrics`` adds them up (prometheus-client's
 multiprocess mode). State that lives elsewhere (queue depth in Redis, oldest held comment in
 the database, the model the live workers serve) is read at scrape time, so it is right
-whichever process answers. Every name starts with ``moderation_``.
+whichever process answers (``moderation.metrics_state``). Every name starts with ``moderation_``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import redis
 from flask import Flask, Response, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,15 +26,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
-
-from moderation.storage.tables import CallbackDelivery, Comment, utcnow
-
-if TYPE_CHECKING:
-    from moderation.services import Services
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
 INTAKE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -142,7 +135,7 @@ class _ThisProcess:
         yield from REGISTRY.collect()
 
 
-def render(state_collector: StateCollector | None = None) -> tuple[bytes, str]:
+def render(state_collector: Collector | None = None) -> tuple[bytes, str]:
     """The text a Prometheus scrape gets: every process's counters plus scrape-time state."""
     registry = CollectorRegistry(auto_describe=False)
     path = multiprocess_dir()
@@ -153,153 +146,6 @@ def render(state_collector: StateCollector | None = None) -> tuple[bytes, str]:
     if state_collector is not None:
         registry.register(state_collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST
-
-
-class StateCollector:
-    """Scrape-time gauges read from Redis and the database, so every web process agrees."""
-
-    def __init__(self, svc: Services) -> None:
-        self.svc = svc
-
-    def collect(self) -> Iterator[Metric]:
-        yield from self._redis_state()
-        yield from self._database_state()
-
-    def _redis_state(self) -> Iterator[Metric]:
-        from moderation.celery_app import QUEUES
-        from moderation.readiness import live_workers
-
-        client = self.svc.redis
-        depth = GaugeMetricFamily(
-            "moderation_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"]
-        )
-        workers = GaugeMetricFamily(
-            "moderation_workers_live",
-            "Worker pool processes with a recent heartbeat, by queue they consume.",
-            labels=["queue"],
-        )
-        model = GaugeMetricFamily(
-            "moderation_model_info",
-            "Model versions loaded by live classify workers (1 per version).",
-            labels=["version"],
-        )
-        try:
-            with client.pipeline(transaction=False) as pipe:
-                for queue in QUEUES:
-                    for key in _queue_keys(queue):
-                        pipe.llen(key)
-                lengths = pipe.execute()
-            beats = live_workers(client)
-        except redis.RedisError:
-            yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 0)
-            return
-        yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 1)
-        steps = len(PRIORITY_STEPS)
-        for index, queue in enumerate(QUEUES):
-            depth.add_metric([queue], sum(lengths[index * steps : (index + 1) * steps]))
-            workers.add_metric([queue], sum(1 for b in beats if queue in b.queues))
-        for version in sorted({b.model_version for b in beats if b.model_version}):
-            model.add_metric([version], 1)
-        yield depth
-        yield workers
-        yield model
-
-    def _database_state(self) -> Iterator[Metric]:
-        try:
-            with self.svc.db.session() as session:
-                now = utcnow()
-                oldest = {
-                    status: session.scalar(
-                        select(func.min(Comment.received_at)).where(Comment.status == status)
-                    )
-                    for status in ("held", "pending")
-                }
-                counts = dict(
-                    session.execute(
-                        select(Comment.status, func.count())
-                        .where(Comment.status.in_(("held", "pending")))
-                        .group_by(Comment.status)
-                    ).all()
-                )
-                deliveries = dict(
-                    session.execute(
-                        select(CallbackDelivery.status, func.count())
-                        .where(CallbackDelivery.status.in_(("pending", "failed")))
-                        .group_by(CallbackDelivery.status)
-                    ).all()
-                )
-        except SQLAlchemyError:
-            yield gauge("moderation_database_up", "1 when the database answered this scrape.", 0)
-            return
-        yield gauge("moderation_database_up", "1 when the database answered this scrape.", 1)
-        for status, name in (("held", "held"), ("pending", "pending")):
-            first = oldest[status]
-            yield gauge(
-                f"moderation_oldest_{name}_comment_age_seconds",
-                f"Age of the oldest {name} comment (0 when there is none).",
-                (now - first).total_seconds() if first else 0.0,
-            )
-        comments = GaugeMetricFamily(
-            "moderation_comments", "Comments waiting, by status.", labels=["status"]
-        )
-        for status in ("pending", "held"):
-            comments.add_metric([status], counts.get(status, 0))
-        yield comments
-        waiting = GaugeMetricFamily(
-            "moderation_callback_deliveries",
-            "Callback deliveries not yet delivered: pending (retrying) and failed (dead letter).",
-            labels=["status"],
-        )
-        for status in ("pending", "failed"):
-            waiting.add_metric([status], deliveries.get(status, 0))
-        yield waiting
-
-
-# kombu's Redis transport keeps one list per queue and priority step ("classify", "classify\x06\x163"...).
-PRIORITY_STEPS = (0, 3, 6, 9)
-
-
-def _queue_keys(queue: str) -> list[str]:
-    return [queue if step == 0 else f"{queue}\x06\x16{step}" for step in PRIORITY_STEPS]
-
-
-def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
-    return GaugeMetricFamily(name, documentation, value=value)
-
-
-def mark_process_dead(pid: int) -> None:
-    """Drop a dead process's live gauges (gunicorn's ``child_exit`` hook calls this)."""
-    if multiprocess_dir():
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(pid)
-
-
-def serve(port: int, addr: str = "0.0.0.0") -> None:  # pragma: no cover - a tiny exporter
-    """Expose this machine's worker metrics on ``port`` (for worker-only machines)."""
-    import time
-
-    from prometheus_client import start_http_server
-
-    path = multiprocess_dir()
-    if not path:
-        raise SystemExit("PROMETHEUS_MULTIPROC_DIR must be set (the directory the workers use)")
-    registry = CollectorRegistry(auto_describe=False)
-    MultiProcessCollector(registry, path=path)
-    start_http_server(port, addr=addr, registry=registry)
-    while True:
-        time.sleep(3600)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    serve(
-        int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("MODERATION_METRICS_PORT") or 9101)
-    )
-
-
-INVALID_STATUSES = {400, 413, 415, 422}
 
 
 def intake_outcome(status: int, created: bool | None) -> str:
@@ -336,3 +182,33 @@ def init_app(app: Flask) -> None:
                 wait=request.args.get("wait", "0") not in ("", "0"),
             )
         return response
+
+
+def mark_process_dead(pid: int) -> None:
+    """Drop a dead process's live gauges (gunicorn's ``child_exit`` hook calls this)."""
+    if multiprocess_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)
+
+
+def serve(port: int, addr: str = "0.0.0.0") -> None:  # pragma: no cover - a tiny exporter
+    """Expose this machine's worker metrics on ``port`` (for worker-only machines)."""
+    from prometheus_client import start_http_server
+
+    path = multiprocess_dir()
+    if not path:
+        raise SystemExit("PROMETHEUS_MULTIPROC_DIR must be set (the directory the workers use)")
+    registry = CollectorRegistry(auto_describe=False)
+    MultiProcessCollector(registry, path=path)
+    start_http_server(port, addr=addr, registry=registry)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    serve(
+        int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("MODERATION_METRICS_PORT") or 9101)
+    )

@@ -38,6 +38,7 @@ class QueueFilter:
     reason: str | None = None
     article_id: str | None = None
     section: str | None = None
+    author: str | None = None
     decided_by: str | None = None
     sort: str = "oldest"
     limit: int = 50
@@ -111,6 +112,13 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
         query = query.where(Comment.article_id == spec.article_id)
     if spec.section:
         query = query.where(Article.section == spec.section)
+    if spec.author:  # the CMS's author id, or the display name of authors without one
+        query = query.where(
+            or_(
+                Comment.author_id == spec.author,
+                and_(Comment.author_id.is_(None), Comment.author_name == spec.author),
+            )
+        )
     if spec.decided_by == "model":
         query = query.where(Decision.decided_by.in_(MACHINES))
     elif spec.decided_by == "moderator":

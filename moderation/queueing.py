@@ -7,6 +7,8 @@ and the sweeper enqueues it once Redis is back.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from celery import Celery
 
@@ -19,13 +21,66 @@ DELIVER = "moderation.deliver_callback"
 SWEEP = "moderation.sweep"
 
 
+class PublishPause:
+    """After a failed publish, stop trying for a few seconds, then let one request probe.
+
+    A Redis that hangs (rather than refusing connections) makes every publish wait for the
+    socket timeout; without this pause every intake thread would wait too. Skipped comments
+    are stored as pending and the sweeper enqueues them, so skipping loses nothing.
+    """
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        self.seconds = seconds
+        self._until = 0.0
+        self._probing = False
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            if self._until == 0.0:
+                return True
+            if self._probing or time.monotonic() < self._until:
+                return False
+            self._probing = True  # the pause is over: one caller tries, the others still skip
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._until, self._probing = 0.0, False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._until, self._probing = time.monotonic() + self.seconds, False
+
+
+def publish_pause(celery: Celery) -> PublishPause:
+    """The pause of this Celery app (one per process in production, one per app in tests)."""
+    pause: PublishPause | None = getattr(celery, "_moderation_publish_pause", None)
+    if pause is None:
+        pause = PublishPause()
+        celery._moderation_publish_pause = pause
+    return pause
+
+
 def _send(celery: Celery, name: str, arg: object, **log_extra: object) -> bool:
+    _pause = publish_pause(celery)
+    if not _pause.allow():
+        metrics.record_enqueue_failure(name)
+        return False
     try:
         celery.send_task(name, args=[arg], retry=False)
     except Exception as exc:  # kombu raises several types for "broker unreachable"
-        log.warning("could not enqueue %s: %s", name, exc, extra=log_extra)
+        _pause.failed()
+        log.warning(
+            "could not enqueue %s: %s; not trying again for %.0f s (the sweeper catches up)",
+            name,
+            exc,
+            _pause.seconds,
+            extra=log_extra,
+        )
         metrics.record_enqueue_failure(name)
         return False
+    _pause.succeeded()
     return True
 
 

@@ -21,6 +21,7 @@ class QueueQuerySchema(Schema):
     reason = fields.String(load_default=None, validate=REASON_CODE)
     article_id = SafeString(load_default=None, validate=validate.Length(max=128))
     section = SafeString(load_default=None, validate=validate.Length(max=200))
+    author = SafeString(load_default=None, validate=validate.Length(max=128))
     decided_by = fields.String(load_default=None, validate=validate.OneOf(queue.DECIDERS))
     sort = fields.String(load_default=None, validate=validate.OneOf(queue.SORTS))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, queue.MAX_LIMIT))

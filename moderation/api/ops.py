@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, request
 
 from moderation import metrics, readiness
 from moderation.errors import ApiError
+from moderation.metrics_state import StateCollector
 
 blp = Blueprint("ops", __name__)
 
@@ -41,7 +42,5 @@ def prometheus_metrics() -> Response:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise ApiError(401, "Send the metrics token as Authorization: Bearer <token>.")
-    body, content_type = metrics.render(
-        metrics.StateCollector(current_app.extensions["moderation"])
-    )
+    body, content_type = metrics.render(StateCollector(current_app.extensions["moderation"]))
     return Response(body, content_type=content_type)

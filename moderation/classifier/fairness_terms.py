@@ -26,17 +26,32 @@ IDENTITY_TERMS = (
 )  # fmt: skip
 
 
-def identity_feature_mask(features: TextFeatures, *, min_chars: int = 3) -> np.ndarray:
-    """True for the features that are an identity word, or a char n-gram inside one.
+# Words that sit next to an identity word in civil sentences ("being gay", "a black woman").
+NEIGHBOURS = (
+    "a", "an", "the", "i", "am", "is", "are", "was", "were", "be", "being", "as", "of", "for",
+    "and", "or", "not", "my", "your", "his", "her", "their", "our", "we", "you", "they",
+    "people", "person", "community", "man", "woman", "men", "women",
+)  # fmt: skip
 
-    Character n-grams count when they are at least ``min_chars`` long and occur inside a
-    space-padded identity word (" gay ", "gay", "ay "...). Short shared pieces like "ay " also
-    appear in other words; clipping only their positive weight costs little.
+
+def identity_feature_mask(features: TextFeatures) -> np.ndarray:
+    """True for the features that describe only an identity word.
+
+    That is: the word itself, its pairs with common neighbouring words ("being gay"), and
+    the character n-grams inside the space-padded word (" gay ", "gay", "ay "...; two-letter
+    pieces only from inside the word). Short pieces like "ay " also occur in other words;
+    clipping only their positive weight costs little accuracy (see docs/models.md).
     """
     low, high = features.char_sizes
     hashes = [word_ngrams(term, (1, 1))[0] for term in IDENTITY_TERMS]
-    for size in range(max(low, min_chars), high + 1):
-        hashes += [char_ngrams(term, (size, size))[0] for term in IDENTITY_TERMS]
+    if features.word_sizes[1] >= 2:
+        pairs = [f"{n} {t}" for t in IDENTITY_TERMS for n in NEIGHBOURS]
+        pairs += [f"{t} {n}" for t in IDENTITY_TERMS for n in NEIGHBOURS]
+        hashes += [word_ngrams(pair, (2, 2))[0] for pair in pairs]
+    for size in range(max(low, 2), high + 1):
+        for term in IDENTITY_TERMS:
+            found = char_ngrams(term, (size, size))[0]
+            hashes.append(found[1:-1] if size == 2 else found)
     ids = features.lookup(np.concatenate(hashes))
     mask = np.zeros(features.n_features_out_, dtype=bool)
     mask[ids[ids >= 0]] = True
@@ -48,3 +63,26 @@ def neutralise(coef: np.ndarray, mask: np.ndarray) -> np.ndarray:
     out = coef.copy()
     out[: len(mask)][mask & (out[: len(mask)] > 0)] = 0.0
     return out
+
+
+# Our own civil sentences mentioning identities (deliberately unlike the fairness templates we
+# measure on). Added to training as non-toxic, they teach that mentioning an identity is not
+# abuse; the clipping above alone cannot, because n-grams spanning the word also carry weight.
+CIVIL_TEMPLATES = (
+    "My {t} neighbours helped us move last week.",
+    "The article quotes several {t} residents of the city.",
+    "I grew up in a {t} family and I think the minister is right.",
+    "{T} voters will decide this election like everyone else.",
+    "There are two {t} members on the city council now.",
+    "As a {t} reader, I found this report informative.",
+    "Our {t} colleagues organised the charity run on Saturday.",
+    "The survey asked {t} respondents about housing costs.",
+)
+
+
+def civil_identity_sentences() -> list[str]:
+    return [
+        template.format(t=term, T=term.capitalize())
+        for term in IDENTITY_TERMS
+        for template in CIVIL_TEMPLATES
+    ]

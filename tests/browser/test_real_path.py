@@ -57,9 +57,14 @@ def test_a_model_decision_is_reviewed_in_the_browser_and_reaches_the_cms(
         "author": {"name": "Reader"},
         "text": "Sharing the river fairly matters more than who signed first, you clowns.",
     }
-    response = cms("POST", "/api/v1/comments?wait=10000", comment)
-    assert response.status_code == 200, response.get_json()
-    status = response.get_json()["status"]
+    assert cms("POST", "/api/v1/comments", comment).status_code == 202
+    # No ?wait: a cold worker first loads the model, which can take longer than a CMS waits.
+    deadline = time.monotonic() + 90
+    status = "pending"
+    while status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = cms("GET", "/api/v1/comments/real-1").get_json()["status"]
+    assert status in OVERTURN, f"the worker did not decide the comment in 90 s ({status})"
     log_in(page, live_server)
     page.goto(f"{live_server}/moderate/queue?status={status}")
     action = OVERTURN[status]

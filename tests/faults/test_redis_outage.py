@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
@@ -49,3 +51,28 @@ def test_intake_accepts_comments_while_redis_is_down_and_all_are_decided_after(
     )
     metrics = stack.metrics()
     assert 'moderation_enqueue_failures_total{task="classify_comment"}' in metrics
+
+
+def test_a_hung_redis_delays_one_request_not_every_request(stack: Stack) -> None:
+    """SIGSTOP: connections open but nothing answers, the worst kind of Redis outage."""
+    stack.web()
+    stack.worker("worker", "classify,callbacks,maintenance", beat=True)
+    stack.register_article()
+    assert stack.post_comment("warm").status_code == 202
+    stack.wait_until(lambda: stack.decided(["warm"]) == 1, 60, "a first decision")
+    assert stack.redis.process is not None
+    os.kill(stack.redis.process.pid, signal.SIGSTOP)
+    ids = [f"hung-{n}" for n in range(10)]
+    try:
+        took = []
+        for comment_id in ids:
+            started = time.perf_counter()
+            assert stack.post_comment(comment_id).status_code == 202
+            took.append(time.perf_counter() - started)
+    finally:
+        os.kill(stack.redis.process.pid, signal.SIGCONT)
+    # The first publish waits for the socket timeout; the pause spares the rest.
+    assert max(took) < 15, took
+    assert sorted(took)[-2] < 1.0, took
+    stack.wait_until(lambda: stack.decided(ids) == len(ids), 60, "decisions after Redis resumes")
+    assert stack.decisions_per_comment(ids) == dict.fromkeys(ids, 1)

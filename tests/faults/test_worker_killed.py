@@ -12,7 +12,7 @@ from tests.faults.conftest import Stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.redis]
 
-BURST = 120
+BURST = 80
 
 
 def test_sigkill_mid_burst_gives_each_comment_exactly_one_decision_and_a_callback(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -12,9 +13,10 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from prometheus_client import Counter, Histogram
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation import metrics
+from moderation import metrics, metrics_state
 from moderation.storage.database import Database
 from moderation.storage.tables import Comment, utcnow
 from tests.support.processes import GunicornProcess, service_env
@@ -217,3 +219,18 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
     finally:
         worker.stop()
         web.stop()
+
+
+def test_every_metric_the_alert_rules_use_is_exported() -> None:
+    """A renamed metric must not leave an alert silently watching nothing."""
+    rules = (Path(__file__).resolve().parents[2] / "config" / "prometheus-alerts.yml").read_text()
+    used = set(re.findall(r"\b(moderation_[a-z_]+)", rules))
+    exported = set()
+    for name in dir(metrics):
+        obj = getattr(metrics, name)
+        if isinstance(obj, (Counter, Histogram)):
+            base = obj._name  # without _total / _bucket
+            exported |= {base, f"{base}_total", f"{base}_bucket", f"{base}_count", f"{base}_sum"}
+    for module in (metrics, metrics_state):
+        exported |= set(re.findall(r'"(moderation_[a-z_]+)"', Path(module.__file__).read_text()))
+    assert used and used <= exported, used - exported

@@ -100,6 +100,8 @@ def test_the_queue_lists_held_comments_with_reasons_spans_and_counts(
         i["id"]
         for i in api(client, token, "GET", "/api/v1/queue?article_id=a1").get_json()["items"]
     ] == ["c1"]
+    by_author = api(client, token, "GET", "/api/v1/queue?author=Reader&sort=score").get_json()
+    assert [i["id"] for i in by_author["items"]] == ["c2", "c1"]
 
 
 @pytest.mark.usefixtures("held")

@@ -64,6 +64,8 @@ def test_filters_by_reason_article_and_section(sessions: Any) -> None:
     assert ids(sessions, reason="off_topic") == []
     assert ids(sessions, article_id="a2") == ["spam"]
     assert ids(sessions, section="Politics") == ["old", "new"]
+    assert ids(sessions, author="u1") == ["new"]  # by the CMS's author id
+    assert ids(sessions, author="Reader") == ["old", "spam"]  # by name when there is no id
 
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "score"])

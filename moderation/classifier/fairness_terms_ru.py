@@ -1,0 +1,57 @@
+"""Russian identity words that must not, by themselves, make a comment look toxic.
+
+The forum data attacks nationalities and religions often, so a naive model learns "казахи" or
+"таджик" as toxic. As for English (:mod:`moderation.classifier.fairness_terms`), positive
+weights of these words, and of character n-grams found only inside them, are clipped to zero
+after training. The slur forms (хач, чурка, хохол, жид...) are not here: they are insults.
+The list is general knowledge, written by hand, with the common inflections.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from moderation.classifier.ngram_hashing import char_ngrams, word_ngrams
+from moderation.classifier.text_features import TextFeatures
+
+_STEMS = (
+    "казах", "узбек", "кыргыз", "киргиз", "таджик", "туркмен", "каракалпак", "уйгур", "дунган",
+    "татар", "башкир", "русск", "россиян", "украин", "белорус", "армян", "армянин", "грузин",
+    "азербайджан", "чечен", "дагестан", "еврей", "евре", "кавказ", "мусульман", "ислам",
+    "христиан", "православн", "католи", "иудей", "буддист", "атеист", "гей", "геи", "лесбиян",
+    "трансгендер", "женщин", "мужчин", "девушк", "пенсионер", "инвалид", "мигрант", "беженц",
+    "китай", "кореец", "корейц", "американ", "европ", "азиат", "африкан", "негр",
+)  # fmt: skip
+_ENDINGS = (
+    "",
+    "а",
+    "и",
+    "ы",
+    "ов",
+    "ам",
+    "ами",
+    "ах",
+    "ий",
+    "ая",
+    "ое",
+    "ие",
+    "ого",
+    "ому",
+    "ка",
+    "ки",
+    "ец",
+    "цы",
+)
+IDENTITY_TERMS_RU = tuple(sorted({s + e for s in _STEMS for e in _ENDINGS}))
+
+
+def identity_feature_mask_ru(features: TextFeatures, *, min_chars: int = 4) -> np.ndarray:
+    """True for identity words (with common endings) and char n-grams inside their stems."""
+    low, high = features.char_sizes
+    hashes = [word_ngrams(term, (1, 1))[0] for term in IDENTITY_TERMS_RU]
+    for size in range(max(low, min_chars), high + 1):
+        hashes += [char_ngrams(stem, (size, size))[0] for stem in _STEMS]
+    ids = features.lookup(np.concatenate(hashes))
+    mask = np.zeros(features.n_features_out_, dtype=bool)
+    mask[ids[ids >= 0]] = True
+    return mask

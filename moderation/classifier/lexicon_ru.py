@@ -1,0 +1,133 @@
+"""A hand-written lexicon of Russian profanity and insult stems, with rates learned from data.
+
+The stems are general knowledge (mat roots, common insults, slurs). Identity words
+(казах, узбек, русский, еврей, мусульманин...) are deliberately absent: only the slur
+forms are listed. Each entry's rate is the share of training comments containing it that are
+toxic, shrunk towards the base rate, so a mild word ("тупой") weighs less than a mat root.
+Entries match whole words of :func:`normalise_ru`-d text, optionally after a verb prefix
+("на-хуй", "за-ебал", "от-пиздить"), so the spans cover the word the reader typed.
+
+Same interface as :class:`~moderation.classifier.lexicon.ToxicLexicon` (``word_rates`` and
+the three summary features), so :class:`~moderation.classifier.heads.ToxicityHead` serves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from moderation.classifier.lexicon import LEXICON_FEATURES, summarise
+from moderation.classifier.normalise_ru import normalise_ru
+from moderation.classifier.text_features import MAX_CHARS
+
+# name -> regular expression for the rest of the word after an optional prefix.
+STEMS: dict[str, str] = {
+    "хуй": r"ху[йяеиюё]\w*",
+    "пизд": r"п[иеи]зд\w*",
+    "еб": r"(?:[её]б(?:а[лнтш]|у[тчнш]|л[аоиеяю]|н[уи]|ок|ись|ёт|ет)\w*|[её]б\b)",
+    "бля": r"бля(?!ш)\w*",
+    "сука": r"(?:сук[аиуе]|сучк\w*|сучар\w*|сукин\w*)\b",
+    "мудак": r"муд(?:ак|ач|ил|оз)\w*",
+    "долбоеб": r"д[оа]лб[оа][её]б\w*|долбан\w*",
+    "пидор": r"п[иеэ]д[оа]?р\w*|педик\w*",
+    "гандон": r"г[ао]нд[оа]н\w*",
+    "залупа": r"залуп\w*",
+    "шлюха": r"шлюх\w*|шалав\w*",
+    "говно": r"г[ао]вн\w*",
+    "жопа": r"жоп\w*",
+    "дерьмо": r"дерьм\w*",
+    "чмо": r"чмо(?:\b|ш\w*)",
+    "мразь": r"мраз\w*",
+    "тварь": r"твар[иьея]\w*",
+    "урод": r"урод\w*",
+    "ублюдок": r"ублюд\w*|выблядк\w*|выблядок",
+    "дебил": r"дебил\w*",
+    "идиот": r"идиот\w*",
+    "кретин": r"кретин\w*",
+    "дегенерат": r"дегенерат\w*",
+    "даун": r"даун\w*",
+    "дурак": r"дурак\w*|дур[аые]\b|дурачь\w*",
+    "тупой": r"туп(?:ой|ая|ое|ые|ого|ому|ых|ица|орыл)\w*",
+    "лох": r"лох(?:и|а|у|ом|ов)?\b",
+    "гнида": r"гнид\w*",
+    "сволочь": r"сволоч\w*",
+    "скотина": r"скотин\w*",
+    "падла": r"падл\w*",
+    "быдло": r"быдл\w*",
+    "ничтожество": r"ничтожеств\w*",
+    "отброс": r"отброс\w*",
+    "заткнись": r"заткни\w*",
+    "сдохни": r"сдох\w*|подыхай\w*",
+    "петух": r"петух\w*",
+    "козел": r"козл\w*|козел\b",
+    "ватник": r"ватник\w*",
+    "хохол": r"хох[оа]?л\w*",
+    "чурка": r"чурк\w*|чурбан\w*",
+    "хач": r"хач(?!апур)\w*",
+    "жид": r"жид(?!к)\w*",
+    "черножопый": r"черножоп\w*",
+    "пиндос": r"пиндос\w*",
+    "русня": r"русн[яиюе]\b",
+    "узкоглазый": r"узкоглаз\w*",
+    "рашка": r"рашк\w*|рашист\w*",
+    "хер": r"хер(?:[аоень]|ов|ня|н)\w*|хер\b",
+    "дрочить": r"дроч\w*",
+}
+_PREFIXES = r"(?:на|по|за|вы|от|рас|раз|про|при|пере|недо|до|у|съ|въ|о|об|из|с)?"
+_WORD_START = r"(?<![а-яa-z0-9])"
+LEXICON_WORD = re.compile(
+    _WORD_START + _PREFIXES + "(?:" + "|".join(f"({p})" for p in STEMS.values()) + ")"
+)
+
+
+class RussianLexicon(TransformerMixin, BaseEstimator):
+    """Stem -> share of toxic comments containing it (shrunk); three dense features."""
+
+    def __init__(self, *, prior: float = 10.0, min_rate: float = 0.05) -> None:
+        self.prior = prior
+        self.min_rate = min_rate
+
+    def fit(self, X: Sequence[str], y: Sequence[int]) -> RussianLexicon:
+        """Learn each stem's rate from labelled comments ``X`` / ``y`` (1 = toxic)."""
+        names = list(STEMS)
+        seen = np.zeros(len(names))
+        toxic = np.zeros(len(names))
+        for text, label in zip(X, y, strict=True):
+            found = {
+                m.lastindex for m in LEXICON_WORD.finditer(normalise_ru(text[:MAX_CHARS]).text)
+            }
+            for group in found:
+                if group is not None:
+                    seen[group - 1] += 1
+                    toxic[group - 1] += label
+        base = float(np.mean(y)) if len(y) else 0.0
+        shrunk = (toxic + self.prior * base) / (seen + self.prior)
+        # Keep only the part above the base rate: a stem as common in clean text scores 0.
+        lift = np.clip((shrunk - base) / max(1.0 - base, 1e-9), 0.0, 1.0)
+        self.words_ = "\n".join(names)
+        self.rates_ = np.where(lift >= self.min_rate, lift, 0.0)
+        self.counts_ = seen.astype(np.int64)
+        return self
+
+    def word_rates(self, normalised_text: str) -> list[tuple[float, int, int]]:
+        """(rate, start, end) of each lexicon word in already-normalised text."""
+        rates = self.rates_
+        out = []
+        for m in LEXICON_WORD.finditer(normalised_text):
+            rate = float(rates[(m.lastindex or 1) - 1])
+            if rate > 0.0:
+                end = m.end()
+                while end < len(normalised_text) and normalised_text[end].isalpha():
+                    end += 1  # the whole word, even past a stem with no trailing \w*
+                out.append((rate, m.start(), end))
+        return out
+
+    def features_of(self, normalised_text: str) -> np.ndarray:
+        return summarise([r for r, _, _ in self.word_rates(normalised_text)])
+
+    def transform(self, X: Sequence[str]) -> np.ndarray:
+        rows = [self.features_of(normalise_ru(text[:MAX_CHARS]).text) for text in X]
+        return np.vstack(rows) if rows else np.zeros((0, len(LEXICON_FEATURES)))

@@ -1,0 +1,138 @@
+"""Each Russian obfuscation kind is undone, and every normalised character maps back."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.classifier.normalise_ru import normalise_ru
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("хyй", "хуй"),  # Latin y inside a Cyrillic word
+        ("cyкa", "сука"),  # Latin c, y, a around a Cyrillic к
+        ("Ты дeбил", "ты дебил"),  # Latin e
+        ("пидoр", "пидор"),  # Latin o
+        ("xyй", "хуй"),  # Latin x and y
+        ("бlя", "бля"),  # Latin l
+    ],
+)
+def test_latin_lookalikes_inside_cyrillic_words(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6лять", "блять"),
+        ("бл9ть", "блять"),
+        ("3ачем ты п0шел", "зачем ты пошел"),
+        ("cyк@", "сука"),
+    ],
+)
+def test_digits_and_symbols_for_letters(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("х у й", "хуй"),
+        ("с.у.к.а", "сука"),
+        ("ты д е б и л", "ты дебил"),
+        ("т-в-а-р-ь", "тварь"),
+    ],
+)
+def test_spaced_letters(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("сууука", "сука"), ("СУУУУКА", "сука"), ("пиииздец", "пиздец"), ("класссс", "класс")],
+)
+def test_repeated_letters(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("су\u200bка", "сука"),  # zero-width space
+        ("су\u00adка", "сука"),  # soft hyphen
+        ("Ёлки, ещё", "елки, еще"),  # ё folded to е
+        ("ｓｕｋａ", "сука"),  # fullwidth Latin, then translit
+    ],
+)
+def test_invisible_characters_yo_and_fullwidth(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("suka", "сука"),
+        ("pizdec", "пиздец"),
+        ("idi nahui", "idi нахуй"),
+        ("da ty debil", "да ты дебил"),  # a translit comment: every word
+        ("ty chto sovsem tupoy?", "ты что совсем тупой?"),
+        ("huy tebe", "хуй tebe"),
+        ("blyat", "блят"),
+        ("suuuka", "сука"),
+    ],
+)
+def test_latin_transliteration(text: str, expected: str) -> None:
+    assert normalise_ru(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The blatant bladder was daunting and ebullient",
+        "Hui people live in Kazakhstan and Kyrgyzstan",  # the Hui (Dungan) people
+        "I do not like sushi",
+        "Great article, thank you",
+        "Путин опять",
+        "Рост на 3млн рублей, в 2х регионах, 10кг",
+        "т.е. и т.д. а и б",
+    ],
+)
+def test_leaves_ordinary_text_alone(text: str) -> None:
+    assert normalise_ru(text).text == text.lower()
+
+
+def test_english_word_with_a_cyrillic_letter_stays_latin() -> None:
+    assert normalise_ru("The idiоt said").text == "the idiot said"  # Cyrillic о
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "original"),
+    [
+        ("ну ты хyй", "хуй", "хyй"),
+        ("ну ты х у й", "хуй", "х у й"),
+        ("ну ты сууука!", "сука", "сууука"),
+        ("ну ты с\u200bука", "сука", "с\u200bука"),
+        ("ну ты suka", "сука", "suka"),
+        ("ну ты 6лять", "блять", "6лять"),
+        ("ну ты blyat", "блят", "blyat"),
+    ],
+)
+def test_offsets_point_at_the_original_characters(text: str, word: str, original: str) -> None:
+    normalised = normalise_ru(text)
+    start = normalised.text.index(word)
+    a, b = normalised.original_span(start, start + len(word))
+    assert text[a:b] == original
+
+
+def test_every_character_has_an_offset() -> None:
+    text = "Ну ты  х у й,\u200b cyкa сууука и suka!!!"
+    normalised = normalise_ru(text)
+    assert normalised.offsets is not None
+    assert len(normalised.offsets) == len(normalised.text)
+    assert list(normalised.offsets) == sorted(normalised.offsets)
+    assert all(0 <= o < len(text) for o in normalised.offsets)
+
+
+def test_clean_text_needs_no_offsets() -> None:
+    assert normalise_ru("Обычный комментарий к статье").offsets is None
