@@ -351,6 +351,21 @@ def plot(steps: list[dict[str, Any]], path: Path, title: str) -> None:
     fig.savefig(path, dpi=110)
 
 
+def markdown_table(steps: list[dict[str, Any]]) -> str:
+    """The results as the table in docs/operations.md."""
+    lines = [
+        "| offered /s | decisions /s | intake p50 / p95 / p99 ms | receipt→decision p50 / p95 / p99 ms | errors | undecided after drain |",
+        "|---:|---:|---|---|---:|---:|",
+    ]
+    for s in steps:
+        i, d = s["intake_ms"], s["decision_ms"]
+        lines.append(
+            f"| {s['offered_per_s']:g} | {s['decisions_per_s']} | {i['p50']} / {i['p95']} / {i['p99']} "
+            f"| {d['p50']} / {d['p95']} / {d['p99']} | {s['errors']} | {s['undecided_after_drain']} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -368,7 +383,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="classify processes (own service)")
     parser.add_argument("--web", type=int, default=2, help="gunicorn processes (own service)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load")
+    parser.add_argument("--table", type=Path, help="print the table of a results JSON and exit")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table(json.loads(args.table.read_text())["steps"]))
+        return
 
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -412,6 +431,7 @@ def main() -> None:
         args.out.with_suffix(".png"),
         f"moderation load benchmark, {os.cpu_count()} cores, {setup['service']}, {started:%Y-%m-%d}",
     )
+    print(markdown_table(steps))
     print(f"wrote {args.out.with_suffix('.json')} and {args.out.with_suffix('.png')}")
 
 

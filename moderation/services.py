@@ -7,6 +7,7 @@ and then cached for the life of the process.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,16 @@ class Services:
         self.policy: Policy = load_policy(config["POLICY_FILE"])
         self._scorer = scorer
         self._redis: redis.Redis | None = None
+        self._scorer_lock = threading.Lock()
 
     @property
     def scorer(self) -> Scorer:
         if self._scorer is None:
-            from moderation.classifier import load_scorer
+            with self._scorer_lock:  # the heartbeat thread and a task may ask at once
+                if self._scorer is None:
+                    from moderation.classifier import load_scorer
 
-            self._scorer = load_scorer(Path(self.config["MODELS_DIR"]))
+                    self._scorer = load_scorer(Path(self.config["MODELS_DIR"]))
         return self._scorer
 
     @property

@@ -74,10 +74,11 @@ def service(
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while True:
         try:
-            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+            # Ready means database, Redis, a live classify worker and its loaded model.
+            if requests.get(base + "/readyz", timeout=2).status_code == 200:
                 break
         except requests.RequestException:
             pass

@@ -81,7 +81,7 @@ class WorkerProcess:
                         f"worker exited with {self.process.returncode}; see {self.log_path}"
                     )
                 try:
-                    if app.control.ping(timeout=0.5):
+                    if app.control.ping(timeout=0.5) and self._model_settled():
                         return
                 except (redis.RedisError, OSError):
                     pass
@@ -89,6 +89,19 @@ class WorkerProcess:
         finally:
             app.close()
         raise RuntimeError("worker did not become ready")
+
+    def _model_settled(self) -> bool:
+        """A classify worker is ready once every pool process has loaded (or failed to load)
+        the model, as its heartbeat says; otherwise the first ``?wait`` would time the load."""
+        if "classify" not in self.queues:
+            return True
+        from moderation.readiness import live_workers
+
+        assert self.process is not None
+        mine = _children(self.process.pid)
+        beats = live_workers(redis.Redis.from_url(self.env["REDIS_URL"]))
+        settled = [b for b in beats if b.pid in mine and (b.model_version or b.model_error)]
+        return len(settled) >= self.concurrency
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
         if self.process is None:
@@ -101,3 +114,17 @@ class WorkerProcess:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.process = None
+
+
+def _children(pid: int) -> set[int]:
+    """Pids whose parent is ``pid`` (the pool processes of a worker)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found

@@ -16,11 +16,17 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moderation.classifier.fairness_terms import IDENTITY_TERMS, identity_feature_mask, neutralise
+from moderation.classifier.fairness_terms import (
+    IDENTITY_TERMS,
+    civil_identity_sentences,
+    identity_feature_mask,
+    neutralise,
+)
 from moderation.classifier.lexicon import ToxicLexicon
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.training import toxicity_data as td
@@ -55,7 +61,12 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     held = set(validation.groups)
     train_levels = [lv for lv, g in zip(levels, c3.groups, strict=True) if g not in held]
     civil, civil_subtypes = td.load_civil_spans(data)
+    augmented = civil_identity_sentences()
+    identity = Labelled(
+        "civil_identity_sentences", augmented, [0] * len(augmented), ["aug"] * len(augmented)
+    )
     extras = [
+        identity,
         td.load_wiki(data),
         td.load_tweeteval(data, "offensive", "train"),
         td.load_davidson(data),
@@ -71,7 +82,10 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     y_extra = np.array([y for e in extras for y in e.labels])
 
     tick(progress, "toxicity: experts")
-    news = Ridge(alpha=1.0).fit(x_train, train_levels)
+    x_identity = x_extra[: len(identity)]
+    news = Ridge(alpha=1.0).fit(
+        sp.vstack([x_train, x_identity]), train_levels + [1.0] * len(identity)
+    )
     general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0).fit(
         x_extra, y_extra
     )
