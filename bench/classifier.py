@@ -104,7 +104,9 @@ def main() -> None:
         "single_comment_without_article": single_no_article,
         "batch_comments_per_second": round(batch_per_s, 1),
         "max_rss_mb_after_load": round(rss_after_load, 1),
-        "max_rss_mb_after_scoring": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "max_rss_mb_after_scoring": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
         "scope": "toxicity + spam + off-topic + language + explanations per comment",
     }
     load_average = os.getloadavg()

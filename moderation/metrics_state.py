@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from moderation.celery_app import QUEUES
+from moderation.queueing import queue_depths
 from moderation.readiness import live_workers
 from moderation.services import Services
 from moderation.storage.tables import CallbackDelivery, Comment, utcnow
@@ -46,19 +47,14 @@ class StateCollector:
             labels=["version"],
         )
         try:
-            with client.pipeline(transaction=False) as pipe:
-                for queue in QUEUES:
-                    for key in _queue_keys(queue):
-                        pipe.llen(key)
-                lengths = pipe.execute()
+            depths = queue_depths(client, QUEUES)
             beats = live_workers(client)
         except redis.RedisError:
             yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 0)
             return
         yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 1)
-        steps = len(PRIORITY_STEPS)
-        for index, queue in enumerate(QUEUES):
-            depth.add_metric([queue], sum(lengths[index * steps : (index + 1) * steps]))
+        for queue in QUEUES:
+            depth.add_metric([queue], depths[queue])
             workers.add_metric([queue], sum(1 for b in beats if queue in b.queues))
         for version in sorted({b.model_version for b in beats if b.model_version}):
             model.add_metric([version], 1)
@@ -118,14 +114,6 @@ class StateCollector:
         for status in ("pending", "failed"):
             waiting.add_metric([status], deliveries.get(status, 0))
         yield waiting
-
-
-# kombu's Redis transport keeps one list per queue and priority step ("classify", "classify\x06\x163"...).
-PRIORITY_STEPS = (0, 3, 6, 9)
-
-
-def _queue_keys(queue: str) -> list[str]:
-    return [queue if step == 0 else f"{queue}\x06\x16{step}" for step in PRIORITY_STEPS]
 
 
 def gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 
+import redis
 from celery import Celery
 
 from moderation import metrics
@@ -82,6 +83,26 @@ def _send(celery: Celery, name: str, arg: object, **log_extra: object) -> bool:
         return False
     _pause.succeeded()
     return True
+
+
+# kombu's Redis transport keeps one list per queue and priority step ("classify",
+# "classify\x06\x163", ...); the depth of a queue is the sum of their lengths.
+PRIORITY_STEPS = (0, 3, 6, 9)
+
+
+def queue_keys(queue: str) -> list[str]:
+    return [queue if step == 0 else f"{queue}\x06\x16{step}" for step in PRIORITY_STEPS]
+
+
+def queue_depths(client: redis.Redis, queues: tuple[str, ...]) -> dict[str, int]:
+    """Messages waiting in each Celery queue, in one round trip."""
+    with client.pipeline(transaction=False) as pipe:
+        for queue in queues:
+            for key in queue_keys(queue):
+                pipe.llen(key)
+        lengths = pipe.execute()
+    steps = len(PRIORITY_STEPS)
+    return {q: sum(lengths[i * steps : (i + 1) * steps]) for i, q in enumerate(queues)}
 
 
 def enqueue_classification(celery: Celery, comment_id: str) -> bool:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation import callbacks, metrics
 from moderation.decisions import record_first_decision
 from moderation.domain.policy import fallback_hold
+from moderation.queueing import queue_depths
 from moderation.services import Services
 from moderation.storage.tables import CallbackDelivery, Comment, utcnow
 
@@ -29,6 +31,14 @@ class SweepReport:
     requeue: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     deliveries: list[int] = field(default_factory=list)
+
+
+def classify_backlog(svc: Services) -> int:
+    """Messages waiting in the classify queue (0 when Redis cannot say)."""
+    try:
+        return queue_depths(svc.redis, ("classify",))["classify"]
+    except redis.RedisError:
+        return 0
 
 
 def sweep(session: Session, svc: Services) -> SweepReport:
@@ -67,13 +77,21 @@ def sweep(session: Session, svc: Services) -> SweepReport:
                 )
 
     stale = now - timedelta(seconds=config["SWEEP_PENDING_AGE"])
-    report.requeue = list(
-        session.scalars(
-            select(Comment.id)
-            .where(Comment.status == "pending", Comment.enqueued_at < stale)
-            .order_by(Comment.received_at)
-            .limit(BATCH)
+    # While the classify queue already holds plenty of work, "stale" comments are most likely
+    # still waiting in it: sending them again would add load to a service already behind.
+    # Lost messages are recovered once the backlog shrinks, or held at the deadline.
+    budget = BATCH - classify_backlog(svc)
+    report.requeue = (
+        list(
+            session.scalars(
+                select(Comment.id)
+                .where(Comment.status == "pending", Comment.enqueued_at < stale)
+                .order_by(Comment.received_at)
+                .limit(budget)
+            )
         )
+        if budget > 0
+        else []
     )
     if report.requeue:
         session.execute(

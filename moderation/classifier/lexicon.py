@@ -45,8 +45,11 @@ class ToxicLexicon(TransformerMixin, BaseEstimator):
             seen.update(set(WORD.findall(lowered)))
             for start, end in spans:
                 marked.update(set(WORD.findall(lowered[start:end])))
+        excluded = set(self.exclude)  # identity words: often attacked, never toxic by themselves
         rates = {
-            w: marked[w] / (3 * seen[w] + self.prior) for w in marked if seen[w] >= self.min_count
+            w: marked[w] / (3 * seen[w] + self.prior)
+            for w in marked
+            if seen[w] >= self.min_count and w not in excluded
         }
         words = sorted(rates)
         self.words_ = "\n".join(words)

@@ -77,10 +77,36 @@ STEMS: dict[str, str] = {
     "дрочить": r"дроч\w*",
 }
 _PREFIXES = r"(?:на|по|за|вы|от|рас|раз|про|при|пере|недо|до|у|съ|въ|о|об|из|с)?"
-_WORD_START = r"(?<![а-яa-z0-9])"
-LEXICON_WORD = re.compile(
-    _WORD_START + _PREFIXES + "(?:" + "|".join(f"({p})" for p in STEMS.values()) + ")"
-)
+_STEM_GROUPS = "(?:" + "|".join(f"({p})" for p in STEMS.values()) + ")"
+_AT_WORD_START = re.compile(_PREFIXES + _STEM_GROUPS)
+# Any stem anywhere: no prefix and no look-behind, so the regex engine can skip ahead on the
+# first letter; several times faster on clean text than searching for whole words directly.
+_ANY_STEM = re.compile("|".join(STEMS.values()))
+_WORD_CHARS = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyz0123456789")
+# The whole-word pattern as one regex, to search running text with (for tools and tests).
+LEXICON_WORD = re.compile(r"(?<![а-яa-z0-9])" + _PREFIXES + _STEM_GROUPS)
+
+
+def _matches(text: str) -> list[tuple[int, int, int]]:
+    """(stem index, start, end) of each lexicon word of normalised ``text``.
+
+    A stem found anywhere is widened to its word, which must then match from its start.
+    """
+    out: list[tuple[int, int, int]] = []
+    done = -1
+    for hit in _ANY_STEM.finditer(text):
+        if hit.start() < done:
+            continue
+        start, end = hit.start(), hit.end()
+        while start > 0 and text[start - 1] in _WORD_CHARS:
+            start -= 1
+        while end < len(text) and text[end] in _WORD_CHARS:
+            end += 1
+        done = end
+        found = _AT_WORD_START.match(text, start, end)
+        if found is not None and found.lastindex is not None:
+            out.append((found.lastindex - 1, start, end))
+    return out
 
 
 class RussianLexicon(TransformerMixin, BaseEstimator):
@@ -115,15 +141,11 @@ class RussianLexicon(TransformerMixin, BaseEstimator):
     def word_rates(self, normalised_text: str) -> list[tuple[float, int, int]]:
         """(rate, start, end) of each lexicon word in already-normalised text."""
         rates = self.rates_
-        out = []
-        for m in LEXICON_WORD.finditer(normalised_text):
-            rate = float(rates[(m.lastindex or 1) - 1])
-            if rate > 0.0:
-                end = m.end()
-                while end < len(normalised_text) and normalised_text[end].isalpha():
-                    end += 1  # the whole word, even past a stem with no trailing \w*
-                out.append((rate, m.start(), end))
-        return out
+        return [
+            (rate, start, end)
+            for stem, start, end in _matches(normalised_text)
+            if (rate := float(rates[stem])) > 0.0
+        ]
 
     def features_of(self, normalised_text: str) -> np.ndarray:
         return summarise([r for r, _, _ in self.word_rates(normalised_text)])

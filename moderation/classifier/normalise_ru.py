@@ -44,10 +44,11 @@ _MIXED_TRIGGER = re.compile(
     "[а-яА-Я][a-zA-Z0-9@$]|[a-zA-Z0-9@$][а-яА-Я]|[іїў][а-яА-Я]|[а-яА-Я][іїў]"
 )
 _MIXED_WORD = re.compile("[a-zA-Zа-яА-ЯіїўІЇЎ0-9@$]+")
-# Digits and symbols count as letters only where they cannot be a number or an address.
+# Digits and symbols count as letters only where they cannot be a number or an address:
+# not "3года", "4раза", "3млн" (a number glued to its word), not "стаса671".
 _DIGIT_AS_LETTER = re.compile(
-    "(?<=[^\\W\\d_])[0-9@$]+(?=[^\\W\\d_])"  # between letters: "п0шел", "бл9ть"
-    "|^[0346@](?=[а-яА-Я]*[аеиоуыэюя])(?=[а-яА-Я]{3})"  # one leading digit: "6лять", "3ачем"
+    "(?<=[^\\W\\d_])[0-9@$]{1,2}(?=[^\\W\\d_])"  # between letters: "п0шел", "бл9ть"
+    "|^[6@](?=[а-яА-Я]*[аеиоуыэюя])(?=[а-яА-Я]{3})"  # a leading 6 or @: "6лять"
     "|(?<=[^\\W\\d_]{2})@$"  # a trailing @: "сук@"
 )
 # Single letters separated by one separator: "х у й", "с.у.к.а", "b-l-y-a".
@@ -55,6 +56,7 @@ _SPACED = re.compile(r"(?<![\w])(?:[^\W\d_][ .\-_*]){2,}[^\W\d_](?![\w])")
 _SEPARATOR = re.compile(r"[ .\-_*]")
 _REPEATS = re.compile(r"([^\d\s])\1{2,}")
 _VOWELS = frozenset("аеиоуыэюяaeiouy")
+_CYRILLIC_VOWELS = frozenset("аеиоуыэюя")
 _SPACES = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
 # Translit: Latin stems of Russian profanity and insults, unambiguous in English text.
@@ -63,18 +65,26 @@ _TRANSLIT_PROFANITY = re.compile(
     r"blia[dt]?|blya|pi[sz]d|pe[sz]d|hu[yj]|hue[vt]|xu[yij]|khu[yij]|eba[lnt]|ebu(?:t|ch)|"
     r"yeba|yoba|eblan|mudak|mudil|debil|dolbo[ey]?eb|pid[oa]r|pidr|gand[oa]n|gond[oa]n|zhop|"
     r"zalup|govn|chmo|mraz|tvar|uebo|ueban|shlu[hx]|shly?uh|urod|tupo[yi]|tupaya|kretin|"
-    r"svoloch|padl[ay]|gnid)|(?:na|po|o)hui)[a-z']*(?![\w'])",
+    r"svoloch|padl[ay]|gnid|vatnik|khokh?o?l|hohl|churk|zhid|pidoras|bydl|durak|petuh|sdoh|"
+    r"pindos|skotin|zasran|obosr)|(?:na|po|o)hui)[a-z']*(?![\w'])",
     re.I,
 )
 # Transliterated Russian function words, and English ones, to tell a translit comment apart.
 _RU_TRANSLIT_WORDS = frozenset(
     re.findall(
-        r"\w+",
+        r"\S+",
         "ne ty eto kak chto shto vot ya tak tut nu da net esli kogda tebya menya zachem pochemu "
         "kto gde vse vsyo uzhe tozhe ochen prosto blin davai tolko mozhet nado budet byl bylo "
         "tebe mne nas vas ikh ih ego ee ona oni ili dlya pro cho chego sam sebya zdes seichas "
-        "teper poka potom togda vy my",
+        "teper poka potom togda vy my v s k na za zhe po ot iz bez pri chem chtoby kogo komu "
+        "byt est nuzhno mozhno nelzya sovsem voobshe voobshche khorosho horosho ladno kstati "
+        "potomu vsem kakie kakoy kakaya eshe esche eshche tam nikto nichego vam im sebe svoi etot "
+        "eta etu etogo tolko tozhe ochen' byl' nado",
     )
+)
+# Letter groups that English spelling almost never has but Russian translit has everywhere.
+_RU_SPELLING = re.compile(
+    r"zh|kh|shch|sch|ya|yu|'(?![stdm]$|re$|ve$|ll$)|(?:sya|tsya|ogo|ykh|ikh|yy|iy)$", re.I
 )
 _EN_WORDS = frozenset(
     re.findall(
@@ -132,14 +142,15 @@ def _join_spaced(match: re.Match[str]) -> Pieces:
     """Keep the letters of "х у й": three spaced letters only when they look obfuscated."""
     word = match.group()
     letters = [(c, i) for i, c in enumerate(word) if not _SEPARATOR.match(c)]
-    if len(letters) == 3 and not (_CYRILLIC.search(word) and _LATIN.search(word)):
+    if len(letters) == 3:
         joined = "".join(c for c, _ in letters).lower()
-        if joined not in _SPACED_THREE:
+        as_cyrillic = "".join(_TO_CYRILLIC.get(c, c) for c in joined)
+        if joined not in _SPACED_THREE and as_cyrillic not in _SPACED_THREE:
             return [(c, i) for i, c in enumerate(word)]
     return letters
 
 
-_SPACED_THREE = frozenset({"хуй", "хер", "бля", "чмо", "лох", "жоп", "xyй", "huy", "hui"})
+_SPACED_THREE = frozenset({"хуй", "хер", "бля", "чмо", "лох", "жоп", "huy", "hui"})
 
 
 def _is_russian(word: str) -> bool:
@@ -186,15 +197,41 @@ def _unmix(match: re.Match[str]) -> Pieces:
 
 
 def _transliterate(text: str, offsets: list[int] | None) -> tuple[str, list[int] | None]:
-    """Latin words to Cyrillic: profanity stems always, every word in a translit comment."""
+    """Latin words to Cyrillic where they are (probably) Russian; see the module docstring.
+
+    * a translit comment (a translit function word, and at least two words that are such or have
+      translit spellings like "zh", "ya", "-sya", and more of them than English function
+      words and English spellings like "th", "w", "-ing"): every Latin word;
+    * a mostly Cyrillic comment: swear stems, and Latin words with translit spellings ("zh",
+      "kh", "ya", "-sya"...) and no English ones ("zhopa"; not "Samsung", "Brexit", "wow");
+    * otherwise: only words starting with a translit profanity stem ("suka", "nahui").
+    """
     words = [m.group().lower() for m in _LATIN_WORD.finditer(text)]
-    ru = sum(w in _RU_TRANSLIT_WORDS for w in words)
-    en = sum(w in _EN_WORDS for w in words)
-    if ru >= 2 and ru > en:
+    function_words = sum(w in _RU_TRANSLIT_WORDS for w in words)
+    ru = sum(w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w) is not None for w in words)
+    en = sum(
+        w not in _RU_TRANSLIT_WORDS and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
+        for w in words
+    )
+    if function_words and ru >= 2 and ru > en:
         return _rewrite(text, offsets, _LATIN_WORD, _translit_word)
+    if len(_CYRILLIC.findall(text)) > sum(len(w) for w in words):
+        return _rewrite(text, offsets, _LATIN_WORD, _translit_if_russian_looking)
     if _TRANSLIT_PROFANITY.search(text):
         return _rewrite(text, offsets, _TRANSLIT_PROFANITY, _translit_word)
     return text, offsets
+
+
+_ENGLISH_SPELLING = re.compile(r"w|q|th|ph|ee|oo|ea|ou|ck|ing$|ed$|^.{1,2}$", re.I)
+
+
+def _translit_if_russian_looking(match: re.Match[str]) -> Pieces:
+    word = match.group()
+    if _TRANSLIT_PROFANITY.fullmatch(word) or (
+        _RU_SPELLING.search(word) and not _ENGLISH_SPELLING.search(word)
+    ):
+        return _translit_word(match)
+    return [(c, i) for i, c in enumerate(word)]
 
 
 def _translit_word(match: re.Match[str]) -> Pieces:
@@ -203,8 +240,9 @@ def _translit_word(match: re.Match[str]) -> Pieces:
     out: Pieces = []
     i = 0
     while i < len(lower):
-        if lower[i] in "iy" and i > 0 and lower[i - 1] in _VOWELS and lower[i - 1] not in "iy":
-            out.append(("й", i))  # "nahui", "tupoy", "moi": a vowel then i/y is й
+        after = lower[i + 1 : i + 2]
+        if lower[i] in "iy" and out and out[-1][0] in _CYRILLIC_VOWELS and after not in _VOWELS:
+            out.append(("й", i))  # "nahui", "tupoy", "novyy": a vowel then i/y is й
             i += 1
             continue
         for latin, cyrillic in _TRANSLIT_TABLE:
@@ -219,8 +257,13 @@ def _translit_word(match: re.Match[str]) -> Pieces:
 
 
 def _squeeze(match: re.Match[str]) -> Pieces:
-    """ "сууука" -> "сука", "дааа" -> "да"; consonants keep two ("класссс" -> "класс")."""
+    """ "сууука" -> "сука", "дааа" -> "да"; 4+ consonants or marks keep two ("класссс", "!!").
+
+    Three consonants stay: "СССР" is a word, not an obfuscation.
+    """
     letter = match.group(1)
+    if letter.lower() not in _VOWELS and len(match.group()) == 3 and letter.isalpha():
+        return [(letter, k) for k in range(3)]
     keep = 1 if letter.lower() in _VOWELS else 2
     return [(letter, k) for k in range(keep)]
 

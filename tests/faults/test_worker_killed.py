@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import threading
 from collections import Counter
 
@@ -60,3 +62,30 @@ def test_sigkill_mid_burst_gives_each_comment_exactly_one_decision_and_a_callbac
         f"{sum(n - 1 for n in repeats.values())}"
     )
     assert {d.status for d in stack.deliveries(ids)} == {"delivered"}
+
+
+def test_a_pool_process_killed_mid_task_has_its_comment_redelivered(stack: Stack) -> None:
+    """Only one pool process dies: Celery requeues its task at once (reject_on_worker_lost)."""
+    stack.web()
+    stack.worker("sweeper", "callbacks,maintenance", beat=True)
+    worker = stack.worker("worker", "classify", concurrency=2)
+    stack.register_article()
+    ids = [f"pool-{n}" for n in range(30)]
+
+    def send_burst() -> None:
+        for comment_id in ids:
+            assert stack.post_comment(comment_id).status_code == 202
+
+    sender = threading.Thread(target=send_burst)
+    sender.start()
+    stack.wait_until(lambda: stack.decided(ids) >= 3, 60, "the first decisions")
+    assert worker.process is not None
+    children = subprocess.run(
+        ["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert children, "the worker has pool processes"
+    os.kill(int(children[0]), signal.SIGKILL)
+    sender.join(timeout=60)
+    stack.wait_until(lambda: stack.decided(ids) == len(ids), 90, "a decision for every comment")
+    assert stack.decisions_per_comment(ids) == dict.fromkeys(ids, 1)
+    stack.wait_until(lambda: all(stack.cms.keys_for(c) for c in ids), 90, "every callback")

@@ -7,6 +7,7 @@ import pytest
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
+from moderation.classifier.fairness_terms import identity_feature_mask
 from moderation.classifier.scorer import ModerationScorer
 from moderation.domain.scores import CommentInput
 
@@ -49,3 +50,11 @@ def test_degenerate_inputs_score_without_error(scorer: ModerationScorer, text: s
     result = scorer.score([CommentInput(text, TITLE, BODY)])[0]
     if result.language_supported:  # "aaaa..." may be detected as any language
         assert 0.0 <= result.toxicity <= 1.0  # type: ignore[operator]
+
+
+def test_identity_features_carry_no_toxic_weight(scorer: ModerationScorer) -> None:
+    head = scorer.routes["en"].toxicity
+    mask = identity_feature_mask(head.ngrams)
+    assert mask.sum() > 0
+    assert (head.coef[mask] <= 0).all()
+    assert not set(head.lexicon.rate_of) & {"gay", "muslim", "black", "jewish"}

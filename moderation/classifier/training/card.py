@@ -17,7 +17,7 @@ import sklearn
 import skops
 
 from moderation.classifier.artifacts import CARD
-from moderation.classifier.language import CANDIDATES, SHORT_TEXT_LETTERS
+from moderation.classifier.language import CANDIDATES, PREFIX_CHARS, SHORT_TEXT_LETTERS
 from moderation.classifier.text_features import MAX_CHARS
 
 LICENCES = {
@@ -74,6 +74,9 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
             "candidates": list(CANDIDATES),
             "short_text_rule": f"fewer than {SHORT_TEXT_LETTERS} letters and >= 80% ASCII "
             "letters -> en; no letters at all -> en",
+            "plainly_english_rule": "ASCII text of at least 6 words of which >= 25% are English "
+            "function words -> en without running py3langid (speed)",
+            "prefix_chars": PREFIX_CHARS,
             "supported": ["en"],
         },
         "operating_points": fields["operating_points"],

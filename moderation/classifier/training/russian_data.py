@@ -6,6 +6,8 @@
   rewrite is a label-0 hard negative, weighted down (they are not natural comments).
 * A text in both sets (730 of them) sits in one split: with ParaDetox train -> forum train,
   with ParaDetox dev/test -> forum test. The rest of the forum is split at random (fixed seed).
+* 15 % of the other ParaDetox train originals, with their rewrites, are held out as a
+  ParaDetox validation set (for the stacking weights); dev and test are never trained on.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ FORUM = "ru_2ch_pikabu/labeled.csv"
 PARADETOX = {s: f"ru_paradetox/{s}.tsv" for s in ("train", "dev", "test")}
 VALIDATION_SHARE = 0.15
 TEST_SHARE = 0.15
+PARADETOX_VALIDATION_SHARE = 0.15  # of ParaDetox train originals, for the stacking weights
 REWRITE_WEIGHT = 0.3
 LABEL_MAPPINGS = {
     "ru_2ch_pikabu": "toxic 1.0 -> 1, 0.0 -> 0; deduplicated on whitespace-collapsed, "
@@ -88,6 +91,7 @@ class RussianData:
     train: Labelled  # forum train + ParaDetox train originals and rewrites
     train_weights: list[float]
     validation: Labelled  # forum only: calibration and operating points
+    paradetox_validation_pairs: Labelled  # held-out train originals (1) vs their rewrites (0)
     test: Labelled  # forum only: the random-split figures
     forum_train: Labelled  # forum part of ``train`` (the forum-only model)
     paradetox_dev_pairs: Labelled  # dev toxic originals (1) vs their rewrites (0)
@@ -131,11 +135,27 @@ def load_russian(data: DataDir, *, seed: int) -> RussianData:
     )
     weights = [1.0] * len(texts)
     skipped = 0
-    for row in pd["train"]:
+    free = sorted(
+        {text_key(r["toxic_comment"]) for r in pd["train"]} - forum_train_keys - held_keys
+    )
+    random.Random(seed).shuffle(free)
+    pd_held = set(free[: round(len(free) * PARADETOX_VALIDATION_SHARE)])
+    val_texts: list[str] = []
+    val_labels: list[int] = []
+    val_groups: list[str] = []
+    for i, row in enumerate(pd["train"]):
         key = text_key(row["toxic_comment"])
         if key in held_keys:
             skipped += 1
             continue  # also in ParaDetox dev/test: evaluation wins, never train on it
+        if key in pd_held:
+            for text, label in [(row["toxic_comment"].strip(), 1)] + [
+                (r, 0) for r in rewrites(row)
+            ]:
+                val_texts.append(text)
+                val_labels.append(label)
+                val_groups.append(f"train_{i}")
+            continue
         if key not in forum_train_keys:
             texts.append(row["toxic_comment"].strip())
             labels.append(1)
@@ -166,11 +186,15 @@ def load_russian(data: DataDir, *, seed: int) -> RussianData:
         "splits": {s: len(parts[s][0]) for s in parts},
         "train_rows": len(texts),
         "paradetox_rewrites_in_train": groups.count("paradetox_rewrite"),
+        "paradetox_validation_originals": len(pd_held),
     }
     return RussianData(
         train=Labelled("ru_train", texts, labels, groups),
         train_weights=weights,
         validation=labelled("ru_2ch_pikabu_validation", *parts["validation"], "forum"),
+        paradetox_validation_pairs=Labelled(
+            "ru_paradetox_validation_pairs", val_texts, val_labels, val_groups
+        ),
         test=labelled("ru_2ch_pikabu_test", *parts["test"], "forum"),
         forum_train=forum_train,
         paradetox_dev_pairs=Labelled("ru_paradetox_dev_pairs", dev_texts, dev_labels, dev_groups),

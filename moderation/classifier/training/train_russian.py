@@ -26,6 +26,7 @@ from moderation.classifier.training.operating_points import TARGETS, choose, met
 from moderation.classifier.training.russian_data import LABEL_MAPPINGS, RussianData, load_russian
 from moderation.classifier.training.russian_evaluation import identity_table, obfuscation_table
 from moderation.classifier.training.russian_toxicity import (
+    LEXICON_SCALE,
     NGRAMS,
     C,
     RussianToxicityResult,
@@ -58,7 +59,13 @@ def train_russian(
     """Train on ``data_dir`` (the shared data root); returns (artifact objects, card section)."""
     data = DataDir(data_dir)
     ru = load_russian(data, seed=SEED)
-    full = train_russian_toxicity(ru.train, ru.train_weights, ru.validation, progress=progress)
+    full = train_russian_toxicity(
+        ru.train,
+        ru.train_weights,
+        ru.validation,
+        extra_validation=ru.paradetox_validation_pairs,
+        progress=progress,
+    )
     max_miss, min_precision = TARGETS["toxicity"]
     point = choose(
         ru.validation.labels, full.validation_oof, max_miss=max_miss, min_precision=min_precision
@@ -86,13 +93,17 @@ def train_russian(
         "label_mappings": LABEL_MAPPINGS,
         "deduplication_and_splits": ru.stats,
         "model": {
-            "features": "RussianTextFeatures: hashed TF-IDF char 2-5 + word 1-2 n-grams of "
-            "normalise_ru text " + str(NGRAMS),
+            "features": "RussianTextFeatures: hashed sublinear TF-IDF n-grams of normalise_ru "
+            f"text, {NGRAMS}",
             "lexicon": f"RussianLexicon: {len(STEMS)} hand-written stems, rates learned on the "
             "training split (toxic share above base rate)",
-            "head": f"LogisticRegression(C={C}, liblinear), ParaDetox rewrites weighted down; "
-            "Platt scaling on the forum validation split folded into the head; positive "
-            "weights of identity words clipped to 0",
+            "head": f"two LogisticRegression(C={C}) experts folded into one linear head: "
+            "'all' on [n-grams | lexicon x "
+            f"{LEXICON_SCALE}] over forum train + ParaDetox train (rewrites weighted down), "
+            "'forum' on the n-grams of forum train; stacking weights "
+            f"{dict(zip(('all', 'forum'), full.expert_weights, strict=True))} from forum "
+            "validation + held-out ParaDetox train pairs (half weight each); Platt scaling on "
+            "forum validation; positive weights of identity words clipped to 0",
             "subtypes": "none",
         },
         "operating_points": {"toxicity": point},
@@ -130,6 +141,11 @@ def _validate(
             result.validation.labels, result.validation_oof, point
         ),
         "forum_test_random_split": metrics(test_y, test_scores, point),
+        "paradetox_validation_toxic_vs_rewrites": metrics(
+            ru.paradetox_validation_pairs.labels,
+            score(ru.paradetox_validation_pairs.texts),
+            point,
+        ),
         "paradetox_dev_toxic_vs_rewrites": metrics(
             ru.paradetox_dev_pairs.labels, score(ru.paradetox_dev_pairs.texts), point
         ),

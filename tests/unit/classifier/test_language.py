@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from moderation.classifier.language import LanguageDetector
+from moderation.classifier.language import LanguageDetector, plainly_english
 from moderation.classifier.scorer import ModerationScorer
 from moderation.domain.scores import CommentInput, CommentScores
 
@@ -56,3 +56,23 @@ def test_other_languages_are_not_scored_as_english() -> None:
 def test_english_goes_to_the_english_models() -> None:
     [result] = _scorer().score([CommentInput("The USA is better than Russia.")])
     assert result.language == "en" and result.language_supported
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bu makale çok iyi, yazara teşekkürler ve selamlar", "tr"),
+        ("Het is een goed artikel en ik ben het eens met de schrijver", "nl"),
+        ("Men bu maqolani juda yaxshi deb o'ylayman, rahmat sizga", "uz"),
+    ],
+)
+def test_latin_script_languages_are_not_taken_for_english(
+    detector: LanguageDetector, text: str, language: str
+) -> None:
+    assert not plainly_english(text)
+    assert detector.detect(text).language == language
+
+
+def test_plainly_english_skips_the_classifier() -> None:
+    assert plainly_english("I think that the minister is wrong about the tax and you know it")
+    assert not plainly_english("Carbon tax rebates")

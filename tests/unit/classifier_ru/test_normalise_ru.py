@@ -27,7 +27,8 @@ def test_latin_lookalikes_inside_cyrillic_words(text: str, expected: str) -> Non
     [
         ("6лять", "блять"),
         ("бл9ть", "блять"),
-        ("3ачем ты п0шел", "зачем ты пошел"),
+        ("ты п0шел", "ты пошел"),
+        ("ад3уд", "адзуд"),
         ("cyк@", "сука"),
     ],
 )
@@ -39,6 +40,7 @@ def test_digits_and_symbols_for_letters(text: str, expected: str) -> None:
     ("text", "expected"),
     [
         ("х у й", "хуй"),
+        ("x y й", "хуй"),  # Latin x and y, spaced
         ("с.у.к.а", "сука"),
         ("ты д е б и л", "ты дебил"),
         ("т-в-а-р-ь", "тварь"),
@@ -50,7 +52,14 @@ def test_spaced_letters(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("сууука", "сука"), ("СУУУУКА", "сука"), ("пиииздец", "пиздец"), ("класссс", "класс")],
+    [
+        ("сууука", "сука"),
+        ("СУУУУКА", "сука"),
+        ("пиииздец", "пиздец"),
+        ("класссс", "класс"),
+        ("СССР", "ссср"),  # three consonants: a word
+        ("ну!!!!", "ну!!"),
+    ],
 )
 def test_repeated_letters(text: str, expected: str) -> None:
     assert normalise_ru(text).text == expected
@@ -80,6 +89,9 @@ def test_invisible_characters_yo_and_fullwidth(text: str, expected: str) -> None
         ("huy tebe", "хуй tebe"),
         ("blyat", "блят"),
         ("suuuka", "сука"),
+        ("ты vatnik что ли", "ты ватник что ли"),  # a Latin word in a Cyrillic comment
+        ("tebya ne ubedil? analizirovat' pytaesh'sya", "тебя не убедил? анализировать пытаешься"),
+        ("пиши в telegram или whatsapp", "пиши в telegram или whatsapp"),  # English spellings
     ],
 )
 def test_latin_transliteration(text: str, expected: str) -> None:
@@ -91,10 +103,16 @@ def test_latin_transliteration(text: str, expected: str) -> None:
     [
         "The blatant bladder was daunting and ebullient",
         "Hui people live in Kazakhstan and Kyrgyzstan",  # the Hui (Dungan) people
+        "Kazakhstan's Tokayev met Mukhtar Tileuberdi in Zhanaozen",  # kh/zh names
+        "Yes ya know, the Khan Shatyr is huge",
+        "don't you think it's over",
         "I do not like sushi",
         "Great article, thank you",
         "Путин опять",
-        "Рост на 3млн рублей, в 2х регионах, 10кг",
+        "Рост на 3млн рублей, в 2х регионах, 10кг, через 3года, в 4раза",
+        "чем b и в тем",  # three spaced letters that spell nothing
+        "пользователь стаса671какп",
+        "Купил Samsung, смотрю Star Wars, про Brexit читал",  # English words in Russian
         "т.е. и т.д. а и б",
     ],
 )

@@ -1,0 +1,58 @@
+"""Rows for ``moderation evaluate``: the Russian toxicity model on its held-out sets.
+
+Re-measures the served model on the forum test split (random split) and on the two
+cross-source sets, and adds the figures ``train_russian`` recorded for the model trained
+without ParaDetox (the cross-source check), so one table shows every Russian figure.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from moderation.classifier.training.operating_points import metrics
+from moderation.classifier.training.russian_data import load_russian
+from moderation.classifier.training.sources import DataDir
+
+
+def russian_rows(
+    data_dir: pathlib.Path, model: Pipeline, section: dict[str, Any], model_version: str
+) -> list[dict[str, Any]]:
+    """``section`` is the model card's ``"russian"`` entry (``train_russian``'s output)."""
+    point = section["operating_points"]["toxicity"]
+    ru = load_russian(DataDir(data_dir), seed=int(section["seed"]))
+    test_y = np.asarray(ru.test.labels)
+    test_scores = model.predict_proba(ru.test.texts)[:, 1]
+    paradetox_test = model.predict_proba(ru.paradetox_test_toxic.texts)[:, 1]
+    clean = test_scores[test_y == 0]
+    measured = [
+        ("ru_2ch_pikabu_test (random split)", test_y, test_scores),
+        (
+            "ru_paradetox_dev toxic vs rewrites",
+            np.asarray(ru.paradetox_dev_pairs.labels),
+            model.predict_proba(ru.paradetox_dev_pairs.texts)[:, 1],
+        ),
+        (
+            "ru_paradetox_test toxic vs forum test clean",
+            np.r_[np.ones(len(paradetox_test)), np.zeros(len(clean))],
+            np.r_[paradetox_test, clean],
+        ),
+    ]
+    rows = [
+        {"score": "toxicity_ru", "set": name, "model": model_version, **metrics(y, p, point)}
+        for name, y, p in measured
+    ]
+    for name, recorded in section["validation"]["forum_only_model"].items():
+        if isinstance(recorded, dict):
+            rows.append(
+                {
+                    "score": "toxicity_ru",
+                    "set": f"{name} (recorded; trained without ParaDetox)",
+                    "model": model_version,
+                    **recorded,
+                }
+            )
+    return rows

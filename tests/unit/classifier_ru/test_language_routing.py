@@ -1,0 +1,44 @@
+"""Routing rules for Russian: unsure plain-Cyrillic detections and mixed-script comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.classifier.language import Detected
+from moderation.classifier.language_routing import is_mixed_en_ru, refine_language
+
+
+@pytest.mark.parametrize(
+    ("text", "detected", "expected"),
+    [
+        ("Стринги надень, дура!", Detected("uz", 0.37), "ru"),  # real misdetections
+        ("У Пердогана бомбануло", Detected("ky", 0.47), "ru"),
+        ("Бүгін Алматыда ауа райы жақсы", Detected("kk", 0.9996), "kk"),  # Kazakh letters
+        ("Бугун Тошкентда ҳаво яхши бўлади", Detected("uz", 0.6), "uz"),  # Uzbek letters
+        ("Привіт, як справи?", Detected("uk", 0.6), "uk"),  # Ukrainian і
+        ("Мен бүгүн келем", Detected("ky", 0.5), "ky"),  # Kyrgyz ү
+        ("Some English text", Detected("en", 0.99), "en"),
+        ("Обычный русский текст", Detected("kk", 0.95), "kk"),  # confident: trusted
+        ("Good analysis of the talks, спасибо автору", Detected("tg", 0.4), "en"),  # mixed
+        ("Спасибо автору за статью, good job", Detected("tg", 0.4), "ru"),
+    ],
+)
+def test_refine_language(text: str, detected: Detected, expected: str) -> None:
+    assert refine_language(text, detected).language == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mixed"),
+    [
+        ("Отличная статья, thanks for sharing", True),
+        ("You are an idiot, иди нахуй", True),
+        ("Полностью согласен с автором", False),
+        ("I fully agree with the author", False),
+        ("ну ты cyкa", False),  # obfuscation inside a word, not a second language
+        ("Смотрите https://example.com/news", False),  # URL only
+        ("Пишите на mail@example.com", False),
+        ("Токаев и G20", False),  # too short to be a Latin word
+    ],
+)
+def test_is_mixed_en_ru(text: str, mixed: bool) -> None:
+    assert is_mixed_en_ru(text) is mixed

@@ -1,0 +1,93 @@
+"""The Russian trainer on a tiny synthetic data set: structure, fast head, card section."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+from moderation.classifier.evaluation_ru import russian_rows
+from moderation.classifier.heads import ToxicityHead
+from moderation.classifier.lexicon_ru import RussianLexicon
+from moderation.classifier.text_features_ru import RussianTextFeatures
+from moderation.classifier.training.linear import linear_head
+from moderation.classifier.training.train_russian import train_russian
+from tests.unit.classifier_ru.test_russian_data import _write
+
+_CLEAN = ["хорошая статья", "спасибо автору", "интересная новость", "согласен с мнением"]
+_TOXIC = ["ты дебил", "иди нахуй", "тупой урод", "заткнись, сука"]
+_TAIL = ["про выборы", "о погоде", "в городе", "на работе", "вчера", "сегодня утром"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
+    root = tmp_path_factory.mktemp("ru_data")
+    rng = random.Random(1)
+    forum = [[f"{rng.choice(_CLEAN)} {rng.choice(_TAIL)} {i}", "0.0"] for i in range(240)]
+    forum += [[f"{rng.choice(_TOXIC)} {rng.choice(_TAIL)} {i}", "1.0"] for i in range(120)]
+    _write(root / "ru_2ch_pikabu/labeled.csv", ["comment", "toxic"], forum)
+    header = ["index", "toxic_comment", "neutral_comment1", "neutral_comment2", "neutral_comment3"]
+    train = [
+        [str(i), f"{rng.choice(_TOXIC)} опять {i}", f"ты неправ опять {i}", "", ""]
+        for i in range(80)
+    ]
+    _write(root / "ru_paradetox/train.tsv", header, train, "\t")
+    dev = [
+        [f"{rng.choice(_TOXIC)} снова {i}", f"ты ошибаешься снова {i}", "", ""] for i in range(20)
+    ]
+    _write(root / "ru_paradetox/dev.tsv", header[1:], dev, "\t")
+    _write(root / "ru_paradetox/test.tsv", ["toxic_comment"], [[t] for t in _TOXIC], "\t")
+    objects, section = train_russian(root)
+    return root, objects, section
+
+
+def test_artifact_has_the_english_structure(trained: tuple[Path, dict, dict]) -> None:
+    _, objects, _ = trained
+    model: Pipeline = objects["toxicity_ru"]["model"]
+    union = model.named_steps["features"]
+    assert isinstance(union.transformer_list[0][1], RussianTextFeatures)
+    assert isinstance(union.transformer_list[1][1], RussianLexicon)
+    assert objects["toxicity_ru"]["subtypes"] == {}
+    scores = model.predict_proba(["ты дебил про выборы", "хорошая статья о погоде"])[:, 1]
+    assert scores[0] > scores[1]
+
+
+def test_fast_head_matches_the_pipeline(trained: tuple[Path, dict, dict]) -> None:
+    _, objects, _ = trained
+    model: Pipeline = objects["toxicity_ru"]["model"]
+    n = model.named_steps["classifier"].coef_.shape[1] - 3
+    head = ToxicityHead(model, {"none": linear_head(np.zeros(n), 0.0)})
+    for text in ["ты дeбил", "ну ты с у к а", "спасибо автору"]:
+        scored = head.score(head.ngrams.vectorise(text), text)
+        assert scored.probability == pytest.approx(model.predict_proba([text])[0, 1], abs=1e-9)
+        assert all(text[s.start : s.end] == s.text for s in scored.spans)
+
+
+def test_card_section_names_files_licences_and_figures(trained: tuple[Path, dict, dict]) -> None:
+    _, _, section = trained
+    assert set(section["data_files"]) == {
+        "ru_2ch_pikabu/labeled.csv",
+        "ru_paradetox/train.tsv",
+        "ru_paradetox/dev.tsv",
+        "ru_paradetox/test.tsv",
+    }
+    assert all(len(h) == 64 for h in section["data_files"].values())
+    assert "NOT STATED" in section["licences"]["ru_2ch_pikabu"]
+    assert "openrail++" in section["licences"]["ru_paradetox"]
+    point = section["operating_points"]["toxicity"]
+    assert 0.0 <= point["approve_below"] <= point["reject_at_or_above"] <= 1.0
+    for model in ("full_model", "forum_only_model"):
+        assert "paradetox_dev_toxic_vs_rewrites" in section["validation"][model]
+    assert "latin_lookalikes" in section["obfuscation_robustness"]
+
+
+def test_evaluate_rows(trained: tuple[Path, dict, dict]) -> None:
+    root, objects, section = trained
+    rows = russian_rows(root, objects["toxicity_ru"]["model"], section, "test")
+    names = [r["set"] for r in rows]
+    assert names[0] == "ru_2ch_pikabu_test (random split)"
+    assert any("trained without ParaDetox" in n for n in names)
+    assert all(r["score"] == "toxicity_ru" for r in rows)

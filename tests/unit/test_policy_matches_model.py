@@ -1,0 +1,19 @@
+"""The shipped policy uses the operating points the committed model card chose."""
+
+import json
+from pathlib import Path
+
+from moderation.policy_file import load_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_policy_thresholds_are_the_model_cards_operating_points() -> None:
+    card = json.loads((ROOT / "models" / "model_card.json").read_text())
+    policy = load_policy(ROOT / "config" / "policy.toml")
+    for name, point in card["operating_points"].items():
+        threshold = policy.thresholds[name]
+        assert threshold.approve_below == point["approve_below"], name
+        # Rejecting is either the card's point or switched off on purpose (docs/decisions.md).
+        assert threshold.reject_at_or_above in {point["reject_at_or_above"], None}, name
+    assert policy.thresholds["spam"].reject_at_or_above == card["operating_points"]["spam"]["reject_at_or_above"]
