@@ -19,8 +19,11 @@ from moderation.storage.database import Database, alembic_config
 from moderation.storage.tables import CallbackAttempt, CallbackDelivery, Comment, utcnow
 
 PAYLOAD: dict[str, Any] = {
-    "id": "c1", "article_id": "a1", "article": {"title": "T", "body": "B"},
-    "author": {"name": "R"}, "text": "Hello",
+    "id": "c1",
+    "article_id": "a1",
+    "article": {"title": "T", "body": "B"},
+    "author": {"name": "R"},
+    "text": "Hello",
 }
 DECISION = Decision(
     Action.HOLD,
@@ -51,7 +54,9 @@ def test_a_decision_round_trips_with_spans_and_utc_times(app: Flask) -> None:
     _submit(app)
     db = app.extensions["moderation"].db
     with db.session() as session:
-        row = record_first_decision(session, "c1", DECISION, model_version="m1", callback_url="http://cms/")
+        row = record_first_decision(
+            session, "c1", DECISION, model_version="m1", callback_url="http://cms/"
+        )
         session.commit()
         assert row is not None
     with db.session() as session:
@@ -60,7 +65,10 @@ def test_a_decision_round_trips_with_spans_and_utc_times(app: Flask) -> None:
         assert comment.received_at.tzinfo is not None and comment.decided_at is not None
         delivery = session.scalars(select(CallbackDelivery)).one()
         assert delivery.payload["decision"]["reasons"][0]["spans"][0] == {
-            "start": 0, "end": 5, "text": "Hello", "weight": 0.7,
+            "start": 0,
+            "end": 5,
+            "text": "Hello",
+            "weight": 0.7,
         }
         assert delivery.payload["status"] == "held"
 
@@ -95,11 +103,15 @@ def test_a_decided_comment_cannot_be_decided_again(app: Flask) -> None:
         assert record_first_decision(session, "c1", DECISION, model_version="m") is None
 
 
-def test_callback_attempts_are_recorded_and_a_delivery_gives_up_after_its_window(app: Flask) -> None:
+def test_callback_attempts_are_recorded_and_a_delivery_gives_up_after_its_window(
+    app: Flask,
+) -> None:
     _submit(app)
     db = app.extensions["moderation"].db
     with db.session() as session:
-        record_first_decision(session, "c1", DECISION, model_version="m", callback_url="http://cms/")
+        record_first_decision(
+            session, "c1", DECISION, model_version="m", callback_url="http://cms/"
+        )
         session.commit()
         delivery_id = session.scalars(select(CallbackDelivery.id)).one()
     retry = RetryPolicy(base=1, maximum=2, give_up_after=3600)
@@ -119,6 +131,9 @@ def test_callback_attempts_are_recorded_and_a_delivery_gives_up_after_its_window
         callbacks.record(session, again, Outcome(None, "ConnectionError", 1.0), retry)
         assert again.status == "failed"
         attempts = session.scalars(select(CallbackAttempt).order_by(CallbackAttempt.id)).all()
-        assert [(a.status_code, a.error) for a in attempts] == [(503, "HTTP 503"), (None, "ConnectionError")]
+        assert [(a.status_code, a.error) for a in attempts] == [
+            (503, "HTTP 503"),
+            (None, "ConnectionError"),
+        ]
         assert callbacks.replay(session) == 1
         assert callbacks.due(session, utcnow() + timedelta(seconds=1)) == [delivery_id]

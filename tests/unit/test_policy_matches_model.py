@@ -16,4 +16,7 @@ def test_policy_thresholds_are_the_model_cards_operating_points() -> None:
         assert threshold.approve_below == point["approve_below"], name
         # Rejecting is either the card's point or switched off on purpose (docs/decisions.md).
         assert threshold.reject_at_or_above in {point["reject_at_or_above"], None}, name
-    assert policy.thresholds["spam"].reject_at_or_above == card["operating_points"]["spam"]["reject_at_or_above"]
+    assert (
+        policy.thresholds["spam"].reject_at_or_above
+        == card["operating_points"]["spam"]["reject_at_or_above"]
+    )

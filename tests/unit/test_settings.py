@@ -18,8 +18,11 @@ def test_defaults_need_no_environment() -> None:
 
 def test_values_are_cast_to_the_default_type() -> None:
     config = settings.from_environment(
-        {"MODERATION_SIGNATURE_TOLERANCE": "60", "MODERATION_CALLBACK_TIMEOUT": "2.5",
-         "MODERATION_SECURE_COOKIES": "true"}
+        {
+            "MODERATION_SIGNATURE_TOLERANCE": "60",
+            "MODERATION_CALLBACK_TIMEOUT": "2.5",
+            "MODERATION_SECURE_COOKIES": "true",
+        }
     )
     assert config["SIGNATURE_TOLERANCE"] == 60
     assert config["CALLBACK_TIMEOUT"] == 2.5
