@@ -45,12 +45,17 @@ _ENDINGS = (
 IDENTITY_TERMS_RU = tuple(sorted({s + e for s in _STEMS for e in _ENDINGS}))
 
 
-def identity_feature_mask_ru(features: TextFeatures, *, min_chars: int = 4) -> np.ndarray:
-    """True for identity words (with common endings) and char n-grams inside their stems."""
+def identity_feature_mask_ru(features: TextFeatures, *, min_chars: int = 3) -> np.ndarray:
+    """True for identity words (with common endings) and the char n-grams inside them.
+
+    Three-letter pieces count too: "рус", "усс" carried most of the weight that made
+    "Я русский" look toxic. Pieces shared with other words ("рус" in "трус") lose only their
+    positive weight.
+    """
     low, high = features.char_sizes
     hashes = [word_ngrams(term, (1, 1))[0] for term in IDENTITY_TERMS_RU]
     for size in range(max(low, min_chars), high + 1):
-        hashes += [char_ngrams(stem, (size, size))[0] for stem in _STEMS]
+        hashes += [char_ngrams(term, (size, size))[0] for term in IDENTITY_TERMS_RU]
     ids = features.lookup(np.concatenate(hashes))
     mask = np.zeros(features.n_features_out_, dtype=bool)
     mask[ids[ids >= 0]] = True

@@ -9,15 +9,30 @@ products give the explanations. Tests check these heads agree with ``predict_pro
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from moderation.classifier.batch import (
+    BatchRows,
+    HashedBatch,
+    TopWords,
+    sigmoid,
+    spans_of,
+    word_sums,
+)
 from moderation.classifier.explain import occurrence_contributions, word_spans
 from moderation.classifier.lexicon import HIT_AT, ToxicLexicon, summarise
-from moderation.classifier.off_topic_features import FEATURE_NAMES, OffTopicFeatures
+from moderation.classifier.normalise import Normalised
+from moderation.classifier.off_topic_features import (
+    _CHIT_CHAT,
+    _NAME,
+    FEATURE_NAMES,
+    OffTopicFeatures,
+)
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures, Vectorised
 from moderation.domain.scores import Span
@@ -123,3 +138,133 @@ class OffTopicHead:
                 coef = np.where(foreign, share, 0.0) / np.maximum(row.values, 1e-9)
                 spans = word_spans(row, occurrence_contributions(row, coef), original)
         return Scored(probability, spans, {})
+
+
+def score_toxicity_batch(
+    head: ToxicityHead,
+    hashed: HashedBatch,
+    rows: BatchRows,
+    normalised: Sequence[Normalised],
+    originals: Sequence[str],
+) -> list[Scored]:
+    """:meth:`ToxicityHead.score` for every comment of a batch, with one sparse product."""
+    matrix = rows.matrix
+    rates = [head.lexicon.word_rates(nz.text) for nz in normalised]
+    lexicon_features = np.array([summarise([r for r, _, _ in found]) for found in rates])
+    lexicon_features = lexicon_features.reshape(len(originals), -1)
+    z = (matrix @ head.coef + lexicon_features @ head.lexicon_coef) + head.intercept
+    probabilities = sigmoid(z)
+    sub_z = matrix @ head.subtype_coef + head.subtype_intercept
+    sub_p = np.array([[_sigmoid(float(s)) for s in row] for row in sub_z]).reshape(sub_z.shape)
+    top = TopWords(hashed, word_sums(hashed, rows, head.coef[matrix.indices]))
+    lexicon_coef = head.lexicon_coef.tolist()
+    out = []
+    for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
+        probability = float(probabilities[i])
+        strongest = float(lexicon_features[i, 0])
+        extra = []
+        for rate, start, end in rates[i][:10]:
+            weight = rate * lexicon_coef[1] + (lexicon_coef[2] if rate >= HIT_AT else 0.0)
+            if rate == strongest:
+                weight += rate * lexicon_coef[0]
+            original_start, original_end = nz.original_span(start, end)
+            extra.append((original_start, original_end, float(weight)))
+        spans = spans_of(hashed, top, i, nz, original, extra)
+        subscores = {
+            name: round(probability * float(sub_p[i, k]), 6)
+            for k, name in enumerate(head.subtype_names)
+        }
+        out.append(Scored(probability, spans, subscores))
+    return out
+
+
+def score_spam_batch(
+    head: SpamHead,
+    hashed: HashedBatch,
+    rows: BatchRows,
+    normalised: Sequence[Normalised],
+    originals: Sequence[str],
+) -> list[Scored]:
+    """:meth:`SpamHead.score` for every comment of a batch."""
+    matrix = rows.matrix
+    matches = [cue_matches(text) for text in originals]
+    cues = np.array([cue_values(t, m) for t, m in zip(originals, matches, strict=True)])
+    cues = cues.reshape(len(originals), len(CUE_NAMES))
+    z = (matrix @ head.coef + cues @ head.cue_coef) + head.intercept
+    probabilities = sigmoid(z)
+    top = TopWords(hashed, word_sums(hashed, rows, head.coef[matrix.indices]))
+    cue_coef = head.cue_coef
+    out = []
+    for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
+        extra: list[tuple[int, int, float]] = []
+        for k, name in enumerate(CUE_NAMES):
+            found = matches[i].get(name, [])
+            if not found:
+                continue
+            push = float(cue_coef[k] * cues[i, k])
+            extra += [(s, e, push / len(found)) for s, e in found if push > 0]
+        spans = spans_of(hashed, top, i, nz, original, extra)
+        out.append(Scored(float(probabilities[i]), spans, {}))
+    return out
+
+
+def score_off_topic_batch(
+    head: OffTopicHead,
+    hashed: HashedBatch,
+    rows: BatchRows,
+    normalised: Sequence[Normalised],
+    originals: Sequence[str],
+    title: str | None,
+    body: str | None,
+) -> list[Scored]:
+    """:meth:`OffTopicHead.score` for comments that all sit under the same article."""
+    features = head.features
+    matrix = rows.matrix
+    n = matrix.shape[0]
+    article = features.article_side(title, body)
+    nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    in_article = article.vector.lookup(matrix.indices)
+    cosine = np.bincount(nnz_rows, weights=matrix.data * in_article, minlength=n)
+    in_title = article.title_vector.lookup(matrix.indices)
+    cosine_title = np.bincount(nnz_rows, weights=matrix.data * in_title, minlength=n)
+    sims = np.asarray(matrix @ features._dense_background(), dtype=np.float64)
+    keep = features._background_mask(frozenset({title or ""}))
+    sims = sims[:, keep] if keep.any() else np.zeros((n, 1))
+    mean = sims.mean(axis=1)
+    std = sims.std(axis=1)
+    z = (cosine - mean) / (std + 0.01)
+    percentile = (sims < cosine[:, None]).mean(axis=1)
+    informative = features.informative_[matrix.indices]
+    n_informative = np.bincount(nnz_rows, weights=informative, minlength=n)
+    hits = np.bincount(nnz_rows, weights=informative & (in_article > 0), minlength=n)
+    overlap = np.divide(hits, n_informative, out=np.zeros(n), where=n_informative > 0)
+    dense = np.empty((n, len(FEATURE_NAMES)))
+    for i, comment in enumerate(originals):
+        names = set(_NAME.findall(comment))
+        name_overlap = len(names & article.names) / len(names) if names else 0.5
+        log_words = math.log1p(len(comment.split()))
+        dense[i] = (
+            cosine[i],
+            z[i],
+            percentile[i],
+            cosine_title[i],
+            overlap[i],
+            name_overlap,
+            log_words,
+            math.log1p(len(_CHIT_CHAT.findall(comment))),
+            float("?" in comment),
+            z[i] * log_words,
+        )
+    probabilities = sigmoid(dense @ head.coef + head.intercept)
+    explain = probabilities >= 0.5
+    spans: list[tuple[Span, ...]] = [()] * n
+    if explain.any():
+        # Informative words the article lacks share the (negative) overlap coefficient.
+        foreign = informative & (in_article == 0) & explain[nnz_rows]
+        n_foreign = np.bincount(nnz_rows, weights=foreign, minlength=n)
+        share = np.divide(-head.overlap_coef, n_foreign, out=np.zeros(n), where=n_foreign > 0)
+        coef = np.where(foreign, share[nnz_rows], 0.0) / np.maximum(matrix.data, 1e-9)
+        top = TopWords(hashed, word_sums(hashed, rows, coef))
+        for i in np.flatnonzero(explain & (n_foreign > 0)).tolist():
+            spans[i] = spans_of(hashed, top, i, normalised[i], originals[i])
+    return [Scored(float(p), s, {}) for p, s in zip(probabilities, spans, strict=True)]

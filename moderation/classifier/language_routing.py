@@ -7,14 +7,16 @@
   with low confidence, is Russian. Kazakh, Kyrgyz, Tajik and Uzbek written with their own
   letters stay unsupported (detected with confidence >= 0.99 in our checks).
 * :func:`is_mixed_en_ru`: a comment with real words in both scripts is scored by both
-  models; the scorer keeps the higher toxicity and spam (see docs/russian.md).
+  models, and :func:`combine_mixed` keeps the higher toxicity and spam (docs/russian.md).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from moderation.classifier.language import Detected
+from moderation.domain.scores import CommentScores
 
 RELABEL_BELOW = 0.9  # detector confidence under which a plain-Cyrillic text counts as Russian
 CYRILLIC_NEIGHBOURS = frozenset({"uk", "be", "kk", "ky", "tg", "uz", "bg", "mk", "sr", "mn"})
@@ -51,3 +53,35 @@ def is_mixed_en_ru(text: str) -> bool:
     """
     plain = _URL.sub(" ", text)
     return bool(_LATIN_WORD.search(plain)) and bool(_CYRILLIC_WORD.search(plain))
+
+
+def combine_mixed(
+    routed: CommentScores, other: CommentScores, *, other_counts: bool
+) -> CommentScores:
+    """Scores of a mixed comment: the routed model's, raised by the other model's when it counts.
+
+    ``other_counts`` is True when the routed language is Russian (the English model reads the
+    Russian part as noise below the Russian thresholds), and for English only when the Russian
+    model is at or above its own ``reject_at_or_above``. Toxicity and spam take the maximum,
+    spans of both models are kept (both point into the same original text), off-topic and
+    the language stay the routed model's, so per-language policy thresholds still apply.
+    """
+    if not other_counts:
+        return routed
+    spans = dict(routed.spans)
+    for name in ("toxicity", "spam"):
+        if other.spans.get(name):
+            merged = routed.spans.get(name, ()) + other.spans[name]
+            spans[name] = tuple(sorted(merged, key=lambda s: -s.weight))
+    return replace(
+        routed,
+        toxicity=_max(routed.toxicity, other.toxicity),
+        spam=_max(routed.spam, other.spam),
+        spans=spans,
+        subscores={**other.subscores, **routed.subscores},
+    )
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    values = [v for v in (a, b) if v is not None]
+    return max(values) if values else None

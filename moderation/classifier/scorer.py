@@ -11,9 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.classifier.heads import OffTopicHead, SpamHead, ToxicityHead
+from moderation.classifier.batch import featurise, hash_batch
+from moderation.classifier.heads import (
+    OffTopicHead,
+    SpamHead,
+    ToxicityHead,
+    score_off_topic_batch,
+    score_spam_batch,
+    score_toxicity_batch,
+)
 from moderation.classifier.language import LanguageDetector
-from moderation.domain.scores import CommentInput, CommentScores
+from moderation.classifier.normalise import normalise
+from moderation.classifier.text_features import TextFeatures
+from moderation.domain.scores import CommentInput, CommentScores, Span
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,74 @@ class LanguageModels:
     spam: SpamHead
     off_topic: OffTopicHead
 
+    def score_many(self, comments: Sequence[CommentInput], language: str) -> list[CommentScores]:
+        """:meth:`score` for many comments at once: one hashing pass, one product per head.
+
+        Gives the same scores and spans as calling :meth:`score` on each comment (tests
+        check this); falls back to it for feature extractors the batch path does not know.
+        """
+        if not comments:
+            return []
+        toxicity_ngrams = self.toxicity.ngrams
+        spam_ngrams = self.spam.ngrams
+        off_topic_ngrams = self.off_topic.features.ngrams_
+        if not all(
+            _batchable(f) for f in (toxicity_ngrams, spam_ngrams, off_topic_ngrams)
+        ) or spam_ngrams.max_chars != toxicity_ngrams.max_chars:
+            return [self.score(c, language) for c in comments]
+        originals = [c.text for c in comments]
+        limit = toxicity_ngrams.max_chars
+        normalised = [normalise(t[:limit]) for t in originals]
+        hashed = hash_batch([nz.text for nz in normalised], *_sizes(toxicity_ngrams, spam_ngrams))
+        rows = featurise(toxicity_ngrams, hashed)
+        toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
+        spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, hashed)
+        spam = score_spam_batch(self.spam, hashed, spam_rows, normalised, originals)
+        off_topic: list[tuple[float, tuple[Span, ...]] | None] = [None] * len(comments)
+        by_article: dict[tuple[str | None, str | None], list[int]] = {}
+        for i, c in enumerate(comments):
+            if c.article_title or c.article_body:
+                by_article.setdefault((c.article_title, c.article_body), []).append(i)
+        for (title, body), members in by_article.items():
+            texts = [originals[i] for i in members]
+            ot_limit = off_topic_ngrams.max_chars
+            ot_normalised = [
+                normalised[i] if len(originals[i]) <= limit else normalise(t[:ot_limit])
+                for i, t in zip(members, texts, strict=True)
+            ]
+            if all(len(originals[i]) <= limit for i in members) and len(members) == len(comments):
+                ot_hashed = hashed  # every comment, same texts: reuse the hashes
+            else:
+                ot_hashed = hash_batch(
+                    [nz.text for nz in ot_normalised], *_sizes(off_topic_ngrams)
+                )
+            ot_rows = featurise(off_topic_ngrams, ot_hashed)
+            fits = score_off_topic_batch(
+                self.off_topic, ot_hashed, ot_rows, ot_normalised, texts, title, body
+            )
+            for i, fit in zip(members, fits, strict=True):
+                off_topic[i] = (round(fit.probability, 6), fit.spans)
+        results = []
+        for i in range(len(comments)):
+            spans = {"toxicity": toxicity[i].spans, "spam": spam[i].spans}
+            fit = off_topic[i]
+            if fit is not None:
+                spans["off_topic"] = fit[1]
+            results.append(
+                CommentScores(
+                    toxicity=round(toxicity[i].probability, 6),
+                    off_topic=None if fit is None else fit[0],
+                    spam=round(spam[i].probability, 6),
+                    language=language,
+                    language_supported=True,
+                    spans=spans,
+                    subscores=toxicity[i].subscores,
+                )
+            )
+        return results
+
     def score(self, comment: CommentInput, language: str) -> CommentScores:
+        """One comment, feature by feature: the reference the batch path is tested against."""
         text = comment.text
         vec = self.toxicity.ngrams.vectorise(text)
         spam_vec = (
@@ -66,20 +143,53 @@ class ModerationScorer:
         self.card = card
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
-        return [self.score_one(c) for c in comments]
+        """Detect each comment's language, then score each language's comments together."""
+        languages = [self.detector.detect(c.text).language for c in comments]
+        results: list[CommentScores | None] = [None] * len(comments)
+        groups: dict[str, list[int]] = {}
+        for i, language in enumerate(languages):
+            if language in self.routes:
+                groups.setdefault(language, []).append(i)
+            else:
+                results[i] = _unsupported(language)
+        for language, members in groups.items():
+            models = self.routes[language]
+            many = getattr(models, "score_many", None)
+            if many is None:
+                scored = [models.score(comments[i], language) for i in members]
+            else:
+                scored = many([comments[i] for i in members], language)
+            for i, result in zip(members, scored, strict=True):
+                results[i] = result
+        return [r for r in results if r is not None]
 
     def score_one(self, comment: CommentInput) -> CommentScores:
         language = self.detector.detect(comment.text).language
         models = self.routes.get(language)
         if models is None:
-            return CommentScores(
-                toxicity=None,
-                off_topic=None,
-                spam=None,
-                language=language,
-                language_supported=False,
-            )
+            return _unsupported(language)
         return models.score(comment, language)
+
+
+def _unsupported(language: str) -> CommentScores:
+    return CommentScores(
+        toxicity=None, off_topic=None, spam=None, language=language, language_supported=False
+    )
+
+
+def _batchable(features: TextFeatures) -> bool:
+    """The batch path re-implements TextFeatures.vectorise; subclasses may normalise otherwise."""
+    return (
+        type(features).vectorise is TextFeatures.vectorise
+        and features.char_sizes[0] >= 2
+        and features.word_sizes[0] >= 1
+    )
+
+
+def _sizes(*features: TextFeatures) -> tuple[range, range]:
+    chars = range(min(f.char_sizes[0] for f in features), max(f.char_sizes[1] for f in features) + 1)
+    words = range(min(f.word_sizes[0] for f in features), max(f.word_sizes[1] for f in features) + 1)
+    return chars, words
 
 
 def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> ModerationScorer:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from moderation.classifier.language import Detected
-from moderation.classifier.language_routing import is_mixed_en_ru, refine_language
+from moderation.classifier.language_routing import (
+    combine_mixed,
+    is_mixed_en_ru,
+    refine_language,
+)
+from moderation.domain.scores import CommentScores, Span
 
 
 @pytest.mark.parametrize(
@@ -42,3 +47,30 @@ def test_refine_language(text: str, detected: Detected, expected: str) -> None:
 )
 def test_is_mixed_en_ru(text: str, mixed: bool) -> None:
     assert is_mixed_en_ru(text) is mixed
+
+
+def _scores(toxicity: float, spam: float, word: str, language: str = "ru") -> CommentScores:
+    span = Span(0, len(word), word, 1.0)
+    return CommentScores(
+        toxicity=toxicity,
+        off_topic=None,
+        spam=spam,
+        language=language,
+        language_supported=True,
+        spans={"toxicity": (span,), "spam": ()},
+    )
+
+
+def test_combine_mixed_takes_the_higher_scores_and_both_spans() -> None:
+    routed = _scores(0.1, 0.2, "спасибо")
+    other = _scores(0.9, 0.05, "idiot", language="en")
+    combined = combine_mixed(routed, other, other_counts=True)
+    assert combined.toxicity == 0.9
+    assert combined.spam == 0.2
+    assert combined.language == "ru"
+    assert [s.text for s in combined.spans["toxicity"]] == ["спасибо", "idiot"]
+
+
+def test_combine_mixed_ignores_the_other_model_when_it_does_not_count() -> None:
+    routed = _scores(0.1, 0.2, "thanks", language="en")
+    assert combine_mixed(routed, _scores(0.25, 0.3, "слово"), other_counts=False) is routed

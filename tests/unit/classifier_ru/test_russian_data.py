@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from moderation.classifier.training.russian_data import (
     text_key,
 )
 from moderation.classifier.training.sources import DataDir
+from tests.unit.classifier_ru.tables import write_table
 
 
 def test_deduplicate_keeps_one_row_per_text_and_drops_conflicts() -> None:
@@ -49,14 +49,6 @@ def test_assign_splits_is_seeded_and_respects_forced_keys() -> None:
     assert counts["test"] == pytest.approx(31, abs=2)
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     forum = [[f"обычный комментарий номер {i}\n", "0.0"] for i in range(60)]
@@ -64,16 +56,16 @@ def data_dir(tmp_path: Path) -> Path:
     forum += [["общий токсичный текст из обоих наборов\n", "1.0"]]  # also in ParaDetox train
     forum += [["общий текст из теста\n", "1.0"]]  # also in ParaDetox dev
     forum += [["обычный комментарий номер 3", "0.0"]]  # duplicate
-    _write(tmp_path / "ru_2ch_pikabu/labeled.csv", ["comment", "toxic"], forum)
+    write_table(tmp_path / "ru_2ch_pikabu/labeled.csv", ["comment", "toxic"], forum)
     header = ["index", "toxic_comment", "neutral_comment1", "neutral_comment2", "neutral_comment3"]
     train = [["0", "общий токсичный текст из обоих наборов", "общий текст", "", ""]]
     train += [
         [str(i), f"ты урод {i}", f"ты неправ {i}", f"ты ошибаешься {i}", ""] for i in range(1, 6)
     ]
-    _write(tmp_path / "ru_paradetox/train.tsv", header, train, "\t")
+    write_table(tmp_path / "ru_paradetox/train.tsv", header, train, "\t")
     dev = [["общий текст из теста", "текст из теста", "", ""], ["сам дурак", "сам такой", "", ""]]
-    _write(tmp_path / "ru_paradetox/dev.tsv", header[1:], dev, "\t")
-    _write(tmp_path / "ru_paradetox/test.tsv", ["toxic_comment"], [["иди ты, идиот"]], "\t")
+    write_table(tmp_path / "ru_paradetox/dev.tsv", header[1:], dev, "\t")
+    write_table(tmp_path / "ru_paradetox/test.tsv", ["toxic_comment"], [["иди ты, идиот"]], "\t")
     return tmp_path
 
 

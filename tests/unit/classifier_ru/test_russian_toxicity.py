@@ -15,7 +15,7 @@ from moderation.classifier.lexicon_ru import RussianLexicon
 from moderation.classifier.text_features_ru import RussianTextFeatures
 from moderation.classifier.training.linear import linear_head
 from moderation.classifier.training.train_russian import train_russian
-from tests.unit.classifier_ru.test_russian_data import _write
+from tests.unit.classifier_ru.tables import write_table
 
 _CLEAN = ["хорошая статья", "спасибо автору", "интересная новость", "согласен с мнением"]
 _TOXIC = ["ты дебил", "иди нахуй", "тупой урод", "заткнись, сука"]
@@ -28,18 +28,18 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]
     rng = random.Random(1)
     forum = [[f"{rng.choice(_CLEAN)} {rng.choice(_TAIL)} {i}", "0.0"] for i in range(240)]
     forum += [[f"{rng.choice(_TOXIC)} {rng.choice(_TAIL)} {i}", "1.0"] for i in range(120)]
-    _write(root / "ru_2ch_pikabu/labeled.csv", ["comment", "toxic"], forum)
+    write_table(root / "ru_2ch_pikabu/labeled.csv", ["comment", "toxic"], forum)
     header = ["index", "toxic_comment", "neutral_comment1", "neutral_comment2", "neutral_comment3"]
     train = [
         [str(i), f"{rng.choice(_TOXIC)} опять {i}", f"ты неправ опять {i}", "", ""]
         for i in range(80)
     ]
-    _write(root / "ru_paradetox/train.tsv", header, train, "\t")
+    write_table(root / "ru_paradetox/train.tsv", header, train, "\t")
     dev = [
         [f"{rng.choice(_TOXIC)} снова {i}", f"ты ошибаешься снова {i}", "", ""] for i in range(20)
     ]
-    _write(root / "ru_paradetox/dev.tsv", header[1:], dev, "\t")
-    _write(root / "ru_paradetox/test.tsv", ["toxic_comment"], [[t] for t in _TOXIC], "\t")
+    write_table(root / "ru_paradetox/dev.tsv", header[1:], dev, "\t")
+    write_table(root / "ru_paradetox/test.tsv", ["toxic_comment"], [[t] for t in _TOXIC], "\t")
     objects, section = train_russian(root)
     return root, objects, section
 

@@ -1,0 +1,251 @@
+"""Featurise and explain many comments at once: one hashing pass, one lookup, one sparse matrix.
+
+The per-comment path (:meth:`TextFeatures.vectorise`) pays numpy's per-call overhead a few
+dozen times per comment. Here all normalised texts are laid end to end (each padded with a
+space on both sides, as :func:`~moderation.classifier.ngram_hashing.char_ngrams` does), the
+rolling hashes run once over the whole batch, n-grams that cross from one comment into the
+next are dropped, and the rest go through the vocabulary lookup together. The result is the
+same TF-IDF rows (to the last bit but for the order of summation in the l2 norm) and the
+same per-occurrence data the explanations need.
+
+Occurrences are kept in the per-comment order (n-gram size first, then position), because
+word contributions are summed in that order: the explanation weights come out bit-identical.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS
+from moderation.classifier.ngram_hashing import _P, _P_INV, _WORD_SALT, WORD, _mix
+from moderation.classifier.normalise import Normalised
+from moderation.classifier.text_features import TextFeatures
+from moderation.domain.scores import Span
+
+_U = np.uint64
+
+
+@dataclass(frozen=True)
+class HashedBatch:
+    """Every n-gram occurrence of a batch of normalised texts, grouped by (kind, size)."""
+
+    texts: list[str]
+    groups: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]  # hash, doc, centre
+    word_starts: np.ndarray  # global (text_offsets-based) start of every word, in doc order
+    word_ends: np.ndarray
+    word_ptr: np.ndarray  # words of doc i are word_ptr[i]:word_ptr[i + 1]
+    text_offsets: np.ndarray  # where each text starts in the global coordinates
+
+
+def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> HashedBatch:
+    """Hash all character n-grams (sizes ``char_sizes``) and word n-grams of ``texts``."""
+    texts = list(texts)
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    padded = lengths + 2
+    padded_starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        np.cumsum(padded[:-1], out=padded_starts[1:])
+    text_offsets = padded_starts + 1  # the text itself starts after the leading space
+    joined = "".join(f" {t} " for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + _U(1)
+    doc = np.repeat(np.arange(n, dtype=np.int64), padded)
+    local = np.arange(len(codes), dtype=np.int64) - padded_starts[doc]
+    groups: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    h = codes
+    high = max(char_sizes, default=0)
+    low = min(char_sizes, default=1)
+    if low < 2 and len(char_sizes):
+        raise ValueError("character unigrams are not supported in batches")
+    for size in range(2, high + 1):
+        if len(codes) < size:
+            break
+        h = h[:-1] * _U(_P) + codes[size - 1 :]
+        if size >= low:
+            valid = np.flatnonzero(doc[: len(h)] == doc[size - 1 :])
+            groups[("char", size)] = (
+                _mix(h[valid] ^ _U(size)),
+                doc[valid],
+                local[valid] + ((size - 1) // 2 - 1),
+            )
+    # Words, found in each normalised text (the same spans Vectorised.words uses).
+    starts_parts: list[list[int]] = []
+    ends_parts: list[list[int]] = []
+    counts = np.zeros(n, dtype=np.int64)
+    for i, text in enumerate(texts):
+        spans = [m.span() for m in WORD.finditer(text)]
+        counts[i] = len(spans)
+        if spans:
+            s, e = zip(*spans, strict=True)
+            starts_parts.append(list(s))
+            ends_parts.append(list(e))
+    word_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=word_ptr[1:])
+    word_doc = np.repeat(np.arange(n, dtype=np.int64), counts)
+    if word_ptr[-1]:
+        shift = text_offsets[word_doc]
+        starts = np.fromiter((x for p in starts_parts for x in p), np.int64, int(word_ptr[-1]))
+        ends = np.fromiter((x for p in ends_parts for x in p), np.int64, int(word_ptr[-1]))
+        word_starts, word_ends = starts + shift, ends + shift
+    else:
+        word_starts = word_ends = np.zeros(0, dtype=np.int64)
+    if len(word_starts) and len(word_sizes) and max(word_sizes) >= 1:
+        powers = np.cumprod(np.full(len(codes), _P, dtype=np.uint64))
+        inverse = np.cumprod(np.full(len(codes), _P_INV, dtype=np.uint64)) * _U(_P)
+        prefix = np.concatenate([[_U(0)], np.cumsum(codes * inverse, dtype=np.uint64)])
+        words = _mix(
+            (prefix[word_ends] - prefix[word_starts]) * powers[word_ends - 1] * _U(_P_INV)
+            ^ _WORD_SALT
+        )
+        local_starts = word_starts - text_offsets[word_doc]
+        local_ends = word_ends - text_offsets[word_doc]
+        wh = words
+        for size in range(1, max(word_sizes) + 1):
+            if size > 1:
+                wh = wh[:-1] * _U(_P) + words[size - 1 :]
+            if size >= min(word_sizes) and len(wh):
+                valid = np.flatnonzero(word_doc[: len(wh)] == word_doc[size - 1 :])
+                groups[("word", size)] = (
+                    _mix(wh[valid] ^ _U(size << 8)),
+                    word_doc[valid],
+                    (local_starts[valid] + local_ends[valid + size - 1] - 1) // 2,
+                )
+    return HashedBatch(texts, groups, word_starts, word_ends, word_ptr, text_offsets)
+
+
+@dataclass(frozen=True)
+class BatchRows:
+    """TF-IDF rows of a batch for one :class:`TextFeatures`, plus each occurrence's word."""
+
+    matrix: sp.csr_matrix  # l2-normalised rows, sorted indices
+    counts: np.ndarray  # occurrences behind each stored value
+    occurrence_nnz: np.ndarray  # position in matrix.data of each occurrence inside a word
+    occurrence_word: np.ndarray  # global index of that word (see HashedBatch.word_starts)
+
+
+def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
+    """The rows :meth:`TextFeatures.vectorise` would give, for every text of ``hashed``."""
+    parts = [("char", s) for s in range(features.char_sizes[0], features.char_sizes[1] + 1)]
+    parts += [("word", s) for s in range(features.word_sizes[0], features.word_sizes[1] + 1)]
+    chosen = [hashed.groups[p] for p in parts if p in hashed.groups]
+    n = len(hashed.texts)
+    n_features = int(features.n_features_out_)
+    if chosen:
+        hashes = np.concatenate([g[0] for g in chosen])
+        docs = np.concatenate([g[1] for g in chosen])
+        centres = np.concatenate([g[2] for g in chosen])
+    else:
+        hashes, docs, centres = np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    ids = features.lookup(hashes)
+    found = np.flatnonzero(ids >= 0)
+    docs, ids, centres = docs[found], ids[found], centres[found]
+    keys = docs * n_features + ids
+    unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    rows, cols = np.divmod(unique, n_features)
+    values = (1.0 + np.log(counts)) * features.idf_[cols]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    # The norm exactly as vectorise computes it (a dot product per row, on a fresh array):
+    # explanations split ties between equal words by the last bits of these values.
+    bounds = indptr.tolist()
+    norms = np.empty(n)
+    for i in range(n):
+        row = values[bounds[i] : bounds[i + 1]].copy()
+        norms[i] = math.sqrt(float(row @ row)) or 1.0
+    values = values / norms[rows]
+    matrix = sp.csr_matrix((values, cols, indptr), shape=(n, n_features))
+    # Which word each occurrence's centre falls in (as explain.word_spans assigns them).
+    if len(hashed.word_starts) and len(docs):
+        lengths = np.fromiter((len(t) for t in hashed.texts), np.int64, n)
+        centres = np.clip(centres, 0, np.maximum(lengths - 1, 0)[docs])
+        centres += hashed.text_offsets[docs]
+        first, last = hashed.word_ptr[docs], hashed.word_ptr[docs + 1] - 1
+        token = np.minimum(np.searchsorted(hashed.word_ends, centres, side="right"), last)
+        inside = np.flatnonzero(
+            (last >= first) & (hashed.word_starts[np.maximum(token, 0)] <= centres)
+        )
+        return BatchRows(matrix, counts, inverse[inside], token[inside])
+    empty = np.zeros(0, dtype=np.int64)
+    return BatchRows(matrix, counts, empty, empty)
+
+
+def word_sums(hashed: HashedBatch, rows: BatchRows, coef_at_nnz: np.ndarray) -> np.ndarray:
+    """Summed contribution of every word of the batch (see :func:`explain.word_spans`)."""
+    n_words = len(hashed.word_starts)
+    if not n_words or not len(rows.occurrence_nnz):
+        return np.zeros(n_words)
+    per_nnz = coef_at_nnz * rows.matrix.data / rows.counts
+    return np.bincount(
+        rows.occurrence_word, weights=per_nnz[rows.occurrence_nnz], minlength=n_words
+    )
+
+
+class TopWords:
+    """For each comment, the words :func:`explain.word_spans` would take as candidates.
+
+    ``word_spans`` takes the top three words by ``np.argsort(-sums)`` and then drops those
+    under :data:`MIN_WEIGHT`. Only words at or above it matter, and when there are at most
+    three of them, or the third is strictly heavier than the fourth, the set is the same
+    whatever order argsort leaves ties in; otherwise we call argsort on that comment's words,
+    as ``word_spans`` does.
+    """
+
+    def __init__(self, hashed: HashedBatch, sums: np.ndarray) -> None:
+        self.hashed = hashed
+        self.sums = sums
+        heavy = np.flatnonzero(sums >= MIN_WEIGHT)
+        self.heavy = heavy.tolist()
+        self.weights = sums[heavy].tolist()
+        self.ptr = np.searchsorted(heavy, hashed.word_ptr).tolist()
+
+    def of(self, i: int) -> list[tuple[float, int]]:
+        """(weight, global word index) of comment ``i``'s candidate words."""
+        lo, hi = self.ptr[i], self.ptr[i + 1]
+        found = list(zip(self.weights[lo:hi], self.heavy[lo:hi], strict=True))
+        if len(found) <= TOP_SPANS:
+            return found
+        found.sort(key=lambda x: x[0], reverse=True)
+        if found[TOP_SPANS - 1][0] > found[TOP_SPANS][0]:
+            return found[:TOP_SPANS]
+        first = int(self.hashed.word_ptr[i])
+        row = self.sums[first : int(self.hashed.word_ptr[i + 1])]
+        return [(float(row[k]), first + int(k)) for k in np.argsort(-row)[:TOP_SPANS]]
+
+
+def spans_of(
+    hashed: HashedBatch,
+    top: TopWords,
+    i: int,
+    normalised: Normalised,
+    original: str,
+    extra: Sequence[tuple[int, int, float]] = (),
+) -> tuple[Span, ...]:
+    """Comment ``i``'s spans, exactly as :func:`explain.word_spans` builds them."""
+    candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
+    words = top.of(i)
+    if words:
+        offset = int(hashed.text_offsets[i])
+        for weight, k in words:
+            start, end = normalised.original_span(
+                int(hashed.word_starts[k]) - offset, int(hashed.word_ends[k]) - offset
+            )
+            candidates.append((weight, start, end))
+    best = sorted((c for c in candidates if c[0] >= MIN_WEIGHT), reverse=True)
+    spans: list[Span] = []
+    for weight, start, end in best:
+        if all(end <= s.start or start >= s.end for s in spans):
+            spans.append(Span(start, end, original[start:end], round(weight, 4)))
+        if len(spans) == TOP_SPANS:
+            break
+    return tuple(spans)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Element-wise version of heads._sigmoid (same clipping, same formula)."""
+    return np.array([1.0 / (1.0 + math.exp(-max(min(float(v), 35.0), -35.0))) for v in z])
