@@ -384,6 +384,16 @@ def markdown_table(steps: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def plot_title(result: dict[str, Any]) -> str:
+    machine, setup = result["machine"], result["setup"]
+    return (
+        f"moderation load benchmark, {machine['cpus']} cores, {setup['service']}, "
+        f"model {setup.get('model_versions')}, {result['started_at'][:10]}; "
+        f"load average {machine['load_average_before'][0]} before, "
+        f"{machine['load_average_after'][0]} after"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -444,11 +454,7 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-    plot(
-        steps,
-        args.out.with_suffix(".png"),
-        f"moderation load benchmark, {os.cpu_count()} cores, {setup['service']}, {started:%Y-%m-%d}",
-    )
+    plot(steps, args.out.with_suffix(".png"), plot_title(result))
     print(markdown_table(steps))
     print(f"wrote {args.out.with_suffix('.json')} and {args.out.with_suffix('.png')}")
 

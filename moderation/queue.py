@@ -38,6 +38,7 @@ class QueueFilter:
     reason: str | None = None
     article_id: str | None = None
     section: str | None = None
+    language: str | None = None
     author: str | None = None
     decided_by: str | None = None
     sort: str = "oldest"
@@ -112,6 +113,8 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
         query = query.where(Comment.article_id == spec.article_id)
     if spec.section:
         query = query.where(Article.section == spec.section)
+    if spec.language:
+        query = query.where(Comment.language == spec.language)
     if spec.author:  # the CMS's author id, or the display name of authors without one
         query = query.where(
             or_(
@@ -230,6 +233,12 @@ def sections(session: Session, status: str) -> list[str]:
         .distinct()
     )
     return sorted(s for s in session.scalars(query) if s)
+
+
+def languages(session: Session, status: str) -> list[str]:
+    """Detected languages among comments with this status (for the language filter)."""
+    query = select(Comment.language).where(Comment.status == status).distinct()
+    return sorted(code for code in session.scalars(query) if code)
 
 
 def parent_comments(session: Session, comments: list[Comment]) -> dict[str, Parent]:

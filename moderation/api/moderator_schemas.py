@@ -21,6 +21,7 @@ class QueueQuerySchema(Schema):
     reason = fields.String(load_default=None, validate=REASON_CODE)
     article_id = SafeString(load_default=None, validate=validate.Length(max=128))
     section = SafeString(load_default=None, validate=validate.Length(max=200))
+    language = SafeString(load_default=None, validate=validate.Length(max=16))
     author = SafeString(load_default=None, validate=validate.Length(max=128))
     decided_by = fields.String(load_default=None, validate=validate.OneOf(queue.DECIDERS))
     sort = fields.String(load_default=None, validate=validate.OneOf(queue.SORTS))
@@ -73,6 +74,7 @@ class QueueItemSchema(Schema):
     id = fields.String()
     status = fields.String()
     text = fields.String(metadata={"description": "Exactly as the reader wrote it: untrusted."})
+    language = fields.String(allow_none=True, metadata={"description": "Detected language."})
     article = fields.Nested(QueueArticleSchema)
     author = fields.Nested(QueueAuthorSchema)
     received_at = fields.AwareDateTime()
@@ -135,6 +137,7 @@ def queue_item_document(item: queue.QueueItem) -> dict[str, Any]:
         "id": c.id,
         "status": c.status,
         "text": c.text,
+        "language": c.language,
         "article": {"id": a.id, "title": a.title, "url": a.url, "section": a.section},
         "author": {
             "name": c.author_name,

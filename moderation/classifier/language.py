@@ -21,6 +21,7 @@ SHORT_TEXT_LETTERS = 20  # below this many letters the classifier is unreliable
 PREFIX_CHARS = 400  # langid's cost grows with length; 400 characters decide the language
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_LETTER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _FUNCTION_WORDS = frozenset({
@@ -64,11 +65,16 @@ class LanguageDetector:
         Everything else goes to py3langid restricted to :data:`CANDIDATES`.
         """
         text = _URL.sub(" ", text[:PREFIX_CHARS])
-        letters = _LETTER.findall(text)
-        if not letters:
+        if text.isascii():  # letters are exactly A-Z, a-z: count them at C speed
+            raw = text.encode("ascii")
+            n_letters = len(raw) - len(raw.translate(None, _ASCII_LETTER_BYTES))
+            ascii_share = 1.0
+        else:
+            n_letters = len(_LETTER.findall(text))
+            ascii_share = len(_ASCII_LETTER.findall(text)) / n_letters if n_letters else 0.0
+        if not n_letters:
             return Detected("en", 0.5)
-        ascii_share = len(_ASCII_LETTER.findall(text)) / len(letters)
-        if len(letters) < SHORT_TEXT_LETTERS and ascii_share >= 0.8:
+        if n_letters < SHORT_TEXT_LETTERS and ascii_share >= 0.8:
             return Detected("en", 0.5)
         if ascii_share >= 0.98 and plainly_english(text):
             return Detected("en", 0.9)

@@ -64,11 +64,12 @@ def normalise(text: str) -> Normalised:
     Each step first checks (one regex search) whether it applies, so clean text costs a few
     microseconds; only obfuscated or oddly spaced text pays for offset bookkeeping.
     """
-    out = text.translate(_FULLWIDTH)
+    ascii = text.isascii()  # then there is nothing fullwidth and no Cyrillic/Greek letter
+    out = text if ascii else text.translate(_FULLWIDTH)
     offsets: list[int] | None = None
     if _INVISIBLE.search(out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: "")
-    if _HOMOGLYPH_TRIGGER.search(out):
+    if not ascii and _HOMOGLYPH_TRIGGER.search(out):
         out = _MIXED_WORD.sub(
             lambda m: _translate_if(m.group(), _NON_LATIN_LOOKALIKE, _HOMOGLYPHS), out
         )

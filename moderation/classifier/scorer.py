@@ -45,14 +45,17 @@ class LanguageModels:
         toxicity_ngrams = self.toxicity.ngrams
         spam_ngrams = self.spam.ngrams
         off_topic_ngrams = self.off_topic.features.ngrams_
-        if not all(
-            _batchable(f) for f in (toxicity_ngrams, spam_ngrams, off_topic_ngrams)
-        ) or spam_ngrams.max_chars != toxicity_ngrams.max_chars:
+        if (
+            not all(_batchable(f) for f in (toxicity_ngrams, spam_ngrams, off_topic_ngrams))
+            or spam_ngrams.max_chars != toxicity_ngrams.max_chars
+        ):
             return [self.score(c, language) for c in comments]
         originals = [c.text for c in comments]
         limit = toxicity_ngrams.max_chars
         normalised = [normalise(t[:limit]) for t in originals]
-        hashed = hash_batch([nz.text for nz in normalised], *_sizes(toxicity_ngrams, spam_ngrams))
+        hashed = hash_batch(
+            [nz.text for nz in normalised], *_sizes(toxicity_ngrams, spam_ngrams, off_topic_ngrams)
+        )
         rows = featurise(toxicity_ngrams, hashed)
         toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
         spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, hashed)
@@ -72,15 +75,13 @@ class LanguageModels:
             if all(len(originals[i]) <= limit for i in members) and len(members) == len(comments):
                 ot_hashed = hashed  # every comment, same texts: reuse the hashes
             else:
-                ot_hashed = hash_batch(
-                    [nz.text for nz in ot_normalised], *_sizes(off_topic_ngrams)
-                )
+                ot_hashed = hash_batch([nz.text for nz in ot_normalised], *_sizes(off_topic_ngrams))
             ot_rows = featurise(off_topic_ngrams, ot_hashed)
             fits = score_off_topic_batch(
                 self.off_topic, ot_hashed, ot_rows, ot_normalised, texts, title, body
             )
-            for i, fit in zip(members, fits, strict=True):
-                off_topic[i] = (round(fit.probability, 6), fit.spans)
+            for i, scored in zip(members, fits, strict=True):
+                off_topic[i] = (round(scored.probability, 6), scored.spans)
         results = []
         for i in range(len(comments)):
             spans = {"toxicity": toxicity[i].spans, "spam": spam[i].spans}
@@ -144,7 +145,7 @@ class ModerationScorer:
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
         """Detect each comment's language, then score each language's comments together."""
-        languages = [self.detector.detect(c.text).language for c in comments]
+        languages = [self.language_of(c) for c in comments]
         results: list[CommentScores | None] = [None] * len(comments)
         groups: dict[str, list[int]] = {}
         for i, language in enumerate(languages):
@@ -163,8 +164,13 @@ class ModerationScorer:
                 results[i] = result
         return [r for r in results if r is not None]
 
+    def language_of(self, comment: CommentInput) -> str:
+        """The route for ``comment``: the one place both scoring paths decide the language."""
+        return self.detector.detect(comment.text).language
+
     def score_one(self, comment: CommentInput) -> CommentScores:
-        language = self.detector.detect(comment.text).language
+        """One comment through the per-comment reference path (``score`` batches instead)."""
+        language = self.language_of(comment)
         models = self.routes.get(language)
         if models is None:
             return _unsupported(language)
@@ -187,8 +193,12 @@ def _batchable(features: TextFeatures) -> bool:
 
 
 def _sizes(*features: TextFeatures) -> tuple[range, range]:
-    chars = range(min(f.char_sizes[0] for f in features), max(f.char_sizes[1] for f in features) + 1)
-    words = range(min(f.word_sizes[0] for f in features), max(f.word_sizes[1] for f in features) + 1)
+    chars = range(
+        min(f.char_sizes[0] for f in features), max(f.char_sizes[1] for f in features) + 1
+    )
+    words = range(
+        min(f.word_sizes[0] for f in features), max(f.word_sizes[1] for f in features) + 1
+    )
     return chars, words
 
 

@@ -22,10 +22,27 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "contact": re.compile(r"\+?\d[\d\s().-]{8,}\d|\b[\w.+-]+@[\w-]+\.\w+"),
 }  # fmt: skip
 CUE_NAMES = (*_PATTERNS, "duplicate_words", "length")
+# For ASCII text, a case-sensitive search of the lower-cased text finds exactly the matches
+# of the case-insensitive one (same offsets), about twice as fast. These three patterns
+# spell every literal letter in lower case (their \S, \w, \b classes ignore case anyway).
+_LOWER_ASCII = {name: re.compile(_PATTERNS[name].pattern) for name in ("url", "money", "promo")}
 
 
 def cue_matches(text: str) -> dict[str, list[tuple[int, int]]]:
     """Original-text spans matched by each regular-expression cue."""
+    if text.isascii():
+        lowered = text.lower()
+        return {
+            name: [
+                m.span()
+                for m in (
+                    _LOWER_ASCII[name].finditer(lowered)
+                    if name in _LOWER_ASCII
+                    else p.finditer(text)
+                )
+            ]
+            for name, p in _PATTERNS.items()
+        }
     return {name: [m.span() for m in p.finditer(text)] for name, p in _PATTERNS.items()}
 
 

@@ -22,7 +22,7 @@ from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_ngrams
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
-_BUCKET_BITS = 22  # 4M buckets: almost all hold at most one vocabulary hash
+_BUCKET_BITS = 20  # 1M buckets (4 MB): most hashes are settled by the first vocabulary entry
 
 
 @dataclass(frozen=True)
@@ -101,35 +101,52 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
         """Feature id of each hash, or -1 when it is not in the vocabulary.
 
-        The top bits of a hash pick a bucket; buckets index the sorted vocabulary, and hold
-        one entry or none nearly always, so a lookup is a couple of array gathers.
+        The top bits of a hash pick a bucket; buckets index the sorted vocabulary. Most
+        hashes are settled by comparing with their bucket's first entry (two gathers for the
+        whole array); only the misses in buckets with more entries take a second look.
         """
         starts = self._bucket_starts()
-        bucket = (hashes >> np.uint64(64 - _BUCKET_BITS)).astype(np.int64)
-        pos = starts[bucket]
-        end = starts[bucket + 1]
-        ids = np.full(len(hashes), -1, dtype=np.int64)
-        todo = np.flatnonzero(pos < end)
-        while len(todo):
-            at = pos[todo]
-            hit = self.hashes_[at] == hashes[todo]
-            ids[todo[hit]] = at[hit]
-            pos[todo] += 1
-            todo = todo[~hit & (pos[todo] < end[todo])]
+        bucket = (hashes >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+        pos = starts[bucket].astype(np.intp)
+        vocabulary = self._padded_hashes()
+        # Most buckets hold one vocabulary hash or none: one gather settles nearly every hash.
+        ids = np.where(vocabulary[pos] == hashes, pos, -1)
+        missed = np.flatnonzero(ids < 0)
+        if len(missed):
+            end = starts[bucket[missed] + 1]
+            at = pos[missed] + 1
+            todo = np.flatnonzero(at < end)
+            while len(todo):
+                where = at[todo]
+                hit = vocabulary[where] == hashes[missed[todo]]
+                ids[missed[todo[hit]]] = where[hit]
+                at[todo] += 1
+                todo = todo[~hit & (at[todo] < end[todo])]
         return ids
+
+    def _padded_hashes(self) -> np.ndarray:
+        """``hashes_`` plus one entry, so ``pos == len(hashes_)`` can be gathered too."""
+        cached: np.ndarray | None = self.__dict__.get("_padded")
+        if cached is None:
+            cached = np.append(self.hashes_, np.uint64(0)).astype(np.uint64)
+            self.__dict__["_padded"] = cached
+        return cached
 
     def _bucket_starts(self) -> np.ndarray:
         cached: np.ndarray | None = self.__dict__.get("_starts")
         if cached is None:
-            edges = np.arange(2**_BUCKET_BITS + 1, dtype=np.uint64) << np.uint64(64 - _BUCKET_BITS)
-            cached = np.searchsorted(self.hashes_, edges[:-1]).astype(np.int32)
-            cached = np.append(cached, np.int32(len(self.hashes_)))
+            # hashes_ is sorted, so bucket b starts after all hashes of buckets < b: a count
+            # and a cumulative sum (the same array as searchsorted over bucket edges, faster).
+            buckets = (self.hashes_ >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+            cached = np.zeros(2**_BUCKET_BITS + 1, dtype=np.int32)
+            np.cumsum(np.bincount(buckets, minlength=2**_BUCKET_BITS), out=cached[1:])
             self.__dict__["_starts"] = cached
         return cached
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
         state.pop("_starts", None)
+        state.pop("_padded", None)
         return state
 
     def vectorise(self, text: str) -> Vectorised:

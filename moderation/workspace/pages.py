@@ -55,6 +55,7 @@ def queue_page() -> Any:
         counts = queue.reason_counts(db, spec)
         total = queue.count_queue(db, spec)
         section_names = queue.sections(db, spec.status)
+        language_codes = queue.languages(db, spec.status)
     return render_template(
         "moderate/queue.html",
         page=page,
@@ -63,6 +64,7 @@ def queue_page() -> Any:
         active=spec.status,
         counts=counts,
         sections=section_names,
+        languages=language_codes,
         reject_reasons=REJECT_REASONS,
         highlight=highlight,
         waiting=waiting_text,

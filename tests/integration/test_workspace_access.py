@@ -261,3 +261,18 @@ def test_only_admins_see_the_accounts_page(app: Flask, client: FlaskClient) -> N
     page = admin.get("/moderate/users")
     assert page.status_code == 200
     assert 'data-username="alice"' in page.get_data(as_text=True)
+
+
+def test_the_queue_page_shows_the_language_and_filters_by_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    sessions = app.extensions["moderation"].db.session
+    add_decided_comment(sessions, "en1", "you idiot", words=("idiot",), age_minutes=20)
+    add_decided_comment(sessions, "ru1", "Автор дурак", age_minutes=10, language="ru")
+    make_user(app, "lena")
+    login(client, "lena")
+    page = client.get("/moderate/queue").get_data(as_text=True)
+    assert 'data-language="ru"' in page and 'data-language="en"' in page
+    assert '<option value="ru"' in page
+    only_ru = client.get("/moderate/queue?language=ru").get_data(as_text=True)
+    assert 'data-comment-id="ru1"' in only_ru and 'data-comment-id="en1"' not in only_ru

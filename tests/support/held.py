@@ -53,6 +53,7 @@ def add_decided_comment(
     age_minutes: float = 10.0,
     decided_by: str = "model",
     parent_id: str | None = None,
+    language: str = "en",
 ) -> str:
     """Store an article (if new), a comment and the model's decision on it; return the id."""
     with sessions() as session:
@@ -69,7 +70,7 @@ def add_decided_comment(
             status=STATUS_FOR_ACTION[action],
             received_at=received,
             enqueue_count=1,
-            language="en",
+            language=language,
         )
         session.add(comment)
         session.flush()
@@ -90,7 +91,7 @@ def add_decided_comment(
             action=action,
             reasons=reasons,
             scores=scores,
-            language="en",
+            language=language,
             model_version="test-model",
             policy_version="test-policy",
             decided_by=decided_by,
