@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from moderation import metrics
 from moderation.decisions import STATUS_FOR_ACTION, queue_callback
 from moderation.storage.moderators import AuditEntry, TrainingLabel
 from moderation.storage.tables import Comment, Decision, utcnow
@@ -75,6 +76,7 @@ class ReviewOutcome:
     comment_id: str
     decision: Decision
     delivery_id: int | None
+    previous_action: str | None = None
 
 
 def make_review(action: str, reason_code: str | None = None, note: str | None = None) -> Review:
@@ -153,7 +155,7 @@ def review_comment(
         raise _winner(session, comment_id)
     _record(session, comment, previous, row, review, moderator, via)
     delivery = queue_callback(session, comment_id, row, callback_url) if callback_url else None
-    return ReviewOutcome(comment_id, row, delivery.id if delivery else None)
+    return ReviewOutcome(comment_id, row, delivery.id if delivery else None, previous.action)
 
 
 def _winner(session: Session, comment_id: str) -> ReviewError:
@@ -232,6 +234,9 @@ def submit_review(
                     session, comment_id, review, moderator, callback_url=callback_url, via=via
                 )
                 session.commit()
+                # A held comment is the model asking; only its own approve/reject can be overturned.
+                if outcome.previous_action in {"approve", "reject"}:
+                    metrics.record_overturn(outcome.previous_action, outcome.decision.action)
                 return outcome
             except OperationalError:
                 session.rollback()

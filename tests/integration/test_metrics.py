@@ -138,6 +138,36 @@ def test_overturns_are_counted_by_the_helper_the_workspace_calls(client: FlaskCl
     assert value(text, "moderation_overturns_total", from_action="reject", to_action="reject") == 0
 
 
+def test_a_moderator_review_of_a_model_decision_counts_as_an_overturn(
+    app: Flask, client: FlaskClient
+) -> None:
+    from tests.support.held import add_decided_comment
+    from tests.support.workspace import make_token, make_user
+
+    sessions = app.extensions["moderation"].db.session
+    add_decided_comment(sessions, "held1", "you idiot")
+    add_decided_comment(sessions, "passed", "you fool", action="approve")
+    make_user(app, "olga")
+    token = make_token(app, "olga")
+    overturned = {"from_action": "approve", "to_action": "reject"}
+    reviewed = {"from_action": "hold", "to_action": "reject"}
+    before = {
+        k: value(scrape(client), "moderation_overturns_total", **v)
+        for k, v in (("o", overturned), ("r", reviewed))
+    }
+    for comment_id in ("held1", "passed"):
+        response = client.post(
+            f"/api/v1/comments/{comment_id}/review",
+            json={"action": "reject", "reason_code": "abusive"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.get_json()
+    text = scrape(client)
+    assert value(text, "moderation_overturns_total", **overturned) == before["o"] + 1
+    # Deciding a held comment is a review, not an overturn of the model.
+    assert value(text, "moderation_overturns_total", **reviewed) == before["r"]
+
+
 def test_a_metrics_token_protects_the_endpoint(app: Flask, client: FlaskClient) -> None:
     app.config["METRICS_TOKEN"] = "s3cret"
     assert client.get("/metrics").status_code == 401
