@@ -19,6 +19,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.support.cms import CallbackLog, callback_server
+from tests.support.processes import service_env
 from tests.support.servers import free_port, unavailable
 from tests.support.signed import CALLBACK_SECRET
 from tests.support.worker import WorkerProcess
@@ -75,23 +76,11 @@ def live_server(app: Flask) -> Iterator[str]:
     server.server_close()
 
 
-def worker_env(config: dict[str, Any], tmp_path: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": config["DATABASE_URL"],
-        "REDIS_URL": config["REDIS_URL"],
-        "MODERATION_WEBHOOK_SECRET": config["WEBHOOK_SECRET"],
-        "MODERATION_CALLBACK_SECRET": config["CALLBACK_SECRET"],
-        "MODERATION_CALLBACK_URL": config["CALLBACK_URL"],
-        "MODERATION_INSTANCE_PATH": str(tmp_path),
-        "MODERATION_SECRET_KEY": "test",
-    }
-
-
 @pytest.fixture
 def worker(app: Flask, test_config: dict[str, Any], tmp_path: Path) -> Iterator[WorkerProcess]:
     """A real Celery worker for the callbacks queue: moderator decisions reach the stand-in CMS."""
     process = WorkerProcess(
-        worker_env(test_config, tmp_path), queues="callbacks", log_path=tmp_path / "worker.log"
+        service_env(test_config, tmp_path), queues="callbacks", log_path=tmp_path / "worker.log"
     )
     process.start()
     yield process

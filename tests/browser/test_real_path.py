@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser.conftest import worker_env
 from tests.browser.test_workspace import item, log_in
 from tests.support.cms import CallbackLog
+from tests.support.processes import service_env
 from tests.support.worker import WorkerProcess
 from tests.support.workspace import make_user
 
@@ -32,7 +32,7 @@ def full_worker(app: Flask, test_config: dict[str, Any], tmp_path: Path) -> Iter
     if not (Path(app.config["MODELS_DIR"]) / "model_card.json").exists():
         pytest.skip("no trained model in models/ (make train): the real-path test needs one")
     process = WorkerProcess(
-        worker_env(test_config, tmp_path),
+        service_env(test_config, tmp_path),
         queues="classify,callbacks",
         log_path=tmp_path / "worker.log",
     )

@@ -12,6 +12,7 @@ from flask import Flask
 
 from moderation.storage.tables import CallbackAttempt, CallbackDelivery, Comment
 from tests.support.cms import CallbackLog, callback_server
+from tests.support.processes import service_env
 from tests.support.signed import CALLBACK_SECRET
 from tests.support.worker import WorkerProcess
 
@@ -45,26 +46,10 @@ def test_config(
     }
 
 
-def worker_env(config: dict[str, Any], tmp_path: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": config["DATABASE_URL"],
-        "REDIS_URL": config["REDIS_URL"],
-        "MODERATION_WEBHOOK_SECRET": config["WEBHOOK_SECRET"],
-        "MODERATION_CALLBACK_SECRET": config["CALLBACK_SECRET"],
-        "MODERATION_CALLBACK_URL": config["CALLBACK_URL"],
-        "MODERATION_CALLBACK_BACKOFF_BASE": str(config["CALLBACK_BACKOFF_BASE"]),
-        "MODERATION_CALLBACK_BACKOFF_MAX": str(config["CALLBACK_BACKOFF_MAX"]),
-        "MODERATION_SWEEP_INTERVAL": str(config["SWEEP_INTERVAL"]),
-        "MODERATION_SWEEP_PENDING_AGE": str(config["SWEEP_PENDING_AGE"]),
-        "MODERATION_INSTANCE_PATH": str(tmp_path),
-        "MODERATION_SECRET_KEY": "test",
-    }
-
-
 @pytest.fixture
 def worker(app: Flask, test_config: dict[str, Any], tmp_path: Path) -> Iterator[WorkerProcess]:
     process = WorkerProcess(
-        worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
+        service_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
     )
     process.start()
     yield process
@@ -127,7 +112,7 @@ def test_comments_stored_while_no_worker_runs_are_decided_once_one_starts(
         assert (
             post(cms, f"q{n}", f"Comment number {n} about the water agreement.").status_code == 202
         )
-    worker = WorkerProcess(worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log")
+    worker = WorkerProcess(service_env(test_config, tmp_path), log_path=tmp_path / "worker.log")
     worker.start()
     try:
         wait_for_status(app, [f"q{n}" for n in range(5)])
@@ -144,7 +129,7 @@ def test_a_lost_message_is_recovered_by_the_sweeper(
 
     redis.Redis.from_url(redis_url).delete("classify")  # the message is gone
     worker = WorkerProcess(
-        worker_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
+        service_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
     )
     worker.start()
     try:
