@@ -21,14 +21,21 @@ import skops.io as sio
 
 CARD = "model_card.json"
 _OBJECT_ID = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.np[yz]")')
-ARTIFACTS = {"toxicity": "toxicity.skops", "spam": "spam.skops", "off_topic": "off_topic.skops"}
+ARTIFACTS = {
+    "toxicity": "toxicity.skops",
+    "spam": "spam.skops",
+    "off_topic": "off_topic.skops",
+    "toxicity_ru": "toxicity_ru.skops",
+}
 # Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
 # trusted by skops itself; everything else makes loading fail.
 TRUSTED_TYPES = (
     "moderation.classifier.lexicon.ToxicLexicon",
+    "moderation.classifier.lexicon_ru.RussianLexicon",
     "moderation.classifier.off_topic_features.OffTopicFeatures",
     "moderation.classifier.spam_cues.SpamCues",
     "moderation.classifier.text_features.TextFeatures",
+    "moderation.classifier.text_features_ru.RussianTextFeatures",
     "scipy.sparse._csr.csr_matrix",
 )
 

@@ -2,7 +2,9 @@
 
 Toxicity is measured live on the held-out sets. Spam and off-topic final models were fitted
 on all their data, so live numbers would be in-sample; we report the cross-validated
-figures the training run recorded in the model card instead, and say so.
+figures the training run recorded in the model card instead, and say so. The Russian
+toxicity model is measured live on its held-out forum test split and cross-source sets
+(:func:`moderation.classifier.evaluation_ru.russian_rows`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
+from moderation.classifier.evaluation_ru import russian_rows
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.sources import DataDir
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
@@ -69,10 +72,17 @@ def evaluate_models(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> 
                 **recorded,
             }
         )
+    if "russian" in card:
+        model_ru = load_artifact(directory, "toxicity_ru", card)["model"]
+        rows += russian_rows(
+            pathlib.Path(data_dir), model_ru, card["russian"], card["model_version"]
+        )
     notes = [
         "toxicity: our F1 columns flag at our operating points; alt-profanity-check rows use "
         "0.5 for both (it has no calibrated operating points).",
         "spam / off_topic rows are cross-validated figures recorded by `moderation train`.",
+        "toxicity_ru rows flag at the Russian operating points; '(recorded; trained without "
+        "ParaDetox)' rows are the cross-source check recorded by `moderation train`.",
     ]
     return {"rows": rows, "baseline_missing": baseline is None, "notes": notes}
 

@@ -63,7 +63,8 @@ def combine_mixed(
     ``other_counts`` is True when the routed language is Russian (the English model reads the
     Russian part as noise below the Russian thresholds), and for English only when the Russian
     model is at or above its own ``reject_at_or_above``. Toxicity and spam take the maximum,
-    spans of both models are kept (both point into the same original text), off-topic and
+    spans of both models are kept once each (both point into the same original text; a shared
+    spam head gives the same spans twice), off-topic and
     the language stay the routed model's, so per-language policy thresholds still apply.
     """
     if not other_counts:
@@ -71,7 +72,8 @@ def combine_mixed(
     spans = dict(routed.spans)
     for name in ("toxicity", "spam"):
         if other.spans.get(name):
-            merged = routed.spans.get(name, ()) + other.spans[name]
+            mine = routed.spans.get(name, ())
+            merged = mine + tuple(s for s in other.spans[name] if s not in mine)
             spans[name] = tuple(sorted(merged, key=lambda s: -s.weight))
     return replace(
         routed,

@@ -1,8 +1,11 @@
 """The real scorer: detect the language, route to that language's models, explain each score.
 
-Only English has models today. A comment in any other language gets ``language_supported =
-False`` and no scores: scoring Russian with an English n-gram model would produce confident
-nonsense. Adding a language means adding an entry to ``routes`` (see :func:`build_scorer`).
+English and Russian have models. A comment in any other language gets ``language_supported =
+False`` and no scores: scoring Kazakh with an English or Russian n-gram model would produce
+confident nonsense. Adding a language means adding an entry to ``routes`` (see
+:func:`build_scorer`). Russian has no off-topic model (``off_topic`` is None) and shares the
+English spam head. A comment with words in both English and Russian is scored by both models
+and combined (:func:`moderation.classifier.language_routing.combine_mixed`, docs/russian.md).
 """
 
 from __future__ import annotations
@@ -21,26 +24,33 @@ from moderation.classifier.heads import (
     score_toxicity_batch,
 )
 from moderation.classifier.language import LanguageDetector
+from moderation.classifier.language_routing import combine_mixed, is_mixed_en_ru, refine_language
 from moderation.classifier.normalise import normalise
 from moderation.classifier.text_features import TextFeatures
 from moderation.domain.scores import CommentInput, CommentScores, Span
 
 CHUNK = 128  # comments featurised together; larger chunks are no faster and use more memory
+MIXED_PARTNER = {"en": "ru", "ru": "en"}  # a mixed comment is also scored by the other model
 
 
 @dataclass(frozen=True)
 class LanguageModels:
-    """The models for one language. Spam shares the toxicity n-grams when they are equal."""
+    """The models for one language. Spam shares the toxicity n-grams when they are equal.
+
+    ``off_topic`` is None for a language without an off-topic model: its comments score
+    ``off_topic = None`` and the policy's ``when_missing`` decides.
+    """
 
     toxicity: ToxicityHead
     spam: SpamHead
-    off_topic: OffTopicHead
+    off_topic: OffTopicHead | None
 
     def score_many(self, comments: Sequence[CommentInput], language: str) -> list[CommentScores]:
         """:meth:`score` for many comments at once: one hashing pass, one product per head.
 
         Gives the same scores and spans as calling :meth:`score` on each comment (tests
-        check this); falls back to it for feature extractors the batch path does not know.
+        check this); falls back to it for feature extractors the batch path does not know
+        (``RussianTextFeatures`` normalises differently) and for a language without off-topic.
         """
         if len(comments) > CHUNK:  # bounded temporaries: RSS stays flat, caches stay warm
             return [
@@ -50,6 +60,8 @@ class LanguageModels:
             ]
         if not comments:
             return []
+        if self.off_topic is None:
+            return [self.score(c, language) for c in comments]
         toxicity_ngrams = self.toxicity.ngrams
         spam_ngrams = self.spam.ngrams
         off_topic_ngrams = self.off_topic.features.ngrams_
@@ -120,7 +132,7 @@ class LanguageModels:
         spam = self.spam.score(spam_vec, text)
         spans = {"toxicity": toxicity.spans, "spam": spam.spans}
         off_topic: float | None = None
-        if comment.article_title or comment.article_body:
+        if self.off_topic is not None and (comment.article_title or comment.article_body):
             fit = self.off_topic.score(text, comment.article_title, comment.article_body)
             off_topic = round(fit.probability, 6)
             spans["off_topic"] = fit.spans
@@ -150,6 +162,9 @@ class ModerationScorer:
         self.routes = dict(routes)
         self.detector = detector
         self.card = card
+        # The Russian model may raise an English-routed mixed comment only when it is this sure.
+        russian_point = card.get("russian", {}).get("operating_points", {}).get("toxicity", {})
+        self.russian_reject_at: float | None = russian_point.get("reject_at_or_above")
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
         """Detect each comment's language, then score each language's comments together."""
@@ -169,12 +184,34 @@ class ModerationScorer:
             else:
                 scored = many([comments[i] for i in members], language)
             for i, result in zip(members, scored, strict=True):
-                results[i] = result
+                results[i] = self._with_mixed(comments[i], result)
         return [r for r in results if r is not None]
 
     def language_of(self, comment: CommentInput) -> str:
         """The route for ``comment``: the one place both scoring paths decide the language."""
-        return self.detector.detect(comment.text).language
+        return refine_language(comment.text, self.detector.detect(comment.text)).language
+
+    def _with_mixed(self, comment: CommentInput, routed: CommentScores) -> CommentScores:
+        """``routed``, combined with the other language's model for a mixed EN+RU comment.
+
+        Routed Russian: the English model always counts (max of both). Routed English: the
+        Russian model counts only at or above its ``reject_at_or_above`` (it reads English as
+        noise near its ``approve_below``). The other model is scored one comment at a time,
+        in both paths, so batch and single results stay equal.
+        """
+        partner = MIXED_PARTNER.get(routed.language)
+        if partner is None or partner not in self.routes or not is_mixed_en_ru(comment.text):
+            return routed
+        other = self.routes[partner].score(comment, partner)
+        if routed.language == "ru":
+            counts = True
+        else:
+            counts = (
+                self.russian_reject_at is not None
+                and other.toxicity is not None
+                and other.toxicity >= self.russian_reject_at
+            )
+        return combine_mixed(routed, other, other_counts=counts)
 
     def score_one(self, comment: CommentInput) -> CommentScores:
         """One comment through the per-comment reference path (``score`` batches instead)."""
@@ -182,7 +219,7 @@ class ModerationScorer:
         models = self.routes.get(language)
         if models is None:
             return _unsupported(language)
-        return models.score(comment, language)
+        return self._with_mixed(comment, models.score(comment, language))
 
 
 def _unsupported(language: str) -> CommentScores:
@@ -216,15 +253,26 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     spam = SpamHead(artifacts["spam"])
     if _same_vocabulary(spam.ngrams, toxicity.ngrams):
         spam.ngrams = toxicity.ngrams  # featurise once per comment
-    english = LanguageModels(toxicity, spam, OffTopicHead(artifacts["off_topic"]))
+    routes = {"en": LanguageModels(toxicity, spam, OffTopicHead(artifacts["off_topic"]))}
+    if "toxicity_ru" in artifacts:
+        russian = artifacts["toxicity_ru"]
+        # No Russian off-topic model; the English spam head (docs/russian.md, "Spam").
+        routes["ru"] = LanguageModels(
+            ToxicityHead(russian["model"], russian["subtypes"]), spam, off_topic=None
+        )
     scorer = ModerationScorer(
         model_version=str(card["model_version"]),
-        routes={"en": english},
+        routes=routes,
         detector=LanguageDetector(),
         card=card,
     )
     # Build the lazy lookup tables now, so loading pays for them and the first comment does not.
-    scorer.score([CommentInput("Warm up the models, please.", "Warm up", "Warm up the models.")])
+    scorer.score(
+        [
+            CommentInput("Warm up the models, please.", "Warm up", "Warm up the models."),
+            CommentInput("Прогрев моделей, пожалуйста, спасибо."),
+        ]
+    )
     return scorer
 
 

@@ -96,10 +96,32 @@ def test_spans_index_the_original_text(scorer: ModerationScorer) -> None:
     assert {"1d10t", "m0r0n"} & {s.text for s in spans}
 
 
-def test_russian_is_not_scored(scorer: ModerationScorer) -> None:
-    result = _one(scorer, "Путин опять всех обманул, это позор для страны")
-    assert not result.language_supported
+def test_russian_goes_to_the_russian_model_without_off_topic(scorer: ModerationScorer) -> None:
+    toxic = _one(scorer, "Ты тупой дебил, заткнись уже.")
+    civil = _one(scorer, "Спасибо за статью, всё по делу.")
+    for result in (toxic, civil):
+        assert result.language == "ru" and result.language_supported
+        assert result.off_topic is None and result.spam is not None
+        assert result.subscores == {}
+    assert toxic.toxicity is not None and civil.toxicity is not None
+    assert toxic.toxicity > civil.toxicity + 0.5
+
+
+def test_other_cyrillic_languages_are_not_scored(scorer: ModerationScorer) -> None:
+    result = _one(scorer, "Бұл мақала өте жақсы, рахмет сізге, автор шындықты жазды.")
+    assert result.language == "kk" and not result.language_supported
     assert result.toxicity is result.spam is result.off_topic is None
+
+
+def test_mixed_comment_keeps_the_english_insult(scorer: ModerationScorer) -> None:
+    civil = _one(scorer, "Спасибо за статью, всё по делу и очень подробно.", article=False)
+    mixed = _one(
+        scorer, "Спасибо за статью, всё по делу и очень подробно. You are an idiot.", article=False
+    )
+    assert mixed.language == "ru"
+    assert mixed.toxicity is not None and civil.toxicity is not None
+    assert mixed.toxicity > civil.toxicity + 0.3
+    assert "idiot" in {s.text for s in mixed.spans["toxicity"]}
 
 
 @pytest.mark.skipif(not (EXAMPLES / "comments.jsonl").is_file(), reason="shared examples absent")

@@ -20,3 +20,14 @@ def test_policy_thresholds_are_the_model_cards_operating_points() -> None:
         policy.thresholds["spam"].reject_at_or_above
         == card["operating_points"]["spam"]["reject_at_or_above"]
     )
+
+
+def test_russian_thresholds_are_the_russian_operating_points() -> None:
+    card = json.loads((ROOT / "models" / "model_card.json").read_text())
+    policy = load_policy(ROOT / "config" / "policy.toml")
+    point = card["russian"]["operating_points"]["toxicity"]
+    threshold = policy.per_language["ru"]["toxicity"]
+    assert threshold.approve_below == point["approve_below"]
+    # Auto-reject on Russian toxicity is off on purpose, as for English (docs/decisions.md).
+    assert threshold.reject_at_or_above in {point["reject_at_or_above"], None}
+    assert set(policy.per_language["ru"]) == {"toxicity"}  # spam, off-topic: the defaults

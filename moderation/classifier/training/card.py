@@ -19,6 +19,7 @@ import skops
 from moderation.classifier.artifacts import CARD
 from moderation.classifier.language import CANDIDATES, PREFIX_CHARS, SHORT_TEXT_LETTERS
 from moderation.classifier.text_features import MAX_CHARS
+from moderation.classifier.training.train_russian import LICENCES as RUSSIAN_LICENCES
 
 LICENCES = {
     "socc_c3": "SOCC upstream is CC BY-NC-SA 4.0 (this copy states none): NON-COMMERCIAL, "
@@ -33,9 +34,16 @@ LICENCES = {
     "gnm_article_comment_pairs": "MIT for the repository code; article and comment texts are "
     "the publisher's and users': research use only",
     "jigsaw_bias_fairness": "CC BY 4.0 (used for fairness measurement only, never trained on)",
+    **RUSSIAN_LICENCES,
 }
 LIMITATIONS = [
-    "English only; other detected languages get no scores (language_supported = false).",
+    "English and Russian only; other detected languages get no scores "
+    "(language_supported = false).",
+    "No Russian off-topic model: Russian comments score off_topic = null (the policy's "
+    "when_missing decides). Russian spam uses the English spam model; its recall on Russian "
+    "spam is not validated (no labelled Russian spam).",
+    "Russian toxicity: see the 'russian' section (forum and social-media data, not news "
+    "comments; calibrated on a one-third-toxic forum; no sub-type scores).",
     "Toxicity is calibrated to C3's crowd label (mean level >= 2 of 4), a strict, noisy label; "
     "scores on other sites' comments are not calibrated probabilities of their labels.",
     "Off-topic pairs are synthetic (a real comment moved to a random other article); comments "
@@ -77,14 +85,20 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
             "plainly_english_rule": "ASCII text of at least 6 words of which >= 25% are English "
             "function words -> en without running py3langid (speed)",
             "prefix_chars": PREFIX_CHARS,
-            "supported": ["en"],
+            "supported": ["en", "ru"],
+            "refine_rule": "an unsure (< 0.9) detection of a Cyrillic neighbour language for a "
+            "text in Russian/Latin letters only -> ru (or en when Latin letters dominate)",
+            "mixed_en_ru": "words of 3+ letters in both scripts: scored by both models and "
+            "combined (docs/russian.md)",
         },
         "operating_points": fields["operating_points"],
         "validation": fields["validation"],
         "fairness": fields["fairness"],
         "licences": LICENCES,
-        "commercial_use": "NOT cleared: the toxicity model is trained on C3 (CC BY-NC-SA).",
+        "commercial_use": "NOT cleared: the toxicity model is trained on C3 (CC BY-NC-SA); "
+        "the Russian model on ru_2ch_pikabu (no licence stated).",
         "limitations": LIMITATIONS,
+        "russian": fields["russian"],
     }
     (output_dir / CARD).write_text(
         json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from moderation.classifier.language import Detected
@@ -74,3 +76,10 @@ def test_combine_mixed_takes_the_higher_scores_and_both_spans() -> None:
 def test_combine_mixed_ignores_the_other_model_when_it_does_not_count() -> None:
     routed = _scores(0.1, 0.2, "thanks", language="en")
     assert combine_mixed(routed, _scores(0.25, 0.3, "слово"), other_counts=False) is routed
+
+
+def test_combine_mixed_keeps_a_span_both_models_share_once() -> None:
+    shared = Span(0, 4, "http", 0.5)
+    routed = replace(_scores(0.1, 0.2, "спасибо"), spans={"toxicity": (), "spam": (shared,)})
+    other = replace(_scores(0.9, 0.2, "idiot", "en"), spans={"toxicity": (), "spam": (shared,)})
+    assert combine_mixed(routed, other, other_counts=True).spans["spam"] == (shared,)
