@@ -80,7 +80,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         word_parts: list[np.ndarray] = []
         n_docs = 0
         for text in X:
-            hashes, _, n_chars = self.hashes(normalise(text[: self.max_chars]).text)
+            hashes, _, n_chars = self.hashes(self.normalise(text).text)
             char_parts.append(np.unique(hashes[:n_chars]))
             word_parts.append(np.unique(hashes[n_chars:]))
             n_docs += 1
@@ -149,9 +149,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         state.pop("_padded", None)
         return state
 
+    def normalise(self, text: str) -> Normalised:
+        """The de-obfuscated, bounded text the n-grams are taken from (per-language hook)."""
+        return normalise(text[: self.max_chars])
+
     def vectorise(self, text: str) -> Vectorised:
         """Features of one raw comment (the serving hot path)."""
-        normalised = normalise(text[: self.max_chars])
+        normalised = self.normalise(text)
         hashes, centres, _ = self.hashes(normalised.text)
         ids = self.lookup(hashes)
         found = ids >= 0
