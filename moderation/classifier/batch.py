@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS
+from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS, pick_spans
 from moderation.classifier.ngram_hashing import _P, _P_INV, _WORD_SALT, WORD, _mix
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
@@ -254,14 +254,7 @@ def spans_of(
                 int(hashed.word_starts[k]) - offset, int(hashed.word_ends[k]) - offset
             )
             candidates.append((weight, start, end))
-    best = sorted((c for c in candidates if c[0] >= MIN_WEIGHT), reverse=True)
-    spans: list[Span] = []
-    for weight, start, end in best:
-        if all(end <= s.start or start >= s.end for s in spans):
-            spans.append(Span(start, end, original[start:end], round(weight, 4)))
-        if len(spans) == TOP_SPANS:
-            break
-    return tuple(spans)
+    return pick_spans(candidates, original)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

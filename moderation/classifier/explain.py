@@ -52,6 +52,11 @@ def word_spans(
         for i in np.argsort(-sums)[:TOP_SPANS]:
             start, end = vec.normalised.original_span(int(starts[i]), int(ends[i]))
             candidates.append((float(sums[i]), start, end))
+    return pick_spans(candidates, original)
+
+
+def pick_spans(candidates: list[tuple[float, int, int]], original: str) -> tuple[Span, ...]:
+    """The strongest non-overlapping (weight, start, end) candidates, as spans of ``original``."""
     best = sorted((c for c in candidates if c[0] >= MIN_WEIGHT), reverse=True)
     spans: list[Span] = []
     for weight, start, end in best:

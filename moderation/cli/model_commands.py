@@ -13,15 +13,17 @@ from typing import Any
 import click
 
 DEFAULT_DATA_DIR = pathlib.Path("../shared/data")
-
-
-@click.command()
-@click.option(
+data_dir_option = click.option(
     "--data-dir",
     type=click.Path(path_type=pathlib.Path),
     default=DEFAULT_DATA_DIR,
     show_default=True,
+    help="the labelled data sets (never copied into the repository)",
 )
+
+
+@click.command()
+@data_dir_option
 @click.option(
     "--output-dir",
     type=click.Path(path_type=pathlib.Path),
@@ -54,12 +56,7 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path) -> None:
 
 
 @click.command()
-@click.option(
-    "--data-dir",
-    type=click.Path(path_type=pathlib.Path),
-    default=DEFAULT_DATA_DIR,
-    show_default=True,
-)
+@data_dir_option
 @click.option(
     "--models-dir",
     type=click.Path(path_type=pathlib.Path),
