@@ -24,6 +24,7 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_queues": [Queue(name) for name in QUEUES],
         "task_routes": {
             "moderation.classify_comment": {"queue": "classify"},
+            "moderation.classify_pending": {"queue": "classify"},
             "moderation.deliver_callback": {"queue": "callbacks"},
             "moderation.sweep": {"queue": "maintenance"},
         },

@@ -1,39 +1,86 @@
-"""The classification use case: score a stored comment and record the policy's decision."""
+"""The classification use case: score stored comments and record the policy's decisions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from moderation.classifier import Scorer
-from moderation.decisions import record_first_decision
+from moderation.decisions import record_first_decisions
 from moderation.domain.policy import Decision as PolicyDecision
 from moderation.domain.policy import Policy, decide
 from moderation.domain.scores import CommentInput
-from moderation.storage.tables import Article, CallbackDelivery, Comment, Decision
+from moderation.storage.tables import Article, Comment, Decision
 
 THREAD_CONTEXT = 20
 
 
-def comment_input(session: Session, comment: Comment) -> CommentInput:
-    """What the model sees: the text, the article context and the recent thread."""
-    article = session.get(Article, comment.article_id)
-    thread = session.scalars(
-        select(Comment.text)
-        .where(Comment.article_id == comment.article_id, Comment.id != comment.id)
-        .where(Comment.status == "approved")
-        .order_by(Comment.received_at.desc())
-        .limit(THREAD_CONTEXT)
-    ).all()
-    return CommentInput(
-        text=comment.text,
-        article_title=article.title if article else None,
-        article_body=article.body if article else None,
-        article_language=article.language if article else None,
-        thread=tuple(thread),
+@dataclass(frozen=True)
+class Classified:
+    """One comment decided by this call: what to count, announce and deliver after commit."""
+
+    comment_id: str
+    decision: Decision
+    received_at: datetime
+    delivery_id: int | None
+
+
+# Built once: constructing SQLAlchemy statements costs more than running these queries.
+_PENDING = select(Comment).where(
+    Comment.id.in_(bindparam("ids", expanding=True)), Comment.status == "pending"
+)
+_ARTICLES = select(Article).where(Article.id.in_(bindparam("ids", expanding=True)))
+_RECENT = (
+    select(
+        Comment.article_id,
+        Comment.id,
+        Comment.text,
+        func.row_number()
+        .over(partition_by=Comment.article_id, order_by=Comment.received_at.desc())
+        .label("n"),
     )
+    .where(Comment.article_id.in_(bindparam("ids", expanding=True)), Comment.status == "approved")
+    .subquery()
+)
+_THREADS = (
+    select(_RECENT.c.article_id, _RECENT.c.id, _RECENT.c.text)
+    .where(_RECENT.c.n <= THREAD_CONTEXT + 1)  # +1: a comment is not its own context
+    .order_by(_RECENT.c.article_id, _RECENT.c.n)
+)
+
+
+def comment_inputs(
+    session: Session, comments: Sequence[Comment], *, with_thread: bool = True
+) -> list[CommentInput]:
+    """What the model sees for each comment: its text, its article and the recent thread.
+
+    One query for the articles and, when ``with_thread``, one for the latest approved
+    comments of each article, whatever the number of comments.
+    """
+    article_ids = sorted({c.article_id for c in comments})
+    articles = {a.id: a for a in session.scalars(_ARTICLES, {"ids": article_ids})}
+    threads: dict[str, list[tuple[str, str]]] = {}
+    if with_thread:
+        for article_id, comment_id, text in session.execute(_THREADS, {"ids": article_ids}):
+            threads.setdefault(article_id, []).append((comment_id, text))
+    inputs = []
+    for comment in comments:
+        article = articles.get(comment.article_id)
+        thread = [t for cid, t in threads.get(comment.article_id, []) if cid != comment.id]
+        inputs.append(
+            CommentInput(
+                text=comment.text,
+                article_title=article.title if article else None,
+                article_body=article.body if article else None,
+                article_language=article.language if article else None,
+                thread=tuple(thread[:THREAD_CONTEXT]),
+            )
+        )
+    return inputs
 
 
 def score_and_decide(
@@ -44,23 +91,37 @@ def score_and_decide(
 
 
 def classify(
-    session: Session, comment_id: str, scorer: Scorer, policy: Policy, callback_url: str
-) -> tuple[Decision, int | None] | None:
-    """Decide a pending comment; return the decision and its callback delivery id, or ``None``.
+    session: Session,
+    comment_ids: Sequence[str],
+    scorer: Scorer,
+    policy: Policy,
+    callback_url: str,
+) -> list[Classified]:
+    """Decide the pending comments among ``comment_ids`` in one batch and one transaction.
 
-    ``None`` means there was nothing to do (unknown id, or already decided): safe to run twice.
+    Unknown ids, comments already decided and comments another worker decides first are
+    skipped, so running this twice for the same ids changes nothing. Returns what was
+    decided, after committing.
     """
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.status != "pending":
-        return None
-    (decision,) = score_and_decide(scorer, policy, [comment_input(session, comment)])
-    row = record_first_decision(
-        session, comment_id, decision, model_version=scorer.model_version, callback_url=callback_url
+    wanted = list(dict.fromkeys(comment_ids))
+    found = {c.id: c for c in session.scalars(_PENDING, {"ids": wanted})}
+    pending = [found[i] for i in wanted if i in found]
+    if not pending:
+        return []
+    # The thread costs a query per batch; only a model that reads it gets it.
+    with_thread = bool(getattr(scorer, "uses_thread", False))
+    inputs = comment_inputs(session, pending, with_thread=with_thread)
+    decisions = score_and_decide(scorer, policy, inputs)
+    recorded = record_first_decisions(
+        session,
+        [(c.id, d) for c, d in zip(pending, decisions, strict=True)],
+        model_version=scorer.model_version,
+        callback_url=callback_url,
     )
-    if row is None:
-        return None
-    delivery_id = session.scalar(
-        select(CallbackDelivery.id).where(CallbackDelivery.decision_id == row.id)
-    )
+    out = [
+        Classified(c.id, r[0], c.received_at, r[1].id if r[1] is not None else None)
+        for c, r in zip(pending, recorded, strict=True)
+        if r is not None
+    ]
     session.commit()
-    return row, delivery_id
+    return out

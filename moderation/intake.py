@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from moderation.storage.tables import Article, Comment, utcnow
@@ -56,6 +57,20 @@ def _json_default(value: Any) -> str:
     return str(value)
 
 
+_INSERT_COMMENT = insert(Comment.__table__)  # type: ignore[arg-type]
+
+
+def insert_new_comment(connection: Connection, payload: dict[str, Any]) -> Submission:
+    """The common case in one statement: a new comment under an article we know.
+
+    Raises ``IntegrityError`` when the database refuses it (the id exists, or the article is
+    unknown); the caller rolls back and takes :func:`submit_comment`, which tells those apart.
+    """
+    values = _new_comment_values(payload, content_hash(payload))
+    connection.execute(_INSERT_COMMENT, values)  # Core, not a Session: the hot path
+    return Submission(Comment(**values), created=True)
+
+
 def submit_comment(session: Session, payload: dict[str, Any]) -> Submission:
     """Store a new comment as pending (or return the identical one already stored).
 
@@ -72,25 +87,32 @@ def submit_comment(session: Session, payload: dict[str, Any]) -> Submission:
         if payload.get("article") is None:
             raise UnknownArticle(payload["article_id"])
         register_article(session, payload["article_id"], payload["article"])
+    comment = Comment(**_new_comment_values(payload, fingerprint))
+    session.add(comment)
+    return Submission(comment, created=True)
+
+
+def _new_comment_values(payload: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     author = payload["author"]
     ip = payload.get("ip")
     now = utcnow()
-    comment = Comment(
-        id=payload["id"],
-        article_id=payload["article_id"],
-        author_name=author["name"],
-        author_email=author.get("email"),
-        author_id=author.get("id"),
-        text=payload["text"],
-        parent_id=payload.get("parent_id"),
-        submitted_at=payload.get("submitted_at"),
-        ip=str(ip) if ip is not None else None,
-        user_agent=payload.get("user_agent"),
-        content_hash=fingerprint,
-        status="pending",
-        received_at=now,
-        enqueued_at=now,
-        enqueue_count=1,
-    )
-    session.add(comment)
-    return Submission(comment, created=True)
+    return {
+        "id": payload["id"],
+        "article_id": payload["article_id"],
+        "author_name": author["name"],
+        "author_email": author.get("email"),
+        "author_id": author.get("id"),
+        "text": payload["text"],
+        "parent_id": payload.get("parent_id"),
+        "submitted_at": payload.get("submitted_at"),
+        "ip": str(ip) if ip is not None else None,
+        "user_agent": payload.get("user_agent"),
+        "content_hash": fingerprint,
+        "status": "pending",
+        "language": None,
+        "received_at": now,
+        "enqueued_at": now,
+        "enqueue_count": 1,
+        "decided_at": None,
+        "decision_id": None,
+    }

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from moderation.celery_app import QUEUES
-from moderation.queueing import queue_depths
+from moderation.queueing import pending_length, queue_depths
 from moderation.readiness import live_workers
 from moderation.services import Services
 from moderation.storage.tables import CallbackDelivery, Comment, utcnow
@@ -34,7 +34,10 @@ class StateCollector:
     def _redis_state(self) -> Iterator[Metric]:
         client = self.svc.redis
         depth = GaugeMetricFamily(
-            "moderation_queue_depth", "Messages waiting in each Celery queue.", labels=["queue"]
+            "moderation_queue_depth",
+            "Messages waiting in each Celery queue; classify_pending: comment ids waiting on "
+            "the pending list for a classify worker.",
+            labels=["queue"],
         )
         workers = GaugeMetricFamily(
             "moderation_workers_live",
@@ -48,6 +51,7 @@ class StateCollector:
         )
         try:
             depths = queue_depths(client, QUEUES)
+            pending = pending_length(client)
             beats = live_workers(client)
         except redis.RedisError:
             yield gauge("moderation_redis_up", "1 when Redis answered this scrape.", 0)
@@ -56,6 +60,7 @@ class StateCollector:
         for queue in QUEUES:
             depth.add_metric([queue], depths[queue])
             workers.add_metric([queue], sum(1 for b in beats if queue in b.queues))
+        depth.add_metric(["classify_pending"], pending)
         for version in sorted({b.model_version for b in beats if b.model_version}):
             model.add_metric([version], 1)
         yield depth

@@ -23,6 +23,21 @@ def announce(client: redis.Redis, comment_id: str) -> None:
         )
 
 
+def announce_many(client: redis.Redis, comment_ids: list[str]) -> None:
+    """:func:`announce` for many comments in one round trip."""
+    if not comment_ids:
+        return
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for comment_id in comment_ids:
+                pipe.publish(CHANNEL.format(comment_id), "decided")
+            pipe.execute()
+    except redis.RedisError as exc:
+        log.warning(
+            "could not announce decisions", extra={"comments": len(comment_ids), "error": str(exc)}
+        )
+
+
 def wait_until(
     client: redis.Redis, comment_id: str, timeout: float, is_decided: Callable[[], bool]
 ) -> bool:

@@ -23,7 +23,9 @@ from moderation.storage.database import Database
 class Services:
     def __init__(self, config: dict[str, Any], *, scorer: Scorer | None = None) -> None:
         self.config = config
-        self.db = Database(config["DATABASE_URL"])
+        self.db = Database(
+            config["DATABASE_URL"], sqlite_synchronous=config.get("SQLITE_SYNCHRONOUS", "NORMAL")
+        )
         self.policy: Policy = load_policy(config["POLICY_FILE"])
         self._scorer = scorer
         self._redis: redis.Redis | None = None

@@ -29,6 +29,13 @@ def _setting(
         raise ValueError(f"environment variable {name}={raw!r} is not valid: {exc}") from exc
 
 
+def _sqlite_synchronous(raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in {"NORMAL", "FULL", "EXTRA"}:
+        raise ValueError("use NORMAL, FULL or EXTRA")
+    return value
+
+
 def _flag(raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -42,6 +49,9 @@ def from_environment(
     return {
         "SECRET_KEY": _setting(e, "MODERATION_SECRET_KEY", ""),
         "DATABASE_URL": _setting(e, "DATABASE_URL", default_db),
+        "SQLITE_SYNCHRONOUS": _setting(
+            e, "MODERATION_SQLITE_SYNCHRONOUS", "NORMAL", _sqlite_synchronous
+        ),
         "REDIS_URL": _setting(e, "REDIS_URL", "redis://127.0.0.1:6379/0"),
         "WEBHOOK_SECRET": _setting(e, "MODERATION_WEBHOOK_SECRET", ""),
         "SIGNATURE_TOLERANCE": _setting(e, "MODERATION_SIGNATURE_TOLERANCE", 300),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from moderation import callbacks, metrics
 from moderation.decisions import record_first_decision
 from moderation.domain.policy import fallback_hold
-from moderation.queueing import queue_depths
+from moderation.queueing import pending_length, queue_depths
 from moderation.services import Services
 from moderation.storage.tables import CallbackDelivery, Comment, utcnow
 
@@ -31,14 +31,15 @@ class SweepReport:
     requeue: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     deliveries: list[int] = field(default_factory=list)
+    pending_listed: int = 0  # comment ids waiting on the pending list
 
 
-def classify_backlog(svc: Services) -> int:
-    """Messages waiting in the classify queue (0 when Redis cannot say)."""
+def classify_backlog(svc: Services) -> tuple[int, int]:
+    """Comments on the pending list and messages in the classify queue (0 when unknown)."""
     try:
-        return queue_depths(svc.redis, ("classify",))["classify"]
+        return pending_length(svc.redis), queue_depths(svc.redis, ("classify",))["classify"]
     except redis.RedisError:
-        return 0
+        return 0, 0
 
 
 def sweep(session: Session, svc: Services) -> SweepReport:
@@ -80,7 +81,8 @@ def sweep(session: Session, svc: Services) -> SweepReport:
     # While the classify queue already holds plenty of work, "stale" comments are most likely
     # still waiting in it: sending them again would add load to a service already behind.
     # Lost messages are recovered once the backlog shrinks, or held at the deadline.
-    budget = BATCH - classify_backlog(svc)
+    report.pending_listed, messages = classify_backlog(svc)
+    budget = BATCH - report.pending_listed - messages
     report.requeue = (
         list(
             session.scalars(

@@ -13,9 +13,17 @@ from flask import current_app
 
 from moderation import callbacks, metrics, notify, sweeper
 from moderation.classify import classify
-from moderation.queueing import enqueue_classification, enqueue_delivery
+from moderation.queueing import (
+    CLASSIFY_BATCH,
+    CLASSIFY_PENDING,
+    call_for_help,
+    enqueue_classification,
+    enqueue_delivery,
+    kick_classification,
+    release_pending,
+    take_pending,
+)
 from moderation.services import Services
-from moderation.storage.tables import Comment
 
 log = logging.getLogger(__name__)
 
@@ -24,35 +32,66 @@ def _services() -> Services:
     return current_app.extensions["moderation"]
 
 
+# One drain task takes at most this many batches, then hands over to a fresh task, so a
+# long backlog never pins one task (or one process) for long.
+DRAIN_ROUNDS = 20
+
+
+@shared_task(name="moderation.classify_pending")
+def classify_pending() -> None:
+    """Classify the comments on the pending list, a batch at a time (moderation.queueing)."""
+    svc = _services()
+    celery = current_app.extensions["celery"]
+    for _ in range(DRAIN_ROUNDS):
+        comment_ids, left = take_pending(svc.redis)
+        if not comment_ids:
+            comment_ids = release_pending(svc.redis)
+            if not comment_ids:
+                return
+        if left >= CLASSIFY_BATCH:
+            call_for_help(celery, svc.redis)
+        _classify_batch(comment_ids)
+    celery.send_task(CLASSIFY_PENDING)  # still busy: go on in a fresh task (flag still held)
+
+
 @shared_task(name="moderation.classify_comment")
 def classify_comment(comment_id: str) -> None:
     """Score one comment and record its decision, unless it already has one."""
+    _classify_batch([comment_id])
+
+
+def _classify_batch(comment_ids: list[str]) -> None:
+    """Decide a batch of comments (one model call, one transaction), then tell everyone."""
     svc = _services()
     with svc.db.session() as session:
-        outcome = classify(session, comment_id, svc.scorer, svc.policy, svc.config["CALLBACK_URL"])
-        comment = session.get(Comment, comment_id)  # already in the session: no query
-    if outcome is None or comment is None:
-        log.info("nothing to classify", extra={"comment_id": comment_id})
-        return
-    decision, delivery_id = outcome
-    metrics.record_decision(
-        decision.action,
-        decision.reasons,
-        decision.decided_by,
-        comment.received_at,
-        decision.decided_at,
-    )
-    log.info(
-        "comment decided",
-        extra={
-            "comment_id": comment_id,
-            "action": decision.action,
-            "decided_by": decision.decided_by,
-        },
-    )
-    notify.announce(svc.redis, comment_id)
-    if delivery_id is not None:
-        enqueue_delivery(current_app.extensions["celery"], delivery_id)
+        decided = classify(session, comment_ids, svc.scorer, svc.policy, svc.config["CALLBACK_URL"])
+    for item in decided:
+        decision = item.decision
+        metrics.record_decision(
+            decision.action,
+            decision.reasons,
+            decision.decided_by,
+            item.received_at,
+            decision.decided_at,
+        )
+        log.info(
+            "comment decided",
+            extra={
+                "comment_id": item.comment_id,
+                "action": decision.action,
+                "decided_by": decision.decided_by,
+                "batch_size": len(comment_ids),
+            },
+        )
+    notify.announce_many(svc.redis, [item.comment_id for item in decided])
+    celery = current_app.extensions["celery"]
+    for item in decided:
+        if item.delivery_id is not None:
+            enqueue_delivery(celery, item.delivery_id)
+    done = {item.comment_id for item in decided}
+    for comment_id in comment_ids:
+        if comment_id not in done:
+            log.info("nothing to classify", extra={"comment_id": comment_id})
 
 
 @shared_task(name="moderation.deliver_callback")
@@ -89,8 +128,9 @@ def sweep() -> None:
     with svc.db.session() as session:
         report = sweeper.sweep(session, svc)
     metrics.record_sweep(len(report.requeue), len(report.held), len(report.deliveries))
-    for comment_id in report.requeue:
-        enqueue_classification(celery, comment_id)
+    enqueue_classification(celery, svc.redis, *report.requeue)
+    if report.pending_listed:  # ids on the list and perhaps no task coming: send one
+        kick_classification(celery, svc.redis)
     for comment_id in report.held:
         notify.announce(svc.redis, comment_id)
     for delivery_id in report.deliveries:

@@ -31,7 +31,7 @@ def services() -> Services:
 
 @blp.route("/articles/<string(maxlength=128):article_id>")
 class ArticleResource(MethodView):
-    @blp.arguments(ArticleSchema)
+    @blp.arguments(ArticleSchema())
     @blp.response(201, ArticleSchema)
     @blp.alt_response(200, schema=ArticleSchema, description="The article existed and was updated.")
     def put(self, fields: dict[str, Any], article_id: str) -> Any:
@@ -44,8 +44,8 @@ class ArticleResource(MethodView):
 
 @blp.route("/comments")
 class CommentsResource(MethodView):
-    @blp.arguments(WaitQuerySchema, location="query")
-    @blp.arguments(CommentInSchema)
+    @blp.arguments(WaitQuerySchema(), location="query")
+    @blp.arguments(CommentInSchema())
     @blp.response(202, CommentOutSchema)
     @blp.alt_response(200, schema=CommentOutSchema, description="Decided in time, or a repeat.")
     def post(self, query: dict[str, Any], payload: dict[str, Any]) -> Any:
@@ -55,7 +55,10 @@ class CommentsResource(MethodView):
         comment_id = submission.comment.id
         g.intake_created = submission.created  # for the intake metrics (moderation.metrics)
         if submission.created:
-            enqueue_classification(current_app.extensions["celery"], comment_id)
+            enqueue_classification(current_app.extensions["celery"], svc.redis, comment_id)
+            if not query["wait"]:
+                # Just stored, nothing decided yet: what we hold is what a re-read would give.
+                return comment_document(None, submission.comment), 202
         if query["wait"] and submission.comment.status == "pending":
             notify.wait_until(
                 svc.redis, comment_id, query["wait"] / 1000, lambda: _decided(svc, comment_id)
@@ -81,7 +84,16 @@ class CommentResource(MethodView):
 
 
 def _store(svc: Services, payload: dict[str, Any]) -> intake.Submission:
-    """Commit the comment before anything is enqueued; a racing duplicate is resolved on retry."""
+    """Commit the comment before anything is enqueued; a racing duplicate is resolved on retry.
+
+    A new comment under a known article is one INSERT; when the database refuses it (a
+    repeat, a reused id, an unknown article) the full path below says which.
+    """
+    try:
+        with svc.db.engine.begin() as connection:  # commits on leaving the block
+            return intake.insert_new_comment(connection, payload)
+    except IntegrityError:
+        pass
     for attempt in (1, 2):
         with svc.db.session() as session:
             try:

@@ -17,7 +17,11 @@ DEFAULT_MODELS_DIR = pathlib.Path(__file__).resolve().parents[2] / "models"
 
 
 class Scorer(Protocol):
-    """Anything that scores a batch of comments."""
+    """Anything that scores a batch of comments.
+
+    A scorer whose models read the recent thread of an article sets ``uses_thread = True``;
+    the worker loads ``CommentInput.thread`` only for such a scorer (no model does yet).
+    """
 
     model_version: str
 

@@ -28,6 +28,9 @@ from moderation.classifier.text_features import TextFeatures
 from moderation.domain.scores import Span
 
 _U = np.uint64
+_ONE = _U(1)
+_PRIME = _U(_P)
+_PRIME_INV = _U(_P_INV)
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,33 @@ class HashedBatch:
 
 
 def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> HashedBatch:
-    """Hash all character n-grams (sizes ``char_sizes``) and word n-grams of ``texts``."""
+    """Hash all character n-grams (sizes ``char_sizes``) and word n-grams of ``texts``.
+
+    Every n-gram's raw polynomial hash is collected first and mixed in one pass (mixing is
+    element-wise, so the hashes are those of mixing each group alone). With one text no
+    n-gram crosses into another, so the per-size filters are skipped.
+    """
     texts = list(texts)
     n = len(texts)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    padded = lengths + 2
+    lengths = [len(t) for t in texts]
+    padded = np.array(lengths, dtype=np.int64) + 2
     padded_starts = np.zeros(n, dtype=np.int64)
     if n > 1:
         np.cumsum(padded[:-1], out=padded_starts[1:])
     text_offsets = padded_starts + 1  # the text itself starts after the leading space
     joined = "".join(f" {t} " for t in texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + _U(1)
-    doc = np.repeat(np.arange(n, dtype=np.int64), padded)
-    local = np.arange(len(codes), dtype=np.int64) - padded_starts[doc]
-    groups: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + _ONE
+    single = n == 1
+    if single:
+        doc = np.zeros(len(codes), dtype=np.int64)
+        local = np.arange(len(codes), dtype=np.int64)
+    else:
+        doc = np.repeat(np.arange(n, dtype=np.int64), padded)
+        local = np.arange(len(codes), dtype=np.int64) - padded_starts[doc]
+    keys: list[tuple[str, int]] = []
+    raw: list[np.ndarray] = []
+    docs: list[np.ndarray] = []
+    centres: list[np.ndarray] = []
     h = codes
     high = max(char_sizes, default=0)
     low = min(char_sizes, default=1)
@@ -65,56 +81,65 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     for size in range(2, high + 1):
         if len(codes) < size:
             break
-        h = h[:-1] * _U(_P) + codes[size - 1 :]
+        h = h[:-1] * _PRIME + codes[size - 1 :]
         if size >= low:
-            valid = np.flatnonzero(doc[: len(h)] == doc[size - 1 :])
-            groups[("char", size)] = (
-                _mix(h[valid] ^ _U(size)),
-                doc[valid],
-                local[valid] + ((size - 1) // 2 - 1),
-            )
+            keys.append(("char", size))
+            if single:
+                raw.append(h ^ _U(size))
+                docs.append(doc[: len(h)])
+                centres.append(local[: len(h)] + ((size - 1) // 2 - 1))
+            else:
+                valid = np.flatnonzero(doc[: len(h)] == doc[size - 1 :])
+                raw.append(h[valid] ^ _U(size))
+                docs.append(doc[valid])
+                centres.append(local[valid] + ((size - 1) // 2 - 1))
     # Words, found in each normalised text (the same spans Vectorised.words uses).
-    starts_parts: list[list[int]] = []
-    ends_parts: list[list[int]] = []
-    counts = np.zeros(n, dtype=np.int64)
-    for i, text in enumerate(texts):
-        spans = [m.span() for m in WORD.finditer(text)]
-        counts[i] = len(spans)
-        if spans:
-            s, e = zip(*spans, strict=True)
-            starts_parts.append(list(s))
-            ends_parts.append(list(e))
+    spans = [[m.span() for m in WORD.finditer(text)] for text in texts]
+    counts = np.array([len(s) for s in spans], dtype=np.int64)
     word_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=word_ptr[1:])
+    n_words = int(word_ptr[-1])
     word_doc = np.repeat(np.arange(n, dtype=np.int64), counts)
-    if word_ptr[-1]:
-        shift = text_offsets[word_doc]
-        starts = np.fromiter((x for p in starts_parts for x in p), np.int64, int(word_ptr[-1]))
-        ends = np.fromiter((x for p in ends_parts for x in p), np.int64, int(word_ptr[-1]))
-        word_starts, word_ends = starts + shift, ends + shift
+    if n_words:
+        flat = np.array([x for s in spans for x in s], dtype=np.int64).reshape(n_words, 2)
+        local_starts, local_ends = flat[:, 0], flat[:, 1]
+        if single:
+            word_starts, word_ends = local_starts + 1, local_ends + 1
+        else:
+            shift = text_offsets[word_doc]
+            word_starts, word_ends = local_starts + shift, local_ends + shift
     else:
         word_starts = word_ends = np.zeros(0, dtype=np.int64)
     if len(word_starts) and len(word_sizes) and max(word_sizes) >= 1:
         powers = np.cumprod(np.full(len(codes), _P, dtype=np.uint64))
-        inverse = np.cumprod(np.full(len(codes), _P_INV, dtype=np.uint64)) * _U(_P)
+        inverse = np.cumprod(np.full(len(codes), _P_INV, dtype=np.uint64)) * _PRIME
         prefix = np.concatenate([[_U(0)], np.cumsum(codes * inverse, dtype=np.uint64)])
         words = _mix(
-            (prefix[word_ends] - prefix[word_starts]) * powers[word_ends - 1] * _U(_P_INV)
+            (prefix[word_ends] - prefix[word_starts]) * powers[word_ends - 1] * _PRIME_INV
             ^ _WORD_SALT
         )
-        local_starts = word_starts - text_offsets[word_doc]
-        local_ends = word_ends - text_offsets[word_doc]
         wh = words
         for size in range(1, max(word_sizes) + 1):
             if size > 1:
-                wh = wh[:-1] * _U(_P) + words[size - 1 :]
+                wh = wh[:-1] * _PRIME + words[size - 1 :]
             if size >= min(word_sizes) and len(wh):
-                valid = np.flatnonzero(word_doc[: len(wh)] == word_doc[size - 1 :])
-                groups[("word", size)] = (
-                    _mix(wh[valid] ^ _U(size << 8)),
-                    word_doc[valid],
-                    (local_starts[valid] + local_ends[valid + size - 1] - 1) // 2,
-                )
+                keys.append(("word", size))
+                if single:
+                    raw.append(wh ^ _U(size << 8))
+                    docs.append(word_doc[: len(wh)])
+                    centres.append((local_starts[: len(wh)] + local_ends[size - 1 :] - 1) // 2)
+                else:
+                    valid = np.flatnonzero(word_doc[: len(wh)] == word_doc[size - 1 :])
+                    raw.append(wh[valid] ^ _U(size << 8))
+                    docs.append(word_doc[valid])
+                    centres.append((local_starts[valid] + local_ends[valid + size - 1] - 1) // 2)
+    groups: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    if raw:
+        mixed = _mix(np.concatenate(raw))
+        at = 0
+        for key, part, d, c in zip(keys, raw, docs, centres, strict=True):
+            groups[key] = (mixed[at : at + len(part)], d, c)
+            at += len(part)
     return HashedBatch(texts, groups, word_starts, word_ends, word_ptr, text_offsets)
 
 
@@ -143,6 +168,8 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
         hashes, docs, centres = np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     ids = features.lookup(hashes)
     found = np.flatnonzero(ids >= 0)
+    if n == 1:
+        return _featurise_one(features, hashed, ids[found], centres[found])
     docs, ids, centres = docs[found], ids[found], centres[found]
     keys = docs * n_features + ids
     unique, inverse, counts = _unique(keys)
@@ -173,6 +200,34 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
         return BatchRows(matrix, counts, inverse[inside], token[inside])
     empty = np.zeros(0, dtype=np.int64)
     return BatchRows(matrix, counts, empty, empty)
+
+
+def _featurise_one(
+    features: TextFeatures, hashed: HashedBatch, ids: np.ndarray, centres: np.ndarray
+) -> BatchRows:
+    """:func:`featurise` for a batch of one text: the same arrays with fewer numpy calls
+    (every occurrence is in row 0, so keys are the feature ids and the norm is one number)."""
+    unique, inverse, counts = _unique(ids)
+    values = (1.0 + np.log(counts)) * features.idf_[unique]
+    values = values / (math.sqrt(float(values @ values)) or 1.0)
+    indptr = np.array([0, len(unique)], dtype=np.int32)
+    matrix = _csr_row(values, unique.astype(np.int32), indptr, int(features.n_features_out_))
+    n_words = len(hashed.word_starts)
+    if n_words and len(ids):
+        centres = np.clip(centres, 0, max(len(hashed.texts[0]) - 1, 0)) + 1  # text offset 1
+        token = hashed.word_ends.searchsorted(centres, side="right")
+        np.minimum(token, n_words - 1, out=token)
+        inside = np.flatnonzero(hashed.word_starts[token] <= centres)
+        return BatchRows(matrix, counts, inverse[inside], token[inside])
+    empty = np.zeros(0, dtype=np.int64)
+    return BatchRows(matrix, counts, empty, empty)
+
+
+def _csr_row(
+    values: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_features: int
+) -> sp.csr_matrix:
+    """A one-row CSR matrix over arrays already in canonical form (sorted, unique, int32)."""
+    return sp.csr_matrix((values, indices, indptr), shape=(1, n_features))
 
 
 def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

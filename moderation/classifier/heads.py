@@ -32,10 +32,10 @@ from moderation.classifier.explain import occurrence_contributions, word_spans
 from moderation.classifier.lexicon import HIT_AT, ToxicLexicon, summarise
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.off_topic_features import (
-    _CHIT_CHAT,
     _NAME,
     FEATURE_NAMES,
     OffTopicFeatures,
+    chit_chat_count,
 )
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures, Vectorised
@@ -266,7 +266,7 @@ def score_off_topic_batch(
             overlap[i],
             name_overlap,
             log_words,
-            math.log1p(len(_CHIT_CHAT.findall(comment))),
+            math.log1p(chit_chat_count(comment)),
             float("?" in comment),
             z[i] * log_words,
         )

@@ -28,12 +28,18 @@ FEATURE_NAMES = (
 )  # fmt: skip
 ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
 INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+# A capitalised word not starting the text or a sentence: the matches of
+# ``(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b``, written to start with [A-Z] so the regex engine
+# skips to capitals at C speed and checks what precedes one only there.
+_NAME = re.compile(r"[A-Z](?<=\W[A-Z])(?<![.!?]\s[A-Z])[a-z]{2,}\b")
 _CHIT_CHAT = re.compile(
     r"\b(?:lol|lmao|haha\w*|thanks?|thank you|you|your|u|agree|disagree|wow|nice|great|"
     r"ok|okay|yes|no|indeed|exactly|right|wrong)\b",
     re.I,
 )
+# For ASCII text, the case-sensitive pattern over the lower-cased text finds the same matches
+# (every letter of the pattern is lower case), about twice as fast.
+_CHIT_CHAT_LOWER = re.compile(_CHIT_CHAT.pattern)
 
 Pair = tuple[str, str | None, str | None]  # (comment, article title, article body)
 
@@ -145,11 +151,18 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
                 overlap,
                 name_overlap,
                 log_words,
-                math.log1p(len(_CHIT_CHAT.findall(comment))),
+                math.log1p(chit_chat_count(comment)),
                 float("?" in comment),
                 z * log_words,
             ]
         )
+
+
+def chit_chat_count(comment: str) -> int:
+    """How many chit-chat words (``_CHIT_CHAT``) ``comment`` has."""
+    if comment.isascii():
+        return len(_CHIT_CHAT_LOWER.findall(comment.lower()))
+    return len(_CHIT_CHAT.findall(comment))
 
 
 @lru_cache(maxsize=512)

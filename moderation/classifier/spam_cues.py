@@ -1,5 +1,10 @@
 """Hand-written spam cues: links, money and self-promotion phrases, repetition.
 
+The money and promotion cues know Russian phrases too. The spam model was trained on English
+comments only, so for a Russian comment its n-grams say little and these cues carry the
+score; they keep to phrases that rarely occur in a civil comment under a news story (no
+"кредит", "доход" or "ставка", which economic news is full of).
+
 N-grams learn the vocabulary of the spam seen in training; these cues carry what transfers to
 spam we have not seen (a new domain, a new product). Each cue is a regular expression over
 the ORIGINAL text, so its matches double as explanation spans.
@@ -15,8 +20,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "url": re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|ru|ly|io|co|me|info|biz)\b(?:/\S*)?", re.I),
-    "money": re.compile(r"[$€£₽]\s?\d|\d\s?[$€£₽]|\b(?:money|cash|earn\w*|income|profit|bitcoin|crypto|invest\w*|loan|casino|bet(?:ting)?|prize|win(?:ner)?|free|discount|offer|deal|per (?:hour|day|week)|usd)\b", re.I),
-    "promo": re.compile(r"\b(?:subscribe\w*|check (?:out|it out|this out)|my (?:channel|page|video|site|blog|music)|follow me|visit (?:my|our|us|www|http)|click (?:here|the link|my)|sign up|join (?:us|now)|promo|whatsapp|telegram|dm me|contact me|like (?:this|my) (?:video|comment|page)|share (?:this|my))\b", re.I),
+    "money": re.compile(r"[$€£₽]\s?\d|\d\s?[$€£₽]|\b(?:money|cash|earn\w*|income|profit|bitcoin|crypto|invest\w*|loan|casino|bet(?:ting)?|prize|win(?:ner)?|free|discount|offer|deal|per (?:hour|day|week)|usd|заработ\w*|зарабат\w*|бесплатн\w*|скидк\w*|выигр\w*|халяв\w*|казино|биткоин\w*|крипт\w*|\d[\d\s]*(?:руб\w*\.?|тыс\w*\.?)?\s*в (?:день|час|неделю|месяц))\b", re.I),
+    "promo": re.compile(r"\b(?:subscribe\w*|check (?:out|it out|this out)|my (?:channel|page|video|site|blog|music)|follow me|visit (?:my|our|us|www|http)|click (?:here|the link|my)|sign up|join (?:us|now)|promo|whatsapp|telegram|dm me|contact me|like (?:this|my) (?:video|comment|page)|share (?:this|my)|подпи(?:сывайтесь|сывайся|сывай|шись|шитесь)|(?:на |в )?(?:мой|мо[её]м) (?:канал\w*|блог\w*)|мою страниц\w*|переход(?:и|ите) по ссылке|по ссылке в (?:профиле|описании|био)|жми(?:те)?|кликай(?:те)?|пиш(?:и|ите) (?:в личку|в лс|в директ|мне)|вступай(?:те)?|телеграм\w*|ватсап\w*|вотсап\w*)\b", re.I),
     "shouting": re.compile(r"\b[A-Z]{4,}\b"),
     "repeated_chars": re.compile(r"(.)\1{4,}"),
     "contact": re.compile(r"\+?\d[\d\s().-]{8,}\d|\b[\w.+-]+@[\w-]+\.\w+"),

@@ -23,6 +23,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_SYNCHRONOUS = {"NORMAL": "NORMAL", "FULL": "FULL", "EXTRA": "EXTRA"}  # never interpolate input
+
+
 def normalise_url(url: str) -> str:
     """Accept the common ``postgres://`` and ``postgresql://`` spellings; use psycopg 3."""
     if url.startswith("postgres://"):
@@ -35,7 +38,13 @@ def normalise_url(url: str) -> str:
 class Database:
     """Engine plus session factory for one database URL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, sqlite_synchronous: str = "NORMAL") -> None:
+        """``sqlite_synchronous``: SQLite's ``PRAGMA synchronous`` (docs/decisions.md).
+
+        In WAL mode NORMAL keeps every commit through a crash of any process; only a power
+        loss or an operating-system crash can take back the last commits. FULL makes those
+        durable too, at one disk flush per commit, which every writer waits for in turn.
+        """
         self.url = normalise_url(url)
         parsed = make_url(self.url)
         if parsed.get_backend_name() == "sqlite":
@@ -43,6 +52,14 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            synchronous = f"PRAGMA synchronous={_SYNCHRONOUS[sqlite_synchronous]}"
+
+            @event.listens_for(self.engine, "connect")
+            def _synchronous(dbapi_connection: Any, _record: Any) -> None:
+                cursor = dbapi_connection.cursor()
+                cursor.execute(synchronous)
+                cursor.close()
+
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=10)
         self.session = sessionmaker(self.engine, expire_on_commit=False)

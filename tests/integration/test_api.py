@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from moderation.queueing import PENDING_KEY
 from tests.conftest import article_payload
 from tests.support.servers import RedisServer
 from tests.support.signed import SECRET, encode, signed_headers
@@ -67,11 +68,12 @@ def test_an_accepted_comment_is_pending_stored_and_enqueued(
     assert response.status_code == 202
     body = response.get_json()
     assert body["id"] == "c1" and body["status"] == "pending" and body["decision"] is None
-    # Committed first, then enqueued by id only.
-    queued = [json.loads(m) for m in redis_server.client().lrange("classify", 0, -1)]
-    assert len(queued) == 1
-    assert queued[0]["headers"]["task"] == "moderation.classify_comment"
-    assert json.loads(__import__("base64").b64decode(queued[0]["body"]))[0] == ["c1"]
+    # Committed first, then enqueued by id only: the id on the pending list, and one task
+    # to drain it.
+    client = redis_server.client()
+    assert client.lrange(PENDING_KEY, 0, -1) == [b"c1"]
+    queued = [json.loads(m) for m in client.lrange("classify", 0, -1)]
+    assert [m["headers"]["task"] for m in queued] == ["moderation.classify_pending"]
     read = cms("GET", "/api/v1/comments/c1")
     assert read.status_code == 200 and read.get_json()["status"] == "pending"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -12,11 +13,12 @@ from sqlalchemy import inspect, select
 
 from moderation import callbacks, intake
 from moderation.callbacks import Outcome, RetryPolicy
-from moderation.decisions import record_first_decision
+from moderation.decisions import record_first_decision, record_first_decisions
 from moderation.domain.policy import Action, Decision, Reason
 from moderation.domain.scores import Span
 from moderation.storage.database import Database, alembic_config
 from moderation.storage.tables import CallbackAttempt, CallbackDelivery, Comment, utcnow
+from moderation.storage.tables import Decision as DecisionRow
 
 PAYLOAD: dict[str, Any] = {
     "id": "c1",
@@ -137,3 +139,43 @@ def test_callback_attempts_are_recorded_and_a_delivery_gives_up_after_its_window
         ]
         assert callbacks.replay(session) == 1
         assert callbacks.due(session, utcnow() + timedelta(seconds=1)) == [delivery_id]
+
+
+def test_a_batch_of_decisions_skips_the_comment_another_writer_decided_first(app: Flask) -> None:
+    db = app.extensions["moderation"].db
+    with db.session() as session:
+        for comment_id in ("c1", "c2", "c3"):
+            intake.submit_comment(session, {**PAYLOAD, "id": comment_id})
+            session.flush()
+        session.commit()
+    with db.session() as session:  # a moderator (or a racing task) decides c2 first
+        assert record_first_decision(session, "c2", DECISION, model_version="m0") is not None
+        session.commit()
+    with db.session() as session:
+        recorded = record_first_decisions(
+            session,
+            [(c, DECISION) for c in ("c1", "c2", "c3")],
+            model_version="m1",
+            callback_url="http://cms/",
+        )
+        session.commit()
+        assert [r is not None for r in recorded] == [True, False, True]
+        # c2 keeps its first decision and only that one; the others got a delivery each.
+        rows = session.execute(select(DecisionRow.comment_id, DecisionRow.model_version)).all()
+        assert sorted(rows) == [("c1", "m1"), ("c2", "m0"), ("c3", "m1")]
+        deliveries = session.scalars(select(CallbackDelivery.comment_id)).all()
+        assert sorted(deliveries) == ["c1", "c3"]
+        for comment_id, entry in zip(("c1", "c3"), [recorded[0], recorded[2]], strict=True):
+            assert entry is not None
+            comment = session.get(Comment, comment_id)
+            assert comment is not None and comment.decision_id == entry[0].id
+            assert entry[1] is not None and entry[1].payload["decision_id"] == entry[0].id
+
+
+def test_sqlite_commits_use_the_configured_synchronous_level(tmp_path: Path) -> None:
+    for level, expected in (("NORMAL", 1), ("FULL", 2)):
+        db = Database(f"sqlite:///{tmp_path / level}.db", sqlite_synchronous=level)
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == expected
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        db.dispose()

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from moderation import sweeper
+from moderation.queueing import PENDING_KEY
 from moderation.storage.tables import Comment, utcnow
 
 ARTICLE = {"title": "Water-sharing agreement signed", "body": "Irrigation.", "language": "en"}
@@ -25,7 +26,7 @@ def stale(app: Flask, cms: Callable[..., Any], redis_url: str) -> list[str]:
         body = {"id": comment_id, "article_id": "a1", "author": {"name": "R"}, "text": "Fine."}
         assert cms("POST", "/api/v1/comments", body).status_code == 202
     svc = app.extensions["moderation"]
-    svc.redis.delete("classify")
+    svc.redis.delete("classify", PENDING_KEY)
     with svc.db.session() as session:
         session.execute(update(Comment).values(enqueued_at=utcnow() - timedelta(seconds=300)))
         session.commit()
@@ -49,3 +50,10 @@ def test_a_deep_classify_queue_is_not_given_repeats(app: Flask, stale: list[str]
     assert sweep(app).requeue == []
     client.delete("classify")  # the backlog is gone and the comments are still pending
     assert sweep(app).requeue == stale
+
+
+def test_a_long_pending_list_counts_as_backlog_too(app: Flask, stale: list[str]) -> None:
+    client = app.extensions["moderation"].redis
+    client.rpush(PENDING_KEY, *[f"other-{n}" for n in range(sweeper.BATCH)])
+    report = sweep(app)
+    assert report.requeue == [] and report.pending_listed == sweeper.BATCH

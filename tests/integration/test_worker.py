@@ -127,7 +127,9 @@ def test_a_lost_message_is_recovered_by_the_sweeper(
     assert post(cms, "lost", "Water is the key issue for farmers in the region.").status_code == 202
     import redis
 
-    redis.Redis.from_url(redis_url).delete("classify")  # the message is gone
+    from moderation.queueing import PENDING_KEY
+
+    redis.Redis.from_url(redis_url).delete("classify", PENDING_KEY)  # the id and task are gone
     worker = WorkerProcess(
         service_env(test_config, tmp_path), log_path=tmp_path / "worker.log", beat=True
     )

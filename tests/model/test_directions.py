@@ -140,3 +140,27 @@ def test_example_comments_are_civil_on_topic_and_not_spam(scorer: ModerationScor
         assert result.spam < points["spam"]["approve_below"]  # type: ignore[operator]
         assert result.off_topic < points["off_topic"]["reject_at_or_above"]  # type: ignore[operator]
         assert result.off_topic < 0.5  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("spammy", "normal"),
+    [
+        (
+            "Заработок от 5000 руб в день! Подпишись на мой канал, переходи по ссылке в профиле.",
+            "Спасибо за статью, очень интересно узнать про соглашение о воде.",
+        ),
+        (
+            "Бесплатная консультация, пишите в личку или в телеграм.",
+            "Процентная ставка по кредитам выросла, доходы населения падают.",
+        ),
+    ],
+)
+def test_russian_spam_scores_higher_and_names_the_cue_words(
+    scorer: ModerationScorer, spammy: str, normal: str
+) -> None:
+    spam, civil = scorer.score([CommentInput(spammy), CommentInput(normal)])
+    assert spam.language == civil.language == "ru"
+    assert spam.spam is not None and civil.spam is not None
+    assert spam.spam > civil.spam + 0.2
+    words = {s.text.lower() for s in spam.spans["spam"]}
+    assert words & {"заработок", "бесплатная", "на мой канал", "пишите в личку", "телеграм"}

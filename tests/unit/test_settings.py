@@ -56,3 +56,11 @@ def test_secrets_are_generated_once_private_and_env_wins(tmp_path: Path) -> None
     again: dict[str, str] = {}
     ensure_secrets(tmp_path, again)
     assert again["MODERATION_WEBHOOK_SECRET"] == first
+
+
+def test_sqlite_synchronous_takes_only_the_three_safe_values() -> None:
+    assert settings.from_environment({})["SQLITE_SYNCHRONOUS"] == "NORMAL"
+    env = {"MODERATION_SQLITE_SYNCHRONOUS": "full"}
+    assert settings.from_environment(env)["SQLITE_SYNCHRONOUS"] == "FULL"
+    with pytest.raises(ValueError, match="MODERATION_SQLITE_SYNCHRONOUS"):
+        settings.from_environment({"MODERATION_SQLITE_SYNCHRONOUS": "OFF; DROP TABLE x"})
