@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.classifier.batch import featurise, hash_batch
+from moderation.classifier.batch import HashedBatch, featurise, hash_batch
 from moderation.classifier.heads import (
     OffTopicHead,
     SpamHead,
@@ -25,7 +25,7 @@ from moderation.classifier.heads import (
 )
 from moderation.classifier.language import LanguageDetector
 from moderation.classifier.language_routing import combine_mixed, is_mixed_en_ru, refine_language
-from moderation.classifier.normalise import normalise
+from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
 from moderation.domain.scores import CommentInput, CommentScores, Span
 
@@ -49,8 +49,10 @@ class LanguageModels:
         """:meth:`score` for many comments at once: one hashing pass, one product per head.
 
         Gives the same scores and spans as calling :meth:`score` on each comment (tests
-        check this); falls back to it for feature extractors the batch path does not know
-        (``RussianTextFeatures`` normalises differently) and for a language without off-topic.
+        check this). Each head's n-grams come from its own normaliser (Russian toxicity reads
+        Russian-normalised text, the shared spam head English-normalised text): comments
+        are normalised and hashed once per distinct normaliser. Falls back to :meth:`score`
+        for feature extractors the batch path does not know.
         """
         if len(comments) > CHUNK:  # bounded temporaries: RSS stays flat, caches stay warm
             return [
@@ -60,48 +62,42 @@ class LanguageModels:
             ]
         if not comments:
             return []
-        if self.off_topic is None:
-            return [self.score(c, language) for c in comments]
         toxicity_ngrams = self.toxicity.ngrams
         spam_ngrams = self.spam.ngrams
-        off_topic_ngrams = self.off_topic.features.ngrams_
-        if (
-            not all(_batchable(f) for f in (toxicity_ngrams, spam_ngrams, off_topic_ngrams))
-            or spam_ngrams.max_chars != toxicity_ngrams.max_chars
-        ):
+        off_topic_ngrams = self.off_topic.features.ngrams_ if self.off_topic else None
+        every = [toxicity_ngrams, spam_ngrams] + ([off_topic_ngrams] if off_topic_ngrams else [])
+        if not all(_batchable(f) for f in every):
             return [self.score(c, language) for c in comments]
         originals = [c.text for c in comments]
-        limit = toxicity_ngrams.max_chars
-        normalised = [normalise(t[:limit]) for t in originals]
-        hashed = hash_batch(
-            [nz.text for nz in normalised], *_sizes(toxicity_ngrams, spam_ngrams, off_topic_ngrams)
-        )
+        views = _Views(originals, every)
+        normalised, hashed = views.of(toxicity_ngrams)
         rows = featurise(toxicity_ngrams, hashed)
         toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
-        spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, hashed)
-        spam = score_spam_batch(self.spam, hashed, spam_rows, normalised, originals)
+        spam_normalised, spam_hashed = views.of(spam_ngrams)
+        spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, spam_hashed)
+        spam = score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
         off_topic: list[tuple[float, tuple[Span, ...]] | None] = [None] * len(comments)
-        by_article: dict[tuple[str | None, str | None], list[int]] = {}
-        for i, c in enumerate(comments):
-            if c.article_title or c.article_body:
-                by_article.setdefault((c.article_title, c.article_body), []).append(i)
-        for (title, body), members in by_article.items():
-            texts = [originals[i] for i in members]
-            ot_limit = off_topic_ngrams.max_chars
-            ot_normalised = [
-                normalised[i] if len(originals[i]) <= limit else normalise(t[:ot_limit])
-                for i, t in zip(members, texts, strict=True)
-            ]
-            if all(len(originals[i]) <= limit for i in members) and len(members) == len(comments):
-                ot_hashed = hashed  # every comment, same texts: reuse the hashes
-            else:
-                ot_hashed = hash_batch([nz.text for nz in ot_normalised], *_sizes(off_topic_ngrams))
-            ot_rows = featurise(off_topic_ngrams, ot_hashed)
-            fits = score_off_topic_batch(
-                self.off_topic, ot_hashed, ot_rows, ot_normalised, texts, title, body
-            )
-            for i, scored in zip(members, fits, strict=True):
-                off_topic[i] = (round(scored.probability, 6), scored.spans)
+        if self.off_topic is not None and off_topic_ngrams is not None:
+            ot_normalised, ot_hashed_all = views.of(off_topic_ngrams)
+            by_article: dict[tuple[str | None, str | None], list[int]] = {}
+            for i, c in enumerate(comments):
+                if c.article_title or c.article_body:
+                    by_article.setdefault((c.article_title, c.article_body), []).append(i)
+            for (title, body), members in by_article.items():
+                texts = [originals[i] for i in members]
+                member_normalised = [ot_normalised[i] for i in members]
+                if len(members) == len(comments):
+                    ot_hashed = ot_hashed_all  # every comment: reuse the hashes
+                else:
+                    ot_hashed = hash_batch(
+                        [nz.text for nz in member_normalised], *_sizes(off_topic_ngrams)
+                    )
+                ot_rows = featurise(off_topic_ngrams, ot_hashed)
+                fits = score_off_topic_batch(
+                    self.off_topic, ot_hashed, ot_rows, member_normalised, texts, title, body
+                )
+                for i, scored in zip(members, fits, strict=True):
+                    off_topic[i] = (round(scored.probability, 6), scored.spans)
         results = []
         for i in range(len(comments)):
             spans = {"toxicity": toxicity[i].spans, "spam": spam[i].spans}
@@ -228,8 +224,36 @@ def _unsupported(language: str) -> CommentScores:
     )
 
 
+class _Views:
+    """The comments normalised and hashed once per distinct normaliser among the features.
+
+    Features share a view when they normalise the same way (same class, same character
+    limit); the hashes then cover every n-gram size any of them uses.
+    """
+
+    def __init__(self, originals: list[str], features: list[TextFeatures]) -> None:
+        self.originals = originals
+        self.members: dict[tuple[type, int], list[TextFeatures]] = {}
+        for f in features:
+            self.members.setdefault(_normaliser_key(f), []).append(f)
+        self._made: dict[tuple[type, int], tuple[list[Normalised], HashedBatch]] = {}
+
+    def of(self, features: TextFeatures) -> tuple[list[Normalised], HashedBatch]:
+        key = _normaliser_key(features)
+        if key not in self._made:
+            normalised = [features.normalise(text) for text in self.originals]
+            hashed = hash_batch([nz.text for nz in normalised], *_sizes(*self.members[key]))
+            self._made[key] = (normalised, hashed)
+        return self._made[key]
+
+
+def _normaliser_key(features: TextFeatures) -> tuple[type, int]:
+    return type(features), features.max_chars
+
+
 def _batchable(features: TextFeatures) -> bool:
-    """The batch path re-implements TextFeatures.vectorise; subclasses may normalise otherwise."""
+    """The batch path re-implements TextFeatures.vectorise; a subclass may change only how it
+    normalises (its ``normalise`` hook)."""
     return (
         type(features).vectorise is TextFeatures.vectorise
         and features.char_sizes[0] >= 2

@@ -116,3 +116,31 @@ def test_batch_keeps_order_across_languages_and_articles(scorer: ModerationScore
     assert results[1].toxicity is not None and results[1].toxicity > results[3].toxicity  # type: ignore[operator]
     assert results[2].off_topic is None and results[3].off_topic is not None
     assert scorer.score([]) == []
+
+
+RUSSIAN = (
+    "Ты тупой дебил, заткнись уже.",
+    "Спасибо за статью, очень интересно узнать про соглашение о воде.",
+    "Какая же ты тварь, сдохни.",
+    "Эти пидорасы из акимата опять всё украли!!!",
+    "Ты хyй и cyка",  # Latin y and c among Cyrillic letters
+    "Ты д е б и л",
+    "Ты дееееебил",
+    "Ты д3б1л",
+    "Заработок от 5000 руб в день! Подпишись на мой канал www.example.ru",
+    "Водное соглашение между Казахстаном и Узбекистаном давно назрело. " * 30,  # truncated
+    "Это очень хорошая статья, спасибо автору за работу и за честность.",
+)
+
+
+def test_russian_batch_equals_the_per_comment_reference(scorer: ModerationScorer) -> None:
+    rng = random.Random(7)
+    comments = [
+        CommentInput(text, *rng.choice(ARTICLES + ((None, None),)))
+        for text in RUSSIAN * 3
+        for _ in range(2)
+    ]
+    batch = scorer.score(comments)
+    assert {r.language for r in batch} == {"ru"}
+    assert batch == [_reference(scorer, c) for c in comments]
+    assert batch == [scorer.score([c])[0] for c in comments]
