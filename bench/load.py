@@ -409,7 +409,7 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=60, help="seconds to wait for decisions")
     parser.add_argument("--connections", type=int, default=48)
     parser.add_argument("--workers", type=int, default=2, help="classify processes (own service)")
-    parser.add_argument("--web", type=int, default=2, help="gunicorn processes (own service)")
+    parser.add_argument("--web", type=int, default=3, help="gunicorn processes (own service)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load")
     parser.add_argument("--table", type=Path, help="print the table of a results JSON and exit")
     args = parser.parse_args()
