@@ -136,7 +136,7 @@ RUSSIAN = (
 def test_russian_batch_equals_the_per_comment_reference(scorer: ModerationScorer) -> None:
     rng = random.Random(7)
     comments = [
-        CommentInput(text, *rng.choice(ARTICLES + ((None, None),)))
+        CommentInput(text, *rng.choice((*ARTICLES, (None, None))))
         for text in RUSSIAN * 3
         for _ in range(2)
     ]
