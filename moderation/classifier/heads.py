@@ -222,56 +222,78 @@ def score_off_topic_batch(
     rows: BatchRows,
     normalised: Sequence[Normalised],
     originals: Sequence[str],
-    title: str | None,
-    body: str | None,
-) -> list[Scored]:
-    """:meth:`OffTopicHead.score` for comments that all sit under the same article."""
+    articles: Sequence[tuple[str | None, str | None] | None],
+) -> list[Scored | None]:
+    """:meth:`OffTopicHead.score` for every comment of a batch, each under its own article.
+
+    ``articles[i]`` is comment i's (title, body), or None for no article (its entry is None
+    too). Every quantity is per comment or per n-gram occurrence, so comments under
+    different articles share one pass: the article only decides which vector each
+    occurrence is looked up in and which background articles a comment is compared with.
+    """
     features = head.features
     matrix = rows.matrix
     n = matrix.shape[0]
-    article = features.article_side(title, body)
     nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    in_article = article.vector.lookup(matrix.indices)
+    by_article: dict[tuple[str | None, str | None], list[int]] = {}
+    for i, article in enumerate(articles):
+        if article is not None:
+            by_article.setdefault(article, []).append(i)
+    sides = {key: features.article_side(*key) for key in by_article}
+    in_article = np.zeros(len(matrix.indices))
+    in_title = np.zeros(len(matrix.indices))
+    for key, members in by_article.items():
+        member_rows = np.zeros(n, dtype=bool)
+        member_rows[members] = True
+        at = member_rows[nnz_rows]
+        in_article[at] = sides[key].vector.lookup(matrix.indices[at])
+        in_title[at] = sides[key].title_vector.lookup(matrix.indices[at])
     cosine = np.bincount(nnz_rows, weights=matrix.data * in_article, minlength=n)
-    in_title = article.title_vector.lookup(matrix.indices)
     cosine_title = np.bincount(nnz_rows, weights=matrix.data * in_title, minlength=n)
     # Per comment, as OffTopicFeatures.features does: gathering rows of the dense background
     # is far cheaper than a sparse product, and gives the same bits.
     dense_background = features._dense_background()
-    sims = np.empty((n, dense_background.shape[1]))
     bounds = matrix.indptr.tolist()
-    for i in range(n):
-        a, b = bounds[i], bounds[i + 1]
-        sims[i] = matrix.data[a:b] @ dense_background[matrix.indices[a:b]]
-    keep = features._background_mask(frozenset({title or ""}))
-    sims = sims[:, keep] if keep.any() else np.zeros((n, 1))
-    mean = sims.mean(axis=1)
-    std = sims.std(axis=1)
-    z = (cosine - mean) / (std + 0.01)
-    percentile = (sims < cosine[:, None]).mean(axis=1)
+    z = np.zeros(n)
+    percentile = np.zeros(n)
+    for (title, _), members in by_article.items():
+        sims = np.empty((len(members), dense_background.shape[1]))
+        for k, i in enumerate(members):
+            a, b = bounds[i], bounds[i + 1]
+            sims[k] = matrix.data[a:b] @ dense_background[matrix.indices[a:b]]
+        keep = features._background_mask(frozenset({title or ""}))
+        sims = sims[:, keep] if keep.any() else np.zeros((len(members), 1))
+        own = cosine[members]
+        z[members] = (own - sims.mean(axis=1)) / (sims.std(axis=1) + 0.01)
+        percentile[members] = (sims < own[:, None]).mean(axis=1)
     informative = features.informative_[matrix.indices]
     n_informative = np.bincount(nnz_rows, weights=informative, minlength=n)
     hits = np.bincount(nnz_rows, weights=informative & (in_article > 0), minlength=n)
     overlap = np.divide(hits, n_informative, out=np.zeros(n), where=n_informative > 0)
-    dense = np.empty((n, len(FEATURE_NAMES)))
-    for i, comment in enumerate(originals):
-        names = set(_NAME.findall(comment))
-        name_overlap = len(names & article.names) / len(names) if names else 0.5
-        log_words = math.log1p(len(comment.split()))
-        dense[i] = (
-            cosine[i],
-            z[i],
-            percentile[i],
-            cosine_title[i],
-            overlap[i],
-            name_overlap,
-            log_words,
-            math.log1p(chit_chat_count(comment)),
-            float("?" in comment),
-            z[i] * log_words,
-        )
+    scored = np.zeros(n, dtype=bool)
+    dense = np.zeros((n, len(FEATURE_NAMES)))
+    for key, members in by_article.items():
+        article_names = sides[key].names
+        for i in members:
+            comment = originals[i]
+            names = set(_NAME.findall(comment))
+            name_overlap = len(names & article_names) / len(names) if names else 0.5
+            log_words = math.log1p(len(comment.split()))
+            dense[i] = (
+                cosine[i],
+                z[i],
+                percentile[i],
+                cosine_title[i],
+                overlap[i],
+                name_overlap,
+                log_words,
+                math.log1p(chit_chat_count(comment)),
+                float("?" in comment),
+                z[i] * log_words,
+            )
+            scored[i] = True
     probabilities = sigmoid(dense @ head.coef + head.intercept)
-    explain = probabilities >= 0.5
+    explain = scored & (probabilities >= 0.5)
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
         # Informative words the article lacks share the (negative) overlap coefficient.
@@ -282,4 +304,7 @@ def score_off_topic_batch(
         top = TopWords(hashed, word_sums(hashed, rows, coef))
         for i in np.flatnonzero(explain & (n_foreign > 0)).tolist():
             spans[i] = spans_of(hashed, top, i, normalised[i], originals[i])
-    return [Scored(float(p), s, {}) for p, s in zip(probabilities, spans, strict=True)]
+    return [
+        Scored(float(p), s, {}) if ok else None
+        for p, s, ok in zip(probabilities, spans, scored, strict=True)
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 from moderation.classifier.batch import HashedBatch, featurise, hash_batch
 from moderation.classifier.heads import (
     OffTopicHead,
+    Scored,
     SpamHead,
     ToxicityHead,
     score_off_topic_batch,
@@ -27,7 +28,7 @@ from moderation.classifier.language import LanguageDetector
 from moderation.classifier.language_routing import combine_mixed, is_mixed_en_ru, refine_language
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
-from moderation.domain.scores import CommentInput, CommentScores, Span
+from moderation.domain.scores import CommentInput, CommentScores
 
 CHUNK = 128  # comments featurised together; larger chunks are no faster and use more memory
 MIXED_PARTNER = {"en": "ru", "ru": "en"}  # a mixed comment is also scored by the other model
@@ -76,38 +77,27 @@ class LanguageModels:
         spam_normalised, spam_hashed = views.of(spam_ngrams)
         spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, spam_hashed)
         spam = score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
-        off_topic: list[tuple[float, tuple[Span, ...]] | None] = [None] * len(comments)
-        if self.off_topic is not None and off_topic_ngrams is not None:
-            ot_normalised, ot_hashed_all = views.of(off_topic_ngrams)
-            by_article: dict[tuple[str | None, str | None], list[int]] = {}
-            for i, c in enumerate(comments):
-                if c.article_title or c.article_body:
-                    by_article.setdefault((c.article_title, c.article_body), []).append(i)
-            for (title, body), members in by_article.items():
-                texts = [originals[i] for i in members]
-                member_normalised = [ot_normalised[i] for i in members]
-                if len(members) == len(comments):
-                    ot_hashed = ot_hashed_all  # every comment: reuse the hashes
-                else:
-                    ot_hashed = hash_batch(
-                        [nz.text for nz in member_normalised], *_sizes(off_topic_ngrams)
-                    )
-                ot_rows = featurise(off_topic_ngrams, ot_hashed)
-                fits = score_off_topic_batch(
-                    self.off_topic, ot_hashed, ot_rows, member_normalised, texts, title, body
-                )
-                for i, scored in zip(members, fits, strict=True):
-                    off_topic[i] = (round(scored.probability, 6), scored.spans)
+        off_topic: list[Scored | None] = [None] * len(comments)
+        articles = [
+            (c.article_title, c.article_body) if (c.article_title or c.article_body) else None
+            for c in comments
+        ]
+        if self.off_topic is not None and off_topic_ngrams is not None and any(articles):
+            ot_normalised, ot_hashed = views.of(off_topic_ngrams)
+            ot_rows = featurise(off_topic_ngrams, ot_hashed)
+            off_topic = score_off_topic_batch(
+                self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles
+            )
         results = []
         for i in range(len(comments)):
             spans = {"toxicity": toxicity[i].spans, "spam": spam[i].spans}
             fit = off_topic[i]
             if fit is not None:
-                spans["off_topic"] = fit[1]
+                spans["off_topic"] = fit.spans
             results.append(
                 CommentScores(
                     toxicity=round(toxicity[i].probability, 6),
-                    off_topic=None if fit is None else fit[0],
+                    off_topic=None if fit is None else round(fit.probability, 6),
                     spam=round(spam[i].probability, 6),
                     language=language,
                     language_supported=True,
