@@ -51,7 +51,7 @@ def classify_pending() -> None:
         if left >= CLASSIFY_BATCH:
             call_for_help(celery, svc.redis)
         _classify_batch(comment_ids)
-    celery.send_task(CLASSIFY_PENDING)  # still busy: go on in a fresh task (flag still held)
+    celery.send_task(CLASSIFY_PENDING, retry=False)  # still busy: go on in a fresh task
 
 
 @shared_task(name="moderation.classify_comment")
