@@ -13,18 +13,11 @@ log = logging.getLogger(__name__)
 CHANNEL = "moderation:decided:{}"
 
 
-def announce(client: redis.Redis, comment_id: str) -> None:
-    """Best effort: a waiter that misses this still sees the decision when it re-reads."""
-    try:
-        client.publish(CHANNEL.format(comment_id), "decided")
-    except redis.RedisError as exc:
-        log.warning(
-            "could not announce decision", extra={"comment_id": comment_id, "error": str(exc)}
-        )
+def announce(client: redis.Redis, comment_ids: list[str]) -> None:
+    """Tell waiters these comments are decided, in one round trip.
 
-
-def announce_many(client: redis.Redis, comment_ids: list[str]) -> None:
-    """:func:`announce` for many comments in one round trip."""
+    Best effort: a waiter that misses this still sees the decision when it re-reads.
+    """
     if not comment_ids:
         return
     try:

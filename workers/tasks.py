@@ -83,7 +83,7 @@ def _classify_batch(comment_ids: list[str]) -> None:
                 "batch_size": len(comment_ids),
             },
         )
-    notify.announce_many(svc.redis, [item.comment_id for item in decided])
+    notify.announce(svc.redis, [item.comment_id for item in decided])
     celery = current_app.extensions["celery"]
     for item in decided:
         if item.delivery_id is not None:
@@ -131,8 +131,7 @@ def sweep() -> None:
     enqueue_classification(celery, svc.redis, *report.requeue)
     if report.pending_listed:  # ids on the list and perhaps no task coming: send one
         kick_classification(celery, svc.redis)
-    for comment_id in report.held:
-        notify.announce(svc.redis, comment_id)
+    notify.announce(svc.redis, report.held)
     for delivery_id in report.deliveries:
         enqueue_delivery(celery, delivery_id)
     if report.requeue or report.held:
