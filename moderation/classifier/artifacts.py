@@ -26,6 +26,7 @@ ARTIFACTS = {
     "spam": "spam.skops",
     "off_topic": "off_topic.skops",
     "toxicity_ru": "toxicity_ru.skops",
+    "off_topic_ru": "off_topic_ru.skops",
 }
 # Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
 # trusted by skops itself; everything else makes loading fail.
@@ -33,6 +34,7 @@ TRUSTED_TYPES = (
     "moderation.classifier.lexicon.ToxicLexicon",
     "moderation.classifier.lexicon_ru.RussianLexicon",
     "moderation.classifier.off_topic_features.OffTopicFeatures",
+    "moderation.classifier.off_topic_features_ru.RussianOffTopicFeatures",
     "moderation.classifier.spam_cues.SpamCues",
     "moderation.classifier.text_features.TextFeatures",
     "moderation.classifier.text_features_ru.RussianTextFeatures",

@@ -1,4 +1,4 @@
-"""Rows for ``moderation evaluate``: the Russian toxicity model on its held-out sets.
+"""Rows for ``moderation evaluate``: the Russian models on their held-out sets.
 
 Re-measures the served model on the forum test split (random split) and on the two
 cross-source sets, and adds the figures ``train_russian`` recorded for the model trained
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from moderation.classifier.training.off_topic_ru import load_check_pairs
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.russian_data import load_russian
 from moderation.classifier.training.sources import DataDir
@@ -56,3 +57,29 @@ def russian_rows(
                 }
             )
     return rows
+
+
+def russian_off_topic_rows(
+    model: Pipeline, section: dict[str, Any], model_version: str
+) -> list[dict[str, Any]]:
+    """The Russian off-topic model re-measured on the hand-written Russian pairs, and the
+    recorded leave-one-article-out figures of the same model on the English pairs."""
+    point = section["operating_points"]["off_topic"]
+    check = load_check_pairs(seed=int(section["seed"]))
+    triples = list(zip(check.comments, check.titles, check.bodies, strict=True))
+    scores = model.predict_proba(triples)[:, 1]
+    recorded = section["off_topic"]["validation"]
+    return [
+        {
+            "score": "off_topic_ru",
+            "set": "hand-written Russian pairs (a check, not a data set)",
+            "model": model_version,
+            **metrics(check.labels, scores, point),
+        },
+        {
+            "score": "off_topic_ru",
+            "set": "gnm English pairs, no background features (recorded)",
+            "model": model_version,
+            **recorded["english_pairs_without_background_leave_one_article_out"],
+        },
+    ]

@@ -32,10 +32,9 @@ from moderation.classifier.explain import occurrence_contributions, word_spans
 from moderation.classifier.lexicon import HIT_AT, ToxicLexicon, summarise
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.off_topic_features import (
-    _NAME,
     FEATURE_NAMES,
+    NO_BACKGROUND_PERCENTILE,
     OffTopicFeatures,
-    chit_chat_count,
 )
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures, Vectorised
@@ -252,11 +251,12 @@ def score_off_topic_batch(
     cosine_title = np.bincount(nnz_rows, weights=matrix.data * in_title, minlength=n)
     # Per comment, as OffTopicFeatures.features does: gathering rows of the dense background
     # is far cheaper than a sparse product, and gives the same bits.
-    dense_background = features._dense_background()
     bounds = matrix.indptr.tolist()
     z = np.zeros(n)
-    percentile = np.zeros(n)
-    for (title, _), members in by_article.items():
+    percentile = np.full(n, NO_BACKGROUND_PERCENTILE)  # stays for a model without background
+    compared = by_article.items() if features.has_background else {}.items()
+    for (title, _), members in compared:
+        dense_background = features._dense_background()
         sims = np.empty((len(members), dense_background.shape[1]))
         for k, i in enumerate(members):
             a, b = bounds[i], bounds[i + 1]
@@ -276,7 +276,7 @@ def score_off_topic_batch(
         article_names = sides[key].names
         for i in members:
             comment = originals[i]
-            names = set(_NAME.findall(comment))
+            names = features.names(comment)
             name_overlap = len(names & article_names) / len(names) if names else 0.5
             log_words = math.log1p(len(comment.split()))
             dense[i] = (
@@ -287,7 +287,7 @@ def score_off_topic_batch(
                 overlap[i],
                 name_overlap,
                 log_words,
-                math.log1p(chit_chat_count(comment)),
+                math.log1p(features.chit_chat(comment)),
                 float("?" in comment),
                 z[i] * log_words,
             )

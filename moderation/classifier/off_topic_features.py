@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,7 @@ FEATURE_NAMES = (
     "name_overlap", "log_words", "chit_chat", "question", "z_x_log_words",
 )  # fmt: skip
 ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
+NO_BACKGROUND_PERCENTILE = 0.5  # what a model without background articles uses instead
 INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
 # A capitalised word not starting the text or a sentence: the matches of
 # ``(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b``, written to start with [A-Z] so the regex engine
@@ -82,7 +84,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         self, X: Sequence[str], y: object = None, *, background: Sequence[Pair] = ()
     ) -> OffTopicFeatures:
         """Learn IDF from plain texts ``X``; keep ``background`` articles to compare against."""
-        self.ngrams_ = TextFeatures(
+        self.ngrams_ = self._text_features(
             char_sizes=(3, 5), word_sizes=(1, 1), min_df=self.min_df,
             max_char_terms=self.max_char_terms, max_word_terms=40_000, max_chars=ARTICLE_CHARS,
         ).fit(X)  # fmt: skip
@@ -93,8 +95,27 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         self.n_features_out_ = len(FEATURE_NAMES)
         return self
 
+    # Language hooks: a subclass for another language swaps these four (see
+    # :mod:`moderation.classifier.off_topic_features_ru`).
+    def _text_features(self, **params: Any) -> TextFeatures:
+        return TextFeatures(**params)
+
+    def names(self, text: str) -> set[str]:
+        """Capitalised words of ``text`` not starting it or a sentence: likely names."""
+        return set(_NAME.findall(text))
+
+    def chit_chat(self, text: str) -> int:
+        """How many chit-chat words ``text`` has."""
+        return chit_chat_count(text)
+
+    @property
+    def has_background(self) -> bool:
+        """False for a model fitted without background articles: the background features
+        (z-score, percentile) are then the constants it was trained with (0 and 0.5)."""
+        return bool(self.background_titles_)
+
     def article_side(self, title: str | None, body: str | None) -> ArticleSide:
-        return _article_side(self.ngrams_, title or "", body or "")
+        return _article_side(self, title or "", body or "")
 
     def _dense_background(self) -> np.ndarray:
         """Background articles as a dense (terms x articles) array, built once after loading:
@@ -133,25 +154,29 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         in_article = article.vector.lookup(row.indices)
         cosine = float(row.values @ in_article)
         cosine_title = article.title_vector.dot(row.indices, row.values)
-        sims = row.values @ self._dense_background()[row.indices]
-        keep = self._background_mask(exclude | {title or ""})
-        sims = sims[keep] if keep.any() else np.zeros(1)
-        z = (cosine - float(sims.mean())) / (float(sims.std()) + 0.01)
+        if self.has_background:
+            sims = row.values @ self._dense_background()[row.indices]
+            keep = self._background_mask(exclude | {title or ""})
+            sims = sims[keep] if keep.any() else np.zeros(1)
+            z = (cosine - float(sims.mean())) / (float(sims.std()) + 0.01)
+            percentile = float((sims < cosine).mean())
+        else:
+            z, percentile = 0.0, NO_BACKGROUND_PERCENTILE
         informative = self.informative_[row.indices]
         overlap = float((in_article[informative] > 0).mean()) if informative.any() else 0.0
-        names = set(_NAME.findall(comment))
+        names = self.names(comment)
         name_overlap = len(names & article.names) / len(names) if names else 0.5
         log_words = math.log1p(len(comment.split()))
         return np.array(
             [
                 cosine,
                 z,
-                float((sims < cosine).mean()),
+                percentile,
                 cosine_title,
                 overlap,
                 name_overlap,
                 log_words,
-                math.log1p(chit_chat_count(comment)),
+                math.log1p(self.chit_chat(comment)),
                 float("?" in comment),
                 z * log_words,
             ]
@@ -166,11 +191,11 @@ def chit_chat_count(comment: str) -> int:
 
 
 @lru_cache(maxsize=512)
-def _article_side(ngrams: TextFeatures, title: str, body: str) -> ArticleSide:
-    full = ngrams.vectorise(f"{title}\n{body}")
-    head = ngrams.vectorise(title)
+def _article_side(features: OffTopicFeatures, title: str, body: str) -> ArticleSide:
+    full = features.ngrams_.vectorise(f"{title}\n{body}")
+    head = features.ngrams_.vectorise(title)
     return ArticleSide(
         vector=SparseVector(full.indices, full.values),
         title_vector=SparseVector(head.indices, head.values),
-        names=frozenset(_NAME.findall(f"{title}\n{body}")),
+        names=frozenset(features.names(f"{title}\n{body}")),
     )

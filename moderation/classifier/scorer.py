@@ -11,7 +11,7 @@ and combined (:func:`moderation.classifier.language_routing.combine_mixed`, docs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from moderation.classifier.batch import HashedBatch, featurise, hash_batch
@@ -24,7 +24,7 @@ from moderation.classifier.heads import (
     score_spam_batch,
     score_toxicity_batch,
 )
-from moderation.classifier.language import LanguageDetector
+from moderation.classifier.language import PREFIX_CHARS, LanguageDetector
 from moderation.classifier.language_routing import combine_mixed, is_mixed_en_ru, refine_language
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
@@ -32,6 +32,7 @@ from moderation.domain.scores import CommentInput, CommentScores
 
 CHUNK = 128  # comments featurised together; larger chunks are no faster and use more memory
 MIXED_PARTNER = {"en": "ru", "ru": "en"}  # a mixed comment is also scored by the other model
+ARTICLE_CACHE = 4096  # detected article languages kept (articles, not comments: few)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class ModerationScorer:
         # The Russian model may raise an English-routed mixed comment only when it is this sure.
         russian_point = card.get("russian", {}).get("operating_points", {}).get("toxicity", {})
         self.russian_reject_at: float | None = russian_point.get("reject_at_or_above")
+        self._article_languages: dict[str, str] = {}
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
         """Detect each comment's language, then score each language's comments together."""
@@ -164,11 +166,12 @@ class ModerationScorer:
                 results[i] = _unsupported(language)
         for language, members in groups.items():
             models = self.routes[language]
+            seen = [self._as_seen_by(comments[i], language) for i in members]
             many = getattr(models, "score_many", None)
             if many is None:
-                scored = [models.score(comments[i], language) for i in members]
+                scored = [models.score(comment, language) for comment in seen]
             else:
-                scored = many([comments[i] for i in members], language)
+                scored = many(seen, language)
             for i, result in zip(members, scored, strict=True):
                 results[i] = self._with_mixed(comments[i], result)
         return [r for r in results if r is not None]
@@ -176,6 +179,35 @@ class ModerationScorer:
     def language_of(self, comment: CommentInput) -> str:
         """The route for ``comment``: the one place both scoring paths decide the language."""
         return refine_language(comment.text, self.detector.detect(comment.text)).language
+
+    def article_language(self, comment: CommentInput) -> str | None:
+        """The language of the comment's article: as the CMS declared it (``ru-RU`` -> ``ru``),
+        else detected from its title and the start of its body; None without an article."""
+        if not (comment.article_title or comment.article_body):
+            return None
+        declared = (comment.article_language or "").strip().lower()
+        if declared:
+            return declared.replace("_", "-").split("-")[0]
+        return self._detect_article(
+            f"{comment.article_title or ''}\n{(comment.article_body or '')[:PREFIX_CHARS]}"
+        )
+
+    def _detect_article(self, text: str) -> str:
+        cache = self._article_languages
+        if text not in cache:
+            if len(cache) >= ARTICLE_CACHE:
+                cache.clear()
+            cache[text] = refine_language(text, self.detector.detect(text)).language
+        return cache[text]
+
+    def _as_seen_by(self, comment: CommentInput, language: str) -> CommentInput:
+        """``comment`` as ``language``'s models see it. An article in another language is left
+        out: off-topic compares the comment's words with the article's, which says nothing
+        across languages, so the score is missing and the policy's ``when_missing`` decides."""
+        article = self.article_language(comment)
+        if article is None or article == language:
+            return comment
+        return replace(comment, article_title=None, article_body=None, article_language=None)
 
     def _with_mixed(self, comment: CommentInput, routed: CommentScores) -> CommentScores:
         """``routed``, combined with the other language's model for a mixed EN+RU comment.
@@ -188,7 +220,10 @@ class ModerationScorer:
         partner = MIXED_PARTNER.get(routed.language)
         if partner is None or partner not in self.routes or not is_mixed_en_ru(comment.text):
             return routed
-        other = self.routes[partner].score(comment, partner)
+        # Off-topic stays the routed model's: the partner does not need the article.
+        other = self.routes[partner].score(
+            replace(comment, article_title=None, article_body=None), partner
+        )
         if routed.language == "ru":
             counts = True
         else:
@@ -205,7 +240,9 @@ class ModerationScorer:
         models = self.routes.get(language)
         if models is None:
             return _unsupported(language)
-        return self._with_mixed(comment, models.score(comment, language))
+        return self._with_mixed(
+            comment, models.score(self._as_seen_by(comment, language), language)
+        )
 
 
 def _unsupported(language: str) -> CommentScores:
@@ -270,9 +307,12 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     routes = {"en": LanguageModels(toxicity, spam, OffTopicHead(artifacts["off_topic"]))}
     if "toxicity_ru" in artifacts:
         russian = artifacts["toxicity_ru"]
-        # No Russian off-topic model; the English spam head (docs/russian.md, "Spam").
+        # The English spam head (docs/russian.md, "Spam"); Russian off-topic when trained.
+        off_topic_ru = artifacts.get("off_topic_ru")
         routes["ru"] = LanguageModels(
-            ToxicityHead(russian["model"], russian["subtypes"]), spam, off_topic=None
+            ToxicityHead(russian["model"], russian["subtypes"]),
+            spam,
+            off_topic=None if off_topic_ru is None else OffTopicHead(off_topic_ru),
         )
     scorer = ModerationScorer(
         model_version=str(card["model_version"]),
@@ -284,7 +324,7 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     scorer.score(
         [
             CommentInput("Warm up the models, please.", "Warm up", "Warm up the models."),
-            CommentInput("Прогрев моделей, пожалуйста, спасибо."),
+            CommentInput("Прогрев моделей, пожалуйста, спасибо.", "Прогрев", "Прогрев моделей."),
         ]
     )
     return scorer

@@ -119,6 +119,54 @@ def test_example_article_and_its_two_real_comments_get_decisions(
         )
 
 
+RUSSIAN_EDITION = {
+    "title": "Визит Блинкена в Центральную Азию вызвал новые призывы к сотрудничеству с Западом",
+    "body": "Государственный секретарь США Энтони Блинкен во время визита в Казахстан "
+    "подчеркнул стремление своей страны углубить партнёрство с Центральной Азией. Блинкен "
+    "прибыл в Астану 28 февраля, затем вылетел в Ташкент. В Астане он обсудил вопросы "
+    "безопасности с президентом Касым-Жомартом Токаевым и принял участие во встрече C5+1.",
+    "section": "Diplomacy",
+    "language": "ru",
+}
+
+
+def test_russian_comment_under_the_russian_edition_gets_every_score(
+    service: Service, example_article: dict[str, Any], callbacks: tuple[str, CallbackLog]
+) -> None:
+    article_id = f"{example_article['id']}-ru"
+    assert service.send("PUT", f"/api/v1/articles/{article_id}", RUSSIAN_EDITION).status_code in {
+        200,
+        201,
+    }
+    comments = {
+        # under the Russian edition: compared with it
+        "ru-1": (article_id, "Блинкен приехал вовремя. Нам нужно сотрудничество с США и Западом."),
+        # under the English original: no comparison across languages, off_topic is null
+        "ru-2": (example_article["id"], "Блинкен приехал вовремя, давно пора."),
+    }
+    decisions = {}
+    for comment_id, (article, text) in comments.items():
+        payload = {
+            "id": comment_id,
+            "article_id": article,
+            "author": {"name": "Читатель"},
+            "text": text,
+        }
+        response = service.send("POST", "/api/v1/comments?wait=10000", payload)
+        assert response.status_code == 200, response.text
+        decisions[comment_id] = response.json()["decision"]
+        assert (
+            callbacks[1].wait_for(comment_id)["decision"]["action"]
+            == (decisions[comment_id]["action"])
+        )
+    for decision in decisions.values():
+        assert decision["language"] == "ru"
+        assert decision["scores"]["toxicity"] is not None and decision["scores"]["spam"] is not None
+        assert decision["action"] in {"approve", "hold"}
+    assert decisions["ru-1"]["scores"]["off_topic"] < 0.5
+    assert decisions["ru-2"]["scores"]["off_topic"] is None
+
+
 def test_bad_input_over_real_http_is_a_clear_4xx(service: Service) -> None:
     too_long = {
         "id": "long",

@@ -112,7 +112,7 @@ def test_batch_keeps_order_across_languages_and_articles(scorer: ModerationScore
     results = scorer.score(comments)
     assert [r.language for r in results] == ["ru", "en", "en", "en"]
     assert results[0].language_supported and results[0].toxicity is not None
-    assert results[0].off_topic is None  # no Russian off-topic model
+    assert results[0].off_topic is None  # no article
     assert results[1].toxicity is not None and results[1].toxicity > results[3].toxicity  # type: ignore[operator]
     assert results[2].off_topic is None and results[3].off_topic is not None
     assert scorer.score([]) == []
@@ -133,14 +133,29 @@ RUSSIAN = (
 )
 
 
+RUSSIAN_ARTICLES = (
+    ("Казахстан и Узбекистан подписали водное соглашение", "Соглашение о воде Сырдарьи "
+     "определяет квоты на поливной сезон; фермеры Туркестанской области ждут воду."),
+    ("Тенге подешевел", "Курс тенге упал до 480 за доллар после падения цен на нефть."),
+    (None, "Акимат Алматы открыл две новые станции метро."),
+)  # fmt: skip
+
+
 def test_russian_batch_equals_the_per_comment_reference(scorer: ModerationScorer) -> None:
     rng = random.Random(7)
     comments = [
-        CommentInput(text, *rng.choice((*ARTICLES, (None, None))))
-        for text in RUSSIAN * 3
+        CommentInput(text, *rng.choice((*ARTICLES, *RUSSIAN_ARTICLES, (None, None))))
+        for text in RUSSIAN * 4
         for _ in range(2)
     ]
     batch = scorer.score(comments)
     assert {r.language for r in batch} == {"ru"}
     assert batch == [_reference(scorer, c) for c in comments]
     assert batch == [scorer.score([c])[0] for c in comments]
+    under_russian = [
+        r for c, r in zip(comments, batch, strict=True) if (c.article_title, c.article_body)
+        in RUSSIAN_ARTICLES
+    ]  # fmt: skip
+    assert len(under_russian) > 10
+    assert all(r.off_topic is not None for r in under_russian)
+    assert any(r.spans.get("off_topic") for r in under_russian)

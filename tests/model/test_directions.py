@@ -96,15 +96,47 @@ def test_spans_index_the_original_text(scorer: ModerationScorer) -> None:
     assert {"1d10t", "m0r0n"} & {s.text for s in spans}
 
 
-def test_russian_goes_to_the_russian_model_without_off_topic(scorer: ModerationScorer) -> None:
+def test_russian_goes_to_the_russian_model(scorer: ModerationScorer) -> None:
     toxic = _one(scorer, "Ты тупой дебил, заткнись уже.")
     civil = _one(scorer, "Спасибо за статью, всё по делу.")
     for result in (toxic, civil):
         assert result.language == "ru" and result.language_supported
-        assert result.off_topic is None and result.spam is not None
+        assert result.spam is not None
+        assert result.off_topic is None  # the article is English: no comparison across languages
         assert result.subscores == {}
     assert toxic.toxicity is not None and civil.toxicity is not None
     assert toxic.toxicity > civil.toxicity + 0.5
+
+
+RU_WATER = (
+    "Узбекистан и Таджикистан договорились о воде Амударьи",
+    "Правительства подписали соглашение о совместном управлении водой Амударьи: квоты забора "
+    "воды на поливной сезон, общая комиссия по мониторингу. Фермеры Хорезма потеряли треть "
+    "урожая хлопка из-за засухи; каналы теряют половину воды.",
+)
+RU_FOOTBALL = (
+    "Сборная Казахстана обыграла Данию",
+    "Сборная Казахстана по футболу обыграла Данию со счётом 3:2 в отборочном матче Евро. "
+    "Победный гол с пенальти на 89-й минуте забил Зайнутдинов; тренер назвал победу главной.",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Наконец-то договорились о воде, в Хорезме поля стояли сухие.",
+        "Каналы надо чинить, половина воды теряется, а хлопок пьёт слишком много.",
+        "Комиссия по мониторингу Амударьи ничего не решит без Афганистана.",
+    ],
+)
+def test_russian_off_topic_compares_with_the_russian_article(
+    scorer: ModerationScorer, text: str
+) -> None:
+    home, away = (scorer.score([CommentInput(text, *a)])[0] for a in (RU_WATER, RU_FOOTBALL))
+    assert home.language == away.language == "ru"
+    assert home.off_topic is not None and away.off_topic is not None
+    assert home.off_topic < 0.5 < away.off_topic
+    assert away.spans.get("off_topic")  # the words the football article lacks
 
 
 def test_other_cyrillic_languages_are_not_scored(scorer: ModerationScorer) -> None:

@@ -39,9 +39,9 @@ LICENCES = {
 LIMITATIONS = [
     "English and Russian only; other detected languages get no scores "
     "(language_supported = false).",
-    "No Russian off-topic model: Russian comments score off_topic = null (the policy's "
-    "when_missing decides). Russian spam uses the English spam model; its recall on Russian "
-    "spam is not validated (no labelled Russian spam).",
+    "Russian off-topic was learned from English pairs and checked only on hand-written Russian "
+    "pairs (see russian.off_topic). Russian spam uses the English spam model; its recall on "
+    "Russian spam is not validated (no labelled Russian spam).",
     "Russian toxicity: see the 'russian' section (forum and social-media data, not news "
     "comments; calibrated on a one-third-toxic forum; no sub-type scores).",
     "Toxicity is calibrated to C3's crowd label (mean level >= 2 of 4), a strict, noisy label; "

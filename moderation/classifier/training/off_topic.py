@@ -28,6 +28,7 @@ class OffTopicResult:
     pairs: od.Pairs
     oof_probabilities: np.ndarray
     per_article_auc: dict[str, float]
+    x: np.ndarray  # the pairs' features, one row per pair
 
 
 def train_off_topic(
@@ -51,9 +52,23 @@ def train_off_topic(
     )
     y = np.array(pairs.labels)
     groups = np.array(pairs.groups)
+    model, probabilities, per_article = fit_leave_one_article_out(features, x, y, groups, progress)
+    return OffTopicResult(model, pairs, probabilities, per_article, x)
+
+
+def fit_leave_one_article_out(
+    features: OffTopicFeatures,
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    progress: Progress = None,
+) -> tuple[Pipeline, np.ndarray, dict[str, float]]:
+    """Scaled logistic regression on ``x``, Platt-calibrated on leave-one-home-article-out
+    scores; returns (model over ``features``, calibrated out-of-fold probabilities, per-article
+    ROC-AUC)."""
     oof = np.zeros(len(y))
     per_article: dict[str, float] = {}
-    for home in sorted(threads):
+    for home in sorted(set(groups.tolist())):
         tick(progress, f"off-topic: leave out article {home}")
         held = groups == home
         fold = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=2000))])
@@ -69,4 +84,4 @@ def train_off_topic(
         [("features", features), ("scale", final.named_steps["scale"]), ("classifier", head)]
     )
     probabilities = 1.0 / (1.0 + np.exp(-(slope * oof + offset)))
-    return OffTopicResult(model, pairs, probabilities, per_article)
+    return model, probabilities, per_article

@@ -31,7 +31,7 @@ from moderation.classifier.training.train_russian import train_russian, write_ru
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 
 SEED = 20261128
-MODEL_VERSION = "2026.11.28.1"
+MODEL_VERSION = "2026.11.28.2"
 
 
 def train_all(
@@ -100,7 +100,7 @@ def train_all(
 
     tick(progress, "toxicity_ru")
     with threadpool_limits(limits=1):  # one BLAS thread: reproducible bytes (see above)
-        russian_objects, russian = train_russian(data_dir, progress)
+        russian_objects, russian = train_russian(data_dir, progress, english_off_topic=off_topic)
 
     tick(progress, "saving artifacts")
     objects = {

@@ -1,0 +1,141 @@
+"""Russian off-topic: the language hooks, the English-pairs training helpers, article routing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from moderation.classifier.language import Detected, LanguageDetector
+from moderation.classifier.off_topic_features import (
+    FEATURE_NAMES,
+    NO_BACKGROUND_PERCENTILE,
+)
+from moderation.classifier.off_topic_features_ru import RussianOffTopicFeatures
+from moderation.classifier.scorer import ModerationScorer
+from moderation.classifier.training.off_topic_ru import load_check_pairs, without_background
+from moderation.domain.scores import CommentInput, CommentScores
+
+ARTICLE = (
+    "Блинкен посетил Астану",
+    "Государственный секретарь США Энтони Блинкен встретился в Астане с президентом "
+    "Казахстана Касым-Жомартом Токаевым и обсудил торговлю по Транскаспийскому маршруту.",
+)
+
+
+def test_names_match_across_case_endings_and_skip_sentence_starts() -> None:
+    features = RussianOffTopicFeatures()
+    article = features.names(f"{ARTICLE[0]}\n{ARTICLE[1]}")
+    comment = features.names("Хорошо, что Блинкена принял сам Токаев. Молодцы.")
+    assert {"блинк", "токае"} <= comment & article
+    assert "молод" not in comment  # starts a sentence: not taken as a name
+    assert features.names("Государственный секретарь прибыл.") == set()  # starts the text
+    assert features.names("Встреча Tokayev и Blinken") == {"tokay", "blink"}
+
+
+def test_russian_chit_chat_is_counted_and_english_still_is() -> None:
+    features = RussianOffTopicFeatures()
+    assert features.chit_chat("Да, согласен, спасибо!") == 3
+    assert features.chit_chat("Ты прав, lol") == 2
+    assert features.chit_chat("Урожай пшеницы в Костанае") == 0
+
+
+def test_a_model_without_background_uses_the_constants() -> None:
+    features = RussianOffTopicFeatures().fit(
+        [
+            "Блинкен приехал в Астану на переговоры",
+            "Урожай пшеницы в Костанае рекордный",
+            "Метро в Алматы открыли после ремонта",
+        ]
+        * 3
+    )
+    assert not features.has_background
+    row = features.features("Блинкен в Астане, хорошо", *ARTICLE)
+    named = dict(zip(FEATURE_NAMES, row.tolist(), strict=True))
+    assert named["background_z"] == 0.0
+    assert named["background_percentile"] == NO_BACKGROUND_PERCENTILE
+    assert named["z_x_log_words"] == 0.0
+    assert named["cosine"] > features.features("Урожай пшеницы рекордный", *ARTICLE)[0]
+
+
+def test_without_background_sets_exactly_the_background_columns() -> None:
+    x = np.arange(2 * len(FEATURE_NAMES), dtype=float).reshape(2, -1) + 1.0
+    out = without_background(x)
+    changed = {FEATURE_NAMES[j] for j in range(x.shape[1]) if (out[:, j] != x[:, j]).any()}
+    assert changed == {"background_z", "background_percentile", "z_x_log_words"}
+    assert (out[:, FEATURE_NAMES.index("background_percentile")] == 0.5).all()
+    assert x[0, 1] == 2.0  # the input is not modified
+
+
+def test_check_pairs_put_each_comment_under_its_own_and_one_other_article() -> None:
+    pairs = load_check_pairs(seed=20261128)
+    assert len(pairs.comments) == 96 and Counter(pairs.labels) == {0: 48, 1: 48}
+    assert len(set(pairs.groups)) == 8
+    for k in range(0, len(pairs.comments), 2):
+        assert pairs.comments[k] == pairs.comments[k + 1]
+        assert (pairs.labels[k], pairs.labels[k + 1]) == (0, 1)
+        assert pairs.titles[k] != pairs.titles[k + 1]
+    assert load_check_pairs(seed=20261128) == pairs  # seeded
+
+
+@dataclass
+class _Recording:
+    """Stands in for a language's models: records what it was asked to score."""
+
+    seen: list[CommentInput] = field(default_factory=list)
+
+    def score(self, comment: CommentInput, language: str) -> CommentScores:
+        self.seen.append(comment)
+        has_article = bool(comment.article_title or comment.article_body)
+        return CommentScores(0.1, 0.2 if has_article else None, 0.1, language, True)
+
+
+class _Detector(LanguageDetector):
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def detect(self, text: str) -> Detected:
+        self.calls += 1
+        cyrillic = sum("а" <= ch.lower() <= "я" for ch in text)
+        return Detected("ru" if cyrillic > len(text) / 3 else "en", 0.99)
+
+
+@pytest.fixture
+def routed() -> tuple[ModerationScorer, _Recording, _Recording, _Detector]:
+    en, ru, detector = _Recording(), _Recording(), _Detector()
+    scorer = ModerationScorer(
+        model_version="t", routes={"en": en, "ru": ru}, detector=detector, card={}
+    )  # type: ignore[dict-item]
+    return scorer, en, ru, detector
+
+
+def test_an_article_in_another_language_is_left_out(routed) -> None:  # type: ignore[no-untyped-def]
+    scorer, en, ru, _ = routed
+    english_article = ("Blinken visits Astana", "The US Secretary of State met the president.")
+    results = scorer.score(
+        [
+            CommentInput("Блинкен приехал вовремя, это хорошо", *ARTICLE),
+            CommentInput("Блинкен приехал вовремя, это хорошо", *english_article),
+            CommentInput("Blinken came at the right time", *english_article),
+            CommentInput("Blinken came at the right time", *ARTICLE),
+        ]
+    )
+    assert [r.off_topic for r in results] == [0.2, None, 0.2, None]
+    assert [c.article_title for c in ru.seen] == [ARTICLE[0], None]
+    assert [c.article_title for c in en.seen] == [english_article[0], None]
+    assert scorer.score_one(CommentInput("Blinken came", *ARTICLE)).off_topic is None
+
+
+def test_the_declared_article_language_wins_and_detection_is_cached(routed) -> None:  # type: ignore[no-untyped-def]
+    scorer, _, ru, detector = routed
+    declared = CommentInput("Блинкен приехал вовремя", "Blinken", "In English", "ru-RU")
+    assert scorer.article_language(declared) == "ru"
+    assert scorer.score([declared])[0].off_topic == 0.2
+    assert ru.seen[-1].article_title == "Blinken"
+    before = detector.calls
+    for _ in range(3):
+        scorer.article_language(CommentInput("x", *ARTICLE))
+    assert detector.calls == before + 1
+    assert scorer.article_language(CommentInput("no article")) is None
