@@ -90,6 +90,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         "positives",
         "roc_auc",
         "pr_auc",
+        "brier",
+        "ece",
         "f1_flag_at_approve_below",
         "f1_reject_at",
     )

@@ -52,3 +52,24 @@ def test_fairness_table_covers_identity_terms(card: dict) -> None:
     per_identity = card["fairness"]["per_identity"]
     assert {"gay", "muslim", "black", "jewish"} <= set(per_identity)
     assert all(0.0 <= row["fpr_rejected"] <= 1.0 for row in per_identity.values())
+
+
+def test_records_calibration_of_every_out_of_fold_score(card: dict) -> None:
+    bins = {k: v for k, v in card["calibration"].items() if k != "about"}
+    assert set(bins) == {
+        "toxicity/socc_c3_validation_cross_fitted",
+        "spam/youtube_leave_one_video_out",
+        "off_topic/gnm_pairs_leave_one_article_out",
+    }
+    for name, rows in bins.items():
+        score, _, validation_set = name.partition("/")
+        assert sum(r["n"] for r in rows) == card["validation"][score][validation_set]["n"]
+    # The probabilities are calibrated where they were fitted to be (docs/models.md).
+    assert card["validation"]["toxicity"]["socc_c3_validation_cross_fitted"]["ece"] < 0.03
+    assert card["validation"]["spam"]["youtube_leave_one_video_out"]["ece"] < 0.05
+    assert card["validation"]["off_topic"]["gnm_pairs_leave_one_article_out"]["ece"] < 0.05
+    russian = card["russian"]["calibration"]["forum_test_random_split"]
+    assert (
+        sum(r["n"] for r in russian)
+        == card["russian"]["validation"]["full_model"]["forum_test_random_split"]["n"]
+    )

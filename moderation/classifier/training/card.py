@@ -93,6 +93,12 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
         },
         "operating_points": fields["operating_points"],
         "validation": fields["validation"],
+        "calibration": {
+            "about": "reliability bins of the out-of-fold (never fitted on) probabilities: "
+            "mean predicted probability against the observed positive rate per bin; "
+            "brier and ece in each validation entry",
+            **fields["calibration"],
+        },
         "fairness": fields["fairness"],
         "licences": LICENCES,
         "commercial_use": "NOT cleared: the toxicity model is trained on C3 (CC BY-NC-SA); "

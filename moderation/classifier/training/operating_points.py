@@ -82,7 +82,8 @@ def bands(y: np.ndarray, p: np.ndarray, approve_below: float, reject_at: float) 
 
 
 def metrics(labels: ArrayLike, scores: ArrayLike, point: dict[str, Any] | None) -> dict[str, Any]:
-    """ROC-AUC, PR-AUC, and F1 when flagging at each operating point."""
+    """ROC-AUC, PR-AUC, calibration (Brier score, ECE) and F1 when flagging at each
+    operating point."""
     y = np.asarray(labels)
     p = np.asarray(scores, dtype=np.float64)
     out: dict[str, Any] = {
@@ -90,6 +91,8 @@ def metrics(labels: ArrayLike, scores: ArrayLike, point: dict[str, Any] | None) 
         "positives": int(y.sum()),
         "roc_auc": round(float(roc_auc_score(y, p)), 4) if 0 < y.sum() < len(y) else None,
         "pr_auc": round(float(average_precision_score(y, p)), 4) if y.sum() else None,
+        "brier": round(float(np.mean((p - y) ** 2)), 4) if len(y) else None,
+        "ece": round(expected_calibration_error(y, p), 4) if len(y) else None,
     }
     if point is not None:
         out["f1_flag_at_approve_below"] = round(
@@ -99,3 +102,38 @@ def metrics(labels: ArrayLike, scores: ArrayLike, point: dict[str, Any] | None) 
             float(f1_score(y, p >= point["reject_at_or_above"], zero_division=0)), 4
         )
     return out
+
+
+CALIBRATION_BINS = 10
+
+
+def reliability(labels: ArrayLike, scores: ArrayLike) -> list[dict[str, Any]]:
+    """Predicted probability against the observed positive rate, in equal-width bins of the
+    probability (empty bins left out): what "calibrated" means, in numbers."""
+    return [
+        {
+            "bin": f"{k / CALIBRATION_BINS:.1f}-{(k + 1) / CALIBRATION_BINS:.1f}",
+            "n": n,
+            "mean_probability": round(predicted, 4),
+            "observed_rate": round(observed, 4),
+        }
+        for k, n, predicted, observed in _bins(labels, scores)
+    ]
+
+
+def expected_calibration_error(labels: ArrayLike, scores: ArrayLike) -> float:
+    """Mean |predicted - observed| over the :func:`reliability` bins, weighted by their size."""
+    bins = _bins(labels, scores)
+    total = sum(n for _, n, _, _ in bins)
+    return sum(n * abs(predicted - observed) for _, n, predicted, observed in bins) / total
+
+
+def _bins(labels: ArrayLike, scores: ArrayLike) -> list[tuple[int, int, float, float]]:
+    y = np.asarray(labels, dtype=np.float64)
+    p = np.asarray(scores, dtype=np.float64)
+    which = np.minimum((p * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    return [
+        (k, int(member.sum()), float(p[member].mean()), float(y[member].mean()))
+        for k in range(CALIBRATION_BINS)
+        if (member := which == k).any()
+    ]

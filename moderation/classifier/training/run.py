@@ -23,7 +23,13 @@ from moderation.classifier.training import off_topic_data, spam_data, toxicity_d
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
 from moderation.classifier.training.off_topic import train_off_topic
-from moderation.classifier.training.operating_points import TARGETS, choose, metrics, tradeoff
+from moderation.classifier.training.operating_points import (
+    TARGETS,
+    choose,
+    metrics,
+    reliability,
+    tradeoff,
+)
 from moderation.classifier.training.sources import DataDir, Progress, tick
 from moderation.classifier.training.spam import news_ham, train_spam
 from moderation.classifier.training.toxicity import split_articles, train_toxicity
@@ -92,6 +98,18 @@ def train_all(
         k: round(v, 4) for k, v in off_topic.per_article_auc.items()
     }
 
+    calibration = {
+        "toxicity/socc_c3_validation_cross_fitted": reliability(
+            toxicity.validation.labels, toxicity.stacked_oof
+        ),
+        "spam/youtube_leave_one_video_out": reliability(
+            spam.youtube.labels, spam.oof_probabilities
+        ),
+        "off_topic/gnm_pairs_leave_one_article_out": reliability(
+            off_topic.pairs.labels, off_topic.oof_probabilities
+        ),
+    }
+
     tick(progress, "fairness")
     texts, terms = load_nontoxic_templates(data)
     fairness = fairness_table(
@@ -128,6 +146,7 @@ def train_all(
         label_mappings=label_mappings,
         training_sets={"toxicity": toxicity.training_sets},
         validation=validation,
+        calibration=calibration,
         operating_points=points,
         fairness=fairness,
         artifacts=artifacts,

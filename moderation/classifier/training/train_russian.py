@@ -34,7 +34,13 @@ from moderation.classifier.training.off_topic_ru import (
     RussianOffTopicResult,
     train_russian_off_topic,
 )
-from moderation.classifier.training.operating_points import TARGETS, choose, metrics, tradeoff
+from moderation.classifier.training.operating_points import (
+    TARGETS,
+    choose,
+    metrics,
+    reliability,
+    tradeoff,
+)
 from moderation.classifier.training.russian_data import LABEL_MAPPINGS, RussianData, load_russian
 from moderation.classifier.training.russian_evaluation import identity_table, obfuscation_table
 from moderation.classifier.training.russian_toxicity import (
@@ -127,6 +133,10 @@ def train_russian(
         },
         "operating_points": {"toxicity": point},
         "validation": validation,
+        "calibration": {
+            "forum_validation_cross_fitted": reliability(ru.validation.labels, full.validation_oof),
+            "forum_test_random_split": reliability(ru.test.labels, score(ru.test.texts)),
+        },
         "obfuscation_robustness": robustness,
         "identity_templates": identity_table(score, point["approve_below"]),
         "licences": LICENCES,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from moderation.classifier.training.operating_points import bands, choose, metrics
+from moderation.classifier.training.operating_points import (
+    bands,
+    choose,
+    expected_calibration_error,
+    metrics,
+    reliability,
+)
 
 
 def _data() -> tuple[np.ndarray, np.ndarray]:
@@ -48,3 +54,27 @@ def test_metrics_report_auc_and_f1() -> None:
     out = metrics(y, p, {"approve_below": 0.3, "reject_at_or_above": 0.7})
     assert 0.5 < out["roc_auc"] <= 1.0
     assert {"pr_auc", "f1_flag_at_approve_below", "f1_reject_at"} <= set(out)
+
+
+def test_reliability_bins_show_predicted_against_observed() -> None:
+    labels = [0, 0, 1, 1, 1, 0]
+    scores = [0.05, 0.15, 0.95, 0.91, 0.55, 0.52]
+    rows = reliability(labels, scores)
+    assert [r["bin"] for r in rows] == ["0.0-0.1", "0.1-0.2", "0.5-0.6", "0.9-1.0"]
+    assert sum(r["n"] for r in rows) == 6
+    middle = rows[2]
+    assert middle["n"] == 2 and middle["observed_rate"] == 0.5
+    assert middle["mean_probability"] == round((0.55 + 0.52) / 2, 4)
+    assert reliability([1], [1.0])[0]["bin"] == "0.9-1.0"  # 1.0 falls in the last bin
+
+
+def test_calibration_error_separates_calibrated_from_overconfident() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 1, 20_000)
+    calibrated = (rng.uniform(0, 1, p.size) < p).astype(int)
+    assert expected_calibration_error(calibrated, p) < 0.02
+    overconfident = np.where(p > 0.5, 0.99, 0.01)
+    assert expected_calibration_error(calibrated, overconfident) > 0.2
+    out = metrics(calibrated, p, None)
+    assert out["brier"] == round(float(np.mean((p - calibrated) ** 2)), 4)
+    assert out["ece"] < 0.02
