@@ -9,7 +9,9 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
 * batches: ``scorer.score(all n comments)`` with and without the article, comments/s, median
   over rounds;
 * peak RSS of this process after loading and after all scoring;
-* alt-profanity-check (toxicity only, no explanations) on the same texts in the same run.
+* alt-profanity-check (toxicity only, no explanations) on the same texts in the same run;
+* Russian: forum comments (``ru_2ch_pikabu``) under a Russian article, one at a time and as
+  one batch, with both languages' models loaded in the same process.
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
 Comments are real C3 texts when ``--data-dir`` has them, else built-in samples. Writes JSON to
@@ -68,6 +70,14 @@ seconds = time.perf_counter() - start
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "rss_mb": rss}))
 """
+
+
+def _russian_comments(data_dir: pathlib.Path, n: int) -> list[str]:
+    path = data_dir / "ru_2ch_pikabu" / "labeled.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [row["comment"].strip()[:1500] for row in csv.DictReader(handle)][:n]
 
 
 def _load_times(rounds: int) -> dict[str, Any]:
@@ -149,6 +159,7 @@ def main() -> None:
     single_no_article = _latencies(lambda c: scorer.score([c]), without, args.rounds)
     batch = _throughput(scorer.score, with_article, args.rounds)
     batch_no_article = _throughput(scorer.score, without, args.rounds)
+    russian = _russian(scorer, args.data_dir, args.n, args.rounds)
     rss_after_scoring = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     artifacts_mb = sum(f.stat().st_size for f in (ROOT / "models").iterdir() if f.is_file()) / (
         1024 * 1024
@@ -173,6 +184,7 @@ def main() -> None:
         "single_comment_without_article": single_no_article,
         "batch_comments_per_second_with_article": batch,
         "batch_comments_per_second_without_article": batch_no_article,
+        "russian": russian,
         "max_rss_mb_after_load": round(rss_after_load, 1),
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
         "artifacts_mb": round(artifacts_mb, 2),
@@ -207,6 +219,28 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def _russian(scorer: Any, data_dir: pathlib.Path, n: int, rounds: int) -> dict[str, Any]:
+    """Russian forum comments under the Russian edition of a hand-written check article."""
+    from moderation.classifier.training.off_topic_ru import CHECK_SET
+    from moderation.domain.scores import CommentInput
+
+    texts = _russian_comments(data_dir, n)
+    if not texts:
+        return {"skipped": f"no ru_2ch_pikabu under {data_dir}"}
+    article = json.loads(CHECK_SET.read_text(encoding="utf-8"))["articles"][0]
+    comments = [CommentInput(t, article["title"], article["body"], "ru") for t in texts]
+    scorer.score(comments[:50])
+    languages = [r.language for r in scorer.score(comments)]
+    return {
+        "n": len(texts),
+        "source": "ru_2ch_pikabu (first n, truncated to 1500 chars)",
+        "median_chars": int(np.median([len(t) for t in texts])),
+        "routed_ru_share": round(languages.count("ru") / len(languages), 3),
+        "single_comment_with_article": _latencies(lambda c: scorer.score([c]), comments, rounds),
+        "batch_comments_per_second_with_article": _throughput(scorer.score, comments, rounds),
+    }
 
 
 if __name__ == "__main__":
