@@ -1,12 +1,14 @@
-"""Train the toxicity model: two linear experts on shared n-grams plus a span lexicon, stacked.
+"""Train the toxicity model: four linear experts on shared n-grams plus a span lexicon, stacked.
 
-* a ridge regression on C3's graded toxicity (1-4) over training articles: the news domain;
+* three ridge regressions on C3's graded toxicity (1-4) over training articles, the news
+  domain: on every n-gram; on the word n-grams alone (what is said, not how it is spelled);
+  on n-grams scaled by their naive-Bayes log-count ratio (toxic vs civil presence);
 * a logistic regression on the out-of-domain sets (Wikipedia talk, OLID tweets, Davidson
   tweets, Civil Comments toxic posts): what abuse looks like in general;
 * the Toxic Spans lexicon (:mod:`moderation.classifier.lexicon`).
 
-A meta logistic regression over the three, fitted on held-out C3 articles, weighs them and
-calibrates the result (it is Platt scaling with three inputs). All of it folds into a single
+A meta logistic regression over them, fitted on held-out C3 articles, weighs them and
+calibrates the result (Platt scaling with several inputs). All of it folds into a single
 linear head over [n-grams, lexicon features].
 """
 
@@ -82,24 +84,25 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     y_extra = np.array([y for e in extras for y in e.labels])
 
     tick(progress, "toxicity: experts")
-    x_identity = x_extra[: len(identity)]
-    news = Ridge(alpha=1.0).fit(
-        sp.vstack([x_train, x_identity]), train_levels + [1.0] * len(identity)
-    )
+    x_news = sp.vstack([x_train, x_extra[: len(identity)]]).tocsr()
+    y_news = np.array(train_levels + [1.0] * len(identity))
+    mask = identity_feature_mask(features)
+    # (coefficients over the n-grams, intercept) of each linear expert, identity words neutralised
+    experts = [
+        _ridge(x_news, y_news, alpha=1.0),  # news: every n-gram
+        _ridge(x_news, y_news, alpha=0.3, scale=features.is_word_.astype(np.float64)),  # words
+        _ridge(x_news, y_news, alpha=1.0, scale=_nb_log_ratio(x_train, train_levels)),  # NB
+    ]
     general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0).fit(
         x_extra, y_extra
     )
+    experts.append((general.coef_[0], float(general.intercept_[0])))
+    experts = [(neutralise(coef, mask), intercept) for coef, intercept in experts]
     lexicon = ToxicLexicon(exclude=IDENTITY_TERMS).fit(*_civil_spans(data))
 
-    mask = identity_feature_mask(features)
-    news_coef = neutralise(news.coef_, mask)
-    general_coef = neutralise(general.coef_[0], mask)
     stack = np.column_stack(
-        [
-            x_val @ news_coef + news.intercept_,
-            x_val @ general_coef + general.intercept_[0],
-            lexicon.transform(validation.texts),
-        ]
+        [x_val @ coef + intercept for coef, intercept in experts]
+        + [lexicon.transform(validation.texts)]
     )
     meta = LogisticRegression(max_iter=1000)
     oof = cross_val_predict(
@@ -108,8 +111,9 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     )[:, 1]  # fmt: skip
     meta.fit(stack, validation.labels)
     w = meta.coef_[0]
-    coef = np.concatenate([w[0] * news_coef + w[1] * general_coef, w[2:]])
-    intercept = w[0] * news.intercept_ + w[1] * general.intercept_[0] + meta.intercept_[0]
+    k = len(experts)
+    coef = np.concatenate([sum(w[i] * experts[i][0] for i in range(k)), w[k:]])
+    intercept = sum(w[i] * experts[i][1] for i in range(k)) + meta.intercept_[0]
     model = Pipeline(
         [
             ("features", FeatureUnion([("ngrams", features), ("lexicon", lexicon)])),
@@ -126,6 +130,29 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     }
     names = [train.name] + [e.name for e in extras]
     return ToxicityResult(model, subtypes, validation, oof, names)
+
+
+def _ridge(
+    x: sp.csr_matrix, y: np.ndarray, *, alpha: float, scale: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """A ridge regression on the columns of ``x`` multiplied by ``scale``, returned as
+    coefficients over the unscaled columns (so it folds into the shared linear head)."""
+    if scale is None:
+        model = Ridge(alpha=alpha).fit(x, y)
+        return model.coef_, float(model.intercept_)
+    model = Ridge(alpha=alpha).fit(x @ sp.diags(scale), y)
+    return scale * model.coef_, float(model.intercept_)
+
+
+def _nb_log_ratio(x: sp.csr_matrix, levels: list[float]) -> np.ndarray:
+    """Naive-Bayes log-count ratio of each n-gram's presence in toxic (level >= 2) against
+    civil comments, add-one smoothed: how much the n-gram's presence says about toxicity."""
+    present = (x > 0).astype(np.float64)
+    toxic = np.asarray(levels) >= td.C3_TOXIC_AT
+    p = np.asarray(present[toxic].sum(axis=0)).ravel() + 1.0
+    q = np.asarray(present[~toxic].sum(axis=0)).ravel() + 1.0
+    ratio: np.ndarray = np.log((p / p.sum()) / (q / q.sum()))
+    return ratio
 
 
 def _civil_spans(data: DataDir) -> tuple[list[str], list[list[tuple[int, int]]]]:
