@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
 
 from moderation import audit, queue
 from moderation.review import MAX_NOTE, REJECT_REASONS, REVIEW_ACTIONS
@@ -28,10 +28,17 @@ class QueueQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, queue.MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Length(max=1000))
 
+    @pre_load
+    def drop_empty(self, data: Any, **_: Any) -> Any:
+        """An empty form field ("All reasons", a blank article id) means no filter: drop it
+        before validation, so it is neither checked nor kept."""
+        if not hasattr(data, "items"):
+            return data
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and v == "")}
+
     @post_load
     def to_filter(self, data: dict[str, Any], **_: Any) -> queue.QueueFilter:
-        # Empty form fields mean "no filter"; held comments wait oldest first, the rest newest.
-        data = {k: (v or None) if isinstance(v, str) else v for k, v in data.items()}
+        # Held comments wait oldest first, the rest newest first.
         data["sort"] = data["sort"] or ("oldest" if data["status"] == "held" else "newest")
         return queue.QueueFilter(**data)
 

@@ -155,3 +155,34 @@ def test_the_second_moderator_sees_who_decided_first(
     other.wait_for_selector(".flash-error")
     assert "Already decided by alice (approved" in other.inner_text(".flashes")
     other.context.close()
+
+
+def test_russian_comments_show_their_language_and_filter_by_it(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    make_user(app, "alice")
+    add_decided_comment(sessions, "en1", "You absolute idiot.", words=("idiot",), age_minutes=30)
+    add_decided_comment(
+        sessions, "ru1", "Автор, ты дурак и лжец.", words=("дурак",), age_minutes=20, language="ru"
+    )
+    log_in(page, live_server)
+    russian = item(page, "ru1")
+    assert russian.locator(".language").inner_text() == "ru"
+    assert russian.locator("mark").inner_text() == "дурак"  # the span in Cyrillic text
+    assert page.locator("[data-comment-id]").count() == 2
+
+    page.select_option("form.filters select[name=language]", "ru")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector('[data-comment-id="en1"]', state="detached")
+    assert [
+        e.get_attribute("data-comment-id") for e in page.locator("[data-comment-id]").all()
+    ] == ["ru1"]
+    assert "language=ru" in page.url
+
+    # The language label on a comment is a link to that language's queue.
+    page.click("form.filters a.clear")
+    page.wait_for_selector('[data-comment-id="en1"]')
+    item(page, "en1").locator("a.language").click()
+    page.wait_for_selector('[data-comment-id="ru1"]', state="detached")
+    assert page.locator("[data-comment-id]").count() == 1
+    assert page.problems == []
