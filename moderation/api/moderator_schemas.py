@@ -13,10 +13,22 @@ from moderation.schemas import DecisionSchema, SafeString, StrictSchema
 REASON_CODE = validate.Regexp(r"^[a-z_]{1,32}$", error="Not a reason code.")
 
 
-class QueueQuerySchema(Schema):
+class FilterQuerySchema(Schema):
+    """Query-string filters, from the API or from a workspace filter form."""
+
     class Meta:
         unknown = EXCLUDE
 
+    @pre_load
+    def drop_empty(self, data: Any, **_: Any) -> Any:
+        """An empty form field ("All reasons", a blank article id) means no filter: drop it
+        before validation, so it is neither checked nor kept."""
+        if not hasattr(data, "items"):
+            return data
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and v == "")}
+
+
+class QueueQuerySchema(FilterQuerySchema):
     status = fields.String(load_default="held", validate=validate.OneOf(queue.STATUSES))
     reason = fields.String(load_default=None, validate=REASON_CODE)
     article_id = SafeString(load_default=None, validate=validate.Length(max=128))
@@ -27,14 +39,6 @@ class QueueQuerySchema(Schema):
     sort = fields.String(load_default=None, validate=validate.OneOf(queue.SORTS))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, queue.MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Length(max=1000))
-
-    @pre_load
-    def drop_empty(self, data: Any, **_: Any) -> Any:
-        """An empty form field ("All reasons", a blank article id) means no filter: drop it
-        before validation, so it is neither checked nor kept."""
-        if not hasattr(data, "items"):
-            return data
-        return {k: v for k, v in data.items() if not (isinstance(v, str) and v == "")}
 
     @post_load
     def to_filter(self, data: dict[str, Any], **_: Any) -> queue.QueueFilter:
@@ -96,10 +100,7 @@ class QueuePageSchema(Schema):
     reason_counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class AuditQuerySchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class AuditQuerySchema(FilterQuerySchema):
     actor = fields.String(load_default=None, validate=validate.Length(max=64))
     event = fields.String(load_default=None, validate=validate.OneOf(audit.EVENTS))
     comment_id = SafeString(load_default=None, validate=validate.Length(max=128))
@@ -110,7 +111,6 @@ class AuditQuerySchema(Schema):
 
     @post_load
     def to_filter(self, data: dict[str, Any], **_: Any) -> audit.AuditFilter:
-        data = {k: (v or None) if isinstance(v, str) else v for k, v in data.items()}
         return audit.AuditFilter(**data)
 
 

@@ -186,3 +186,24 @@ def test_russian_comments_show_their_language_and_filter_by_it(
     page.wait_for_selector('[data-comment-id="ru1"]', state="detached")
     assert page.locator("[data-comment-id]").count() == 1
     assert page.problems == []
+
+
+def test_audit_log_filters_from_its_form(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    make_user(app, "alice")
+    add_decided_comment(sessions, "a1", "borderline one", age_minutes=10)
+    log_in(page, live_server)  # a "login" entry
+    page.keyboard.press("a")  # approve the focused comment: a "review" entry
+    page.wait_for_selector('[data-comment-id="a1"]', state="detached")
+
+    page.goto(f"{live_server}/moderate/audit")
+    assert page.locator("tr[data-audit-id]").count() == 2
+    page.select_option("form.filters select[name=event]", "review")
+    page.click("form.filters button[type=submit]")  # actor and comment id left empty
+    page.wait_for_url("**event=review**")
+    rows = page.locator("tr[data-audit-id]")
+    assert rows.count() == 1
+    assert "a1" in rows.first.inner_text() and "approve" in rows.first.inner_text()
+    assert page.locator(".flashes .error").count() == 0
+    assert page.problems == []

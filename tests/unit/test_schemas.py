@@ -100,3 +100,12 @@ def test_queue_filter_form_with_empty_fields_means_no_filter() -> None:
     assert spec.sort == "oldest"
     with pytest.raises(ValidationError, match="reason"):
         QueueQuerySchema().load({"reason": "Not A Code!"})
+
+
+def test_audit_filter_form_with_empty_fields_means_no_filter() -> None:
+    from moderation.api.moderator_schemas import AuditQuerySchema
+
+    spec = AuditQuerySchema().load({"actor": "alice", "event": "", "comment_id": ""})
+    assert (spec.actor, spec.event, spec.comment_id) == ("alice", None, None)
+    with pytest.raises(ValidationError, match="event"):
+        AuditQuerySchema().load({"event": "nonsense"})
