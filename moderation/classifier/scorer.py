@@ -108,16 +108,26 @@ class LanguageModels:
             )
         return results
 
-    def score(self, comment: CommentInput, language: str) -> CommentScores:
-        """One comment, feature by feature: the reference the batch path is tested against."""
+    def score(
+        self, comment: CommentInput, language: str, *, with_spam: bool = True
+    ) -> CommentScores:
+        """One comment, feature by feature: the reference the batch path is tested against.
+        ``with_spam=False`` leaves spam out (``None``): a mixed comment's partner model skips
+        it when both languages share the spam head."""
         text = comment.text
         vec = self.toxicity.ngrams.vectorise(text)
-        spam_vec = (
-            vec if self.spam.ngrams is self.toxicity.ngrams else self.spam.ngrams.vectorise(text)
-        )
         toxicity = self.toxicity.score(vec, text)
-        spam = self.spam.score(spam_vec, text)
-        spans = {"toxicity": toxicity.spans, "spam": spam.spans}
+        spans = {"toxicity": toxicity.spans}
+        spam_probability: float | None = None
+        if with_spam:
+            spam_vec = (
+                vec
+                if self.spam.ngrams is self.toxicity.ngrams
+                else self.spam.ngrams.vectorise(text)
+            )
+            spam = self.spam.score(spam_vec, text)
+            spans["spam"] = spam.spans
+            spam_probability = round(spam.probability, 6)
         off_topic: float | None = None
         if self.off_topic is not None and (comment.article_title or comment.article_body):
             fit = self.off_topic.score(text, comment.article_title, comment.article_body)
@@ -126,7 +136,7 @@ class LanguageModels:
         return CommentScores(
             toxicity=round(toxicity.probability, 6),
             off_topic=off_topic,
-            spam=round(spam.probability, 6),
+            spam=spam_probability,
             language=language,
             language_supported=True,
             spans=spans,
@@ -220,9 +230,15 @@ class ModerationScorer:
         partner = MIXED_PARTNER.get(routed.language)
         if partner is None or partner not in self.routes or not is_mixed_en_ru(comment.text):
             return routed
-        # Off-topic stays the routed model's: the partner does not need the article.
-        other = self.routes[partner].score(
-            replace(comment, article_title=None, article_body=None), partner
+        # Off-topic stays the routed model's: the partner does not need the article; nor spam
+        # when both languages share the spam head (it would give the routed model's score).
+        partner_models = self.routes[partner]
+        routed_models = self.routes.get(routed.language)
+        shared_spam = routed_models is not None and partner_models.spam is routed_models.spam
+        other = partner_models.score(
+            replace(comment, article_title=None, article_body=None),
+            partner,
+            with_spam=not shared_spam,
         )
         if routed.language == "ru":
             counts = True
