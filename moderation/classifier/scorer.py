@@ -270,28 +270,31 @@ def _unsupported(language: str) -> CommentScores:
 class _Views:
     """The comments normalised and hashed once per distinct normaliser among the features.
 
-    Features share a view when they normalise the same way (same class, same character
-    limit); the hashes then cover every n-gram size any of them uses.
+    Features share a view when they normalise the same way: same class, and a character
+    limit that cuts none of these comments or cuts them at the same place (the toxicity
+    n-grams stop at 1,500 characters, the off-topic ones at 20,000: for comments within the
+    service's 1,500 that is the same text). The hashes then cover every n-gram size any of
+    them uses.
     """
 
     def __init__(self, originals: list[str], features: list[TextFeatures]) -> None:
         self.originals = originals
+        self.longest = max(map(len, originals), default=0)
         self.members: dict[tuple[type, int], list[TextFeatures]] = {}
         for f in features:
-            self.members.setdefault(_normaliser_key(f), []).append(f)
+            self.members.setdefault(self._key(f), []).append(f)
         self._made: dict[tuple[type, int], tuple[list[Normalised], HashedBatch]] = {}
 
+    def _key(self, features: TextFeatures) -> tuple[type, int]:
+        return type(features), min(features.max_chars, self.longest)
+
     def of(self, features: TextFeatures) -> tuple[list[Normalised], HashedBatch]:
-        key = _normaliser_key(features)
+        key = self._key(features)
         if key not in self._made:
             normalised = [features.normalise(text) for text in self.originals]
             hashed = hash_batch([nz.text for nz in normalised], *_sizes(*self.members[key]))
             self._made[key] = (normalised, hashed)
         return self._made[key]
-
-
-def _normaliser_key(features: TextFeatures) -> tuple[type, int]:
-    return type(features), features.max_chars
 
 
 def _batchable(features: TextFeatures) -> bool:
