@@ -62,8 +62,11 @@ def evaluate_models(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> 
     for score, name in (
         ("spam", "youtube_leave_one_video_out"),
         ("off_topic", "gnm_pairs_leave_one_article_out"),
+        ("off_topic", "gnm_pairs_nearest_article_leave_one_article_out"),
     ):
-        recorded = card["validation"][score][name]
+        recorded = card["validation"][score].get(name)
+        if recorded is None:  # a card from before this check was recorded
+            continue
         rows.append(
             {
                 "score": score,

@@ -73,3 +73,12 @@ def test_records_calibration_of_every_out_of_fold_score(card: dict) -> None:
         sum(r["n"] for r in russian)
         == card["russian"]["validation"]["full_model"]["forum_test_random_split"]["n"]
     )
+
+
+def test_records_the_harder_nearest_article_off_topic_check(card: dict) -> None:
+    off_topic = card["validation"]["off_topic"]
+    random_pairs = off_topic["gnm_pairs_leave_one_article_out"]
+    nearest = off_topic["gnm_pairs_nearest_article_leave_one_article_out"]
+    assert nearest["n"] == random_pairs["n"] and nearest["positives"] == random_pairs["positives"]
+    # Same comments, a more similar article on the off-topic side: harder, yet better than chance.
+    assert 0.5 < nearest["roc_auc"] < random_pairs["roc_auc"]

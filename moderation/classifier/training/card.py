@@ -47,7 +47,9 @@ LIMITATIONS = [
     "Toxicity is calibrated to C3's crowd label (mean level >= 2 of 4), a strict, noisy label; "
     "scores on other sites' comments are not calibrated probabilities of their labels.",
     "Off-topic pairs are synthetic (a real comment moved to a random other article); comments "
-    "that drift within the same topic are much harder and not measured here.",
+    "that drift within the same subject are much harder: see validation.off_topic."
+    "gnm_pairs_nearest_article_leave_one_article_out (the other article is one of the 3 most "
+    "similar to the comment's own).",
     "Spam was trained on YouTube music-video spam (+ news comments as ham); news-site spam may "
     "differ. Off-topic trained on 4 Globe and Mail articles only.",
     f"Comments are scored on their first {MAX_CHARS} characters (the service limit).",

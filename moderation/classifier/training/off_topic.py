@@ -21,6 +21,8 @@ from moderation.classifier.training import off_topic_data as od
 from moderation.classifier.training.linear import calibrated, platt
 from moderation.classifier.training.sources import DataDir, Progress, tick
 
+NEAREST = 3  # a comment's "hard" off-topic article is one of the 3 most similar to its own
+
 
 @dataclass
 class OffTopicResult:
@@ -29,6 +31,10 @@ class OffTopicResult:
     oof_probabilities: np.ndarray
     per_article_auc: dict[str, float]
     x: np.ndarray  # the pairs' features, one row per pair
+    # The same comments on-topic (under their own article, out-of-fold) and off-topic under
+    # one of the most similar articles instead of a random one: the harder check.
+    near_labels: list[int]
+    near_probabilities: np.ndarray
 
 
 def train_off_topic(
@@ -52,8 +58,45 @@ def train_off_topic(
     )
     y = np.array(pairs.labels)
     groups = np.array(pairs.groups)
-    model, probabilities, per_article = fit_leave_one_article_out(features, x, y, groups, progress)
-    return OffTopicResult(model, pairs, probabilities, per_article, x)
+    tick(progress, "off-topic: pairs with the most similar articles")
+    near_groups, x_near = _nearest_article_pairs(features, articles, threads, home_title)
+    model, probabilities, per_article, near = fit_leave_one_article_out(
+        features, x, y, groups, progress, also=(x_near, near_groups)
+    )
+    on_topic = y == 0
+    return OffTopicResult(
+        model,
+        pairs,
+        probabilities,
+        per_article,
+        x,
+        near_labels=[0] * int(on_topic.sum()) + [1] * len(near),
+        near_probabilities=np.r_[probabilities[on_topic], near],
+    )
+
+
+def _nearest_article_pairs(
+    features: OffTopicFeatures,
+    articles: dict[str, od.Article],
+    threads: dict[str, list[str]],
+    home_title: dict[str, str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each comment under one of the NEAREST articles most similar to its own (cycling through
+    them): off-topic pairs much harder than a random other article, since the article is
+    often on the same subject. Returns (home article per row, features per row)."""
+    ids = sorted(articles)
+    vectors = features.ngrams_.transform([f"{articles[a].title}\n{articles[a].body}" for a in ids])
+    similarity = (vectors @ vectors.T).toarray()
+    groups, rows = [], []
+    for home in sorted(threads):
+        h = ids.index(home)
+        ranked = [ids[j] for j in np.argsort(-similarity[h], kind="stable") if j != h][:NEAREST]
+        for k, comment in enumerate(threads[home]):
+            other = articles[ranked[k % len(ranked)]]
+            exclude = frozenset({home_title[home]})
+            rows.append(features.features(comment, other.title, other.body, exclude=exclude))
+            groups.append(home)
+    return np.array(groups), np.vstack(rows)
 
 
 def fit_leave_one_article_out(
@@ -62,11 +105,16 @@ def fit_leave_one_article_out(
     y: np.ndarray,
     groups: np.ndarray,
     progress: Progress = None,
-) -> tuple[Pipeline, np.ndarray, dict[str, float]]:
+    *,
+    also: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[Pipeline, np.ndarray, dict[str, float], np.ndarray]:
     """Scaled logistic regression on ``x``, Platt-calibrated on leave-one-home-article-out
     scores; returns (model over ``features``, calibrated out-of-fold probabilities, per-article
-    ROC-AUC)."""
+    ROC-AUC, calibrated out-of-fold probabilities of the extra rows ``also`` = (features,
+    home article per row), scored by the fold that left their home article out)."""
     oof = np.zeros(len(y))
+    x_also, groups_also = also if also is not None else (np.zeros((0, x.shape[1])), np.zeros(0))
+    oof_also = np.zeros(len(x_also))
     per_article: dict[str, float] = {}
     for home in sorted(set(groups.tolist())):
         tick(progress, f"off-topic: leave out article {home}")
@@ -74,6 +122,8 @@ def fit_leave_one_article_out(
         fold = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=2000))])
         fold.fit(x[~held], y[~held])
         oof[held] = fold.decision_function(x[held])
+        if (held_also := groups_also == home).any():
+            oof_also[held_also] = fold.decision_function(x_also[held_also])
         per_article[home] = float(roc_auc_score(y[held], oof[held]))
     final = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=2000))]).fit(
         x, y
@@ -83,5 +133,8 @@ def fit_leave_one_article_out(
     model = Pipeline(
         [("features", features), ("scale", final.named_steps["scale"]), ("classifier", head)]
     )
-    probabilities = 1.0 / (1.0 + np.exp(-(slope * oof + offset)))
-    return model, probabilities, per_article
+
+    def calibrate(z: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(slope * z + offset)))
+
+    return model, calibrate(oof), per_article, calibrate(oof_also)

@@ -71,7 +71,7 @@ def train_russian_off_topic(
     features = RussianOffTopicFeatures().fit(russian_texts)
     y = np.array(english.pairs.labels)
     groups = np.array(english.pairs.groups)
-    model, oof, per_article = fit_leave_one_article_out(
+    model, oof, per_article, _ = fit_leave_one_article_out(
         features, without_background(english.x), y, groups, progress
     )
     tick(progress, "off_topic_ru: hand-written Russian check")

@@ -94,6 +94,9 @@ def train_all(
     validation["off_topic"]["gnm_pairs_leave_one_article_out"] = metrics(
         off_topic.pairs.labels, off_topic.oof_probabilities, points["off_topic"]
     )
+    validation["off_topic"]["gnm_pairs_nearest_article_leave_one_article_out"] = metrics(
+        off_topic.near_labels, off_topic.near_probabilities, points["off_topic"]
+    )
     validation["off_topic"]["per_article_roc_auc"] = {
         k: round(v, 4) for k, v in off_topic.per_article_auc.items()
     }
