@@ -38,6 +38,7 @@ TRUSTED_TYPES = (
     "moderation.classifier.spam_cues.SpamCues",
     "moderation.classifier.text_features.TextFeatures",
     "moderation.classifier.text_features_ru.RussianTextFeatures",
+    "moderation.classifier.text_features_ru.RussianWordBoundedFeatures",
     "scipy.sparse._csr.csr_matrix",
 )
 

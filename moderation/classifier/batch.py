@@ -43,6 +43,7 @@ class HashedBatch:
     word_ends: np.ndarray
     word_ptr: np.ndarray  # words of doc i are word_ptr[i]:word_ptr[i + 1]
     text_offsets: np.ndarray  # where each text starts in the global coordinates
+    codes: np.ndarray  # the padded texts end to end, as code points + 1 (global coordinates)
 
 
 def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> HashedBatch:
@@ -75,9 +76,12 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     centres: list[np.ndarray] = []
     h = codes
     high = max(char_sizes, default=0)
-    low = min(char_sizes, default=1)
-    if low < 2 and len(char_sizes):
-        raise ValueError("character unigrams are not supported in batches")
+    low = min(char_sizes, default=2)
+    if low <= 1 <= high:  # every position belongs to one text: no unigram crosses over
+        keys.append(("char", 1))
+        raw.append(codes ^ _U(1))
+        docs.append(doc)
+        centres.append(local - 1)
     for size in range(2, high + 1):
         if len(codes) < size:
             break
@@ -140,7 +144,7 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
         for key, part, d, c in zip(keys, raw, docs, centres, strict=True):
             groups[key] = (mixed[at : at + len(part)], d, c)
             at += len(part)
-    return HashedBatch(texts, groups, word_starts, word_ends, word_ptr, text_offsets)
+    return HashedBatch(texts, groups, word_starts, word_ends, word_ptr, text_offsets, codes)
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,13 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
     """The rows :meth:`TextFeatures.vectorise` would give, for every text of ``hashed``."""
     parts = [("char", s) for s in range(features.char_sizes[0], features.char_sizes[1] + 1)]
     parts += [("word", s) for s in range(features.word_sizes[0], features.word_sizes[1] + 1)]
-    chosen = [hashed.groups[p] for p in parts if p in hashed.groups]
+    present = [p for p in parts if p in hashed.groups]
+    chosen = [hashed.groups[p] for p in present]
+    if features.word_bounded:
+        chosen = [
+            _inside_words(hashed, size, group) if kind == "char" else group
+            for (kind, size), group in zip(present, chosen, strict=True)
+        ]
     n = len(hashed.texts)
     n_features = int(features.n_features_out_)
     if chosen:
@@ -200,6 +210,25 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
         return BatchRows(matrix, counts, inverse[inside], token[inside])
     empty = np.zeros(0, dtype=np.int64)
     return BatchRows(matrix, counts, empty, empty)
+
+
+def _inside_words(
+    hashed: HashedBatch, size: int, group: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The occurrences of char ``size``-grams that stay inside one word, as
+    :func:`~moderation.classifier.ngram_hashing.word_bounded` keeps them."""
+    hashes, docs, centres = group
+    space = hashed.codes == _U(ord(" ") + 1)
+    # Where each n-gram starts in the global coordinates (padded texts end to end).
+    start = hashed.text_offsets[docs] - 1 + centres - ((size - 1) // 2 - 1)
+    if size == 1:
+        keep = ~space[start]
+    elif size == 2:
+        keep = ~(space[start] & space[start + 1])
+    else:
+        before = np.concatenate([[0], np.cumsum(space)])
+        keep = before[start + size - 1] == before[start + 1]
+    return hashes[keep], docs[keep], centres[keep]
 
 
 def _featurise_one(

@@ -54,6 +54,27 @@ def char_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarr
     return np.concatenate(hashes), np.concatenate(centres)
 
 
+def word_bounded(text: str, sizes: tuple[int, int]) -> np.ndarray:
+    """Which of :func:`char_ngrams` ``(text, sizes)`` stay inside one word: no space within
+    them except at their first or last character (so " wor" and "ord " stay, "d w" goes), and
+    no unigram that is a space. These are the n-grams of each space-padded word on its own."""
+    low, high = sizes
+    space = _codes(f" {text} ") == np.uint64(ord(" ") + 1)
+    before = np.concatenate([[0], np.cumsum(space)])  # spaces before each position
+    parts: list[np.ndarray] = []
+    if low <= 1 <= high:
+        parts.append(~space)
+    for size in range(max(low, 2), high + 1):
+        if len(space) < size:
+            break
+        starts = np.arange(len(space) - size + 1)
+        if size == 2:
+            parts.append(~(space[starts] & space[starts + 1]))
+        else:
+            parts.append(before[starts + size - 1] == before[starts + 1])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of word n-grams of ``text`` and the centre character of each."""
     spans = [m.span() for m in WORD.finditer(text)]

@@ -298,11 +298,13 @@ class _Views:
 
 
 def _batchable(features: TextFeatures) -> bool:
-    """The batch path re-implements TextFeatures.vectorise; a subclass may change only how it
-    normalises (its ``normalise`` hook)."""
+    """The batch path re-implements TextFeatures.vectorise and hashes; a subclass may change
+    only how it normalises (its ``normalise`` hook) and whether char n-grams stay inside
+    words (``word_bounded``)."""
     return (
         type(features).vectorise is TextFeatures.vectorise
-        and features.char_sizes[0] >= 2
+        and type(features).hashes is TextFeatures.hashes
+        and features.char_sizes[0] >= 1
         and features.word_sizes[0] >= 1
     )
 

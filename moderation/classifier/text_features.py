@@ -13,12 +13,13 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_ngrams
+from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_bounded, word_ngrams
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
@@ -48,6 +49,10 @@ class Vectorised:
 class TextFeatures(TransformerMixin, BaseEstimator):
     """Sublinear TF-IDF of char n-grams and word n-grams of :func:`normalise`-d text."""
 
+    # Subclasses may keep only the char n-grams inside one word (ngram_hashing.word_bounded);
+    # a class attribute, not a parameter, so the fitted objects' saved state is unchanged.
+    word_bounded: ClassVar[bool] = False
+
     def __init__(
         self,
         *,
@@ -68,6 +73,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def hashes(self, normalised_text: str) -> tuple[np.ndarray, np.ndarray, int]:
         """All n-gram hashes of normalised text, their centres, and how many are char n-grams."""
         chars, char_centres = char_ngrams(normalised_text, self.char_sizes)
+        if self.word_bounded:
+            inside = word_bounded(normalised_text, self.char_sizes)
+            chars, char_centres = chars[inside], char_centres[inside]
         words, word_centres = word_ngrams(normalised_text, self.word_sizes)
         return (
             np.concatenate([chars, words]),

@@ -18,3 +18,11 @@ class RussianTextFeatures(TextFeatures):
 
     def normalise(self, text: str) -> Normalised:
         return normalise_ru(text[: self.max_chars])
+
+
+class RussianWordBoundedFeatures(RussianTextFeatures):
+    """:class:`RussianTextFeatures` keeping only the char n-grams inside one word (and letter
+    unigrams when ``char_sizes`` starts at 1): a Russian word's endings and stems, without
+    the n-grams that bridge two words."""
+
+    word_bounded = True

@@ -1,8 +1,9 @@
 """Train the Russian toxicity model: two linear experts on shared n-grams, stacked and folded.
 
 Same family as the English model, so :class:`~moderation.classifier.heads.ToxicityHead`
-serves it unchanged: a ``Pipeline`` of ``FeatureUnion([("ngrams", RussianTextFeatures),
-("lexicon", RussianLexicon)])`` and one ``LogisticRegression`` head.
+serves it unchanged: a ``Pipeline`` of ``FeatureUnion([("ngrams",
+RussianWordBoundedFeatures), ("lexicon", RussianLexicon)])`` and one ``LogisticRegression``
+head. The n-grams are the character 1-6-grams inside each word (none bridging two words).
 
 * expert "all": logistic regression on [n-grams | lexicon] over the forum training split plus
   ParaDetox (rewrites weighted down): profanity and insults in general;
@@ -10,8 +11,10 @@ serves it unchanged: a ``Pipeline`` of ``FeatureUnion([("ngrams", RussianTextFea
   notion of toxicity (which also counts aggression without swearing).
 
 Stacking weights come from a logistic regression over both experts' decision values on the
-validation sets given (forum validation and held-out ParaDetox pairs, each weighted to half);
-then Platt scaling on the forum validation split alone. Both fold into the single head.
+validation sets given (forum validation and held-out ParaDetox pairs, each weighted to half).
+That fit gives the forum expert no weight; so the forum expert's share is then raised to what
+serves forum validation best while ParaDetox validation loses at most
+``PARADETOX_TOLERANCE`` ROC-AUC. Then Platt scaling on the forum validation split alone. Both fold into the single head.
 Positive weights of identity words (казах, узбек, еврей...) are clipped to zero, as for English.
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -31,17 +35,19 @@ from moderation.classifier.fairness_terms import neutralise
 from moderation.classifier.fairness_terms_ru import identity_feature_mask_ru
 from moderation.classifier.lexicon import LEXICON_FEATURES
 from moderation.classifier.lexicon_ru import RussianLexicon
-from moderation.classifier.text_features_ru import RussianTextFeatures
+from moderation.classifier.text_features_ru import RussianWordBoundedFeatures
 from moderation.classifier.training.linear import linear_head, platt, sigmoid
 from moderation.classifier.training.sources import Labelled, Progress, tick
 
 NGRAMS: dict[str, Any] = {
-    "char_sizes": (2, 5),
+    "char_sizes": (1, 6),  # inside words only (RussianWordBoundedFeatures)
     "word_sizes": (1, 1),
     "min_df": 3,
-    "max_char_terms": 150_000,
-    "max_word_terms": 0,  # word n-grams did not help on top of char 2-5 (docs/russian.md)
+    "max_char_terms": 300_000,
+    "max_word_terms": 0,  # word n-grams did not help on top of char n-grams (docs/russian.md)
 }
+PARADETOX_TOLERANCE = 0.0025  # ParaDetox validation ROC-AUC the forum expert may cost
+FORUM_SHARES = np.arange(0.0, 0.8001, 0.01)  # the forum expert's shares tried
 C = 8.0
 LEXICON_SCALE = 0.1  # the lexicon's 3 dense features are shrunk harder than the n-grams
 FORUM = "forum"
@@ -70,7 +76,7 @@ def train_russian_toxicity(
 ) -> RussianToxicityResult:
     """Fit on ``train`` (groups: "forum" or ParaDetox), calibrate on forum ``validation``."""
     tick(progress, "toxicity_ru: n-gram vocabulary")
-    features = RussianTextFeatures(**NGRAMS).fit(train.texts)
+    features = RussianWordBoundedFeatures(**NGRAMS).fit(train.texts)
     forum = np.array([g == FORUM for g in train.groups])
     y = np.asarray(train.labels)
     lexicon = RussianLexicon().fit(
@@ -109,6 +115,8 @@ def train_russian_toxicity(
     )
     stack = np.clip(meta.coef_[0], 0.0, None)
     stack = stack / stack.sum() if stack.sum() > 0 else np.array([0.5, 0.5])
+    if extra_validation is not None and len(extra_validation):
+        stack = _more_forum(stack, z_val, y_val, z_extra, np.asarray(extra_validation.labels))
     combined = z_val @ stack
     oof = np.zeros(len(y_val))
     for fit_rows, held in StratifiedKFold(5, shuffle=True, random_state=0).split(combined, y_val):
@@ -125,3 +133,26 @@ def train_russian_toxicity(
     )
     weights_out = (round(float(stack[0]), 4), round(float(stack[1]), 4))
     return RussianToxicityResult(model, {}, validation, oof, weights_out)
+
+
+def _more_forum(
+    stack: np.ndarray,
+    z_val: np.ndarray,
+    y_val: np.ndarray,
+    z_extra: np.ndarray,
+    y_extra: np.ndarray,
+) -> np.ndarray:
+    """Stacking weights [all, forum] with the forum expert's share (of decisions standardised
+    on forum validation) that gives the best forum-validation ROC-AUC among the shares keeping
+    ParaDetox-validation ROC-AUC within ``PARADETOX_TOLERANCE`` of ``stack``'s."""
+    floor = roc_auc_score(y_extra, z_extra @ stack) - PARADETOX_TOLERANCE
+    scale = z_val.std(axis=0)
+    best, chosen = roc_auc_score(y_val, z_val @ stack), stack
+    for share in FORUM_SHARES:
+        weights = np.array([1.0 - share, share]) / scale
+        if roc_auc_score(y_extra, z_extra @ weights) < floor:
+            continue
+        score = roc_auc_score(y_val, z_val @ weights)
+        if score > best:
+            best, chosen = score, weights / weights.sum()
+    return chosen

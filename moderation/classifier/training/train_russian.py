@@ -46,6 +46,7 @@ from moderation.classifier.training.russian_evaluation import identity_table, ob
 from moderation.classifier.training.russian_toxicity import (
     LEXICON_SCALE,
     NGRAMS,
+    PARADETOX_TOLERANCE,
     C,
     RussianToxicityResult,
     train_russian_toxicity,
@@ -118,8 +119,8 @@ def train_russian(
         "label_mappings": LABEL_MAPPINGS,
         "deduplication_and_splits": ru.stats,
         "model": {
-            "features": "RussianTextFeatures: hashed sublinear TF-IDF n-grams of normalise_ru "
-            f"text, {NGRAMS}",
+            "features": "RussianWordBoundedFeatures: hashed sublinear TF-IDF of the char "
+            f"n-grams inside each word of normalise_ru text, {NGRAMS}",
             "lexicon": f"RussianLexicon: {len(STEMS)} hand-written stems, rates learned on the "
             "training split (toxic share above base rate)",
             "head": f"two LogisticRegression(C={C}) experts folded into one linear head: "
@@ -127,8 +128,10 @@ def train_russian(
             f"{LEXICON_SCALE}] over forum train + ParaDetox train (rewrites weighted down), "
             "'forum' on the n-grams of forum train; stacking weights "
             f"{dict(zip(('all', 'forum'), full.expert_weights, strict=True))} from forum "
-            "validation + held-out ParaDetox train pairs (half weight each); Platt scaling on "
-            "forum validation; positive weights of identity words clipped to 0",
+            "validation + held-out ParaDetox train pairs (half weight each), then the forum "
+            "share that serves forum validation best while ParaDetox validation ROC-AUC loses "
+            f"at most {PARADETOX_TOLERANCE}; Platt scaling on forum validation; positive "
+            "weights of identity words clipped to 0",
             "subtypes": "none",
         },
         "operating_points": {"toxicity": point},
