@@ -164,8 +164,10 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
     present = [p for p in parts if p in hashed.groups]
     chosen = [hashed.groups[p] for p in present]
     if features.word_bounded:
+        space = hashed.codes == _U(ord(" ") + 1)
+        before = np.concatenate([[0], np.cumsum(space)])  # spaces before each position
         chosen = [
-            _inside_words(hashed, size, group) if kind == "char" else group
+            _inside_words(hashed, size, group, space, before) if kind == "char" else group
             for (kind, size), group in zip(present, chosen, strict=True)
         ]
     n = len(hashed.texts)
@@ -213,12 +215,16 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
 
 
 def _inside_words(
-    hashed: HashedBatch, size: int, group: tuple[np.ndarray, np.ndarray, np.ndarray]
+    hashed: HashedBatch,
+    size: int,
+    group: tuple[np.ndarray, np.ndarray, np.ndarray],
+    space: np.ndarray,
+    before: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The occurrences of char ``size``-grams that stay inside one word, as
-    :func:`~moderation.classifier.ngram_hashing.word_bounded` keeps them."""
+    :func:`~moderation.classifier.ngram_hashing.word_bounded` keeps them. ``space`` marks the
+    spaces of ``hashed.codes``; ``before`` counts the spaces before each position."""
     hashes, docs, centres = group
-    space = hashed.codes == _U(ord(" ") + 1)
     # Where each n-gram starts in the global coordinates (padded texts end to end).
     start = hashed.text_offsets[docs] - 1 + centres - ((size - 1) // 2 - 1)
     if size == 1:
@@ -226,7 +232,6 @@ def _inside_words(
     elif size == 2:
         keep = ~(space[start] & space[start + 1])
     else:
-        before = np.concatenate([[0], np.cumsum(space)])
         keep = before[start + size - 1] == before[start + 1]
     return hashes[keep], docs[keep], centres[keep]
 

@@ -12,9 +12,9 @@ head. The n-grams are the character 1-6-grams inside each word (none bridging tw
 
 Stacking weights come from a logistic regression over both experts' decision values on the
 validation sets given (forum validation and held-out ParaDetox pairs, each weighted to half).
-That fit gives the forum expert no weight; so the forum expert's share is then raised to what
-serves forum validation best while ParaDetox validation loses at most
-``PARADETOX_TOLERANCE`` ROC-AUC. Then Platt scaling on the forum validation split alone. Both fold into the single head.
+That fit tends to give the forum expert no weight, so its share is then raised to what serves
+forum validation best while ParaDetox validation loses at most ``PARADETOX_TOLERANCE``
+ROC-AUC. Then Platt scaling on the forum validation split alone. Both fold into one head.
 Positive weights of identity words (казах, узбек, еврей...) are clipped to zero, as for English.
 """
 
