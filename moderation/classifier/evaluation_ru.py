@@ -13,7 +13,11 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from moderation.classifier.training.off_topic_ru import load_check_pairs
+from moderation.classifier.training.off_topic_ru import (
+    check_scores,
+    load_check_pairs,
+    load_nearest_check_pairs,
+)
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.russian_data import load_russian
 from moderation.classifier.training.sources import DataDir
@@ -66,15 +70,20 @@ def russian_off_topic_rows(
     recorded leave-one-article-out figures of the same model on the English pairs."""
     point = section["operating_points"]["off_topic"]
     check = load_check_pairs(seed=int(section["seed"]))
-    triples = list(zip(check.comments, check.titles, check.bodies, strict=True))
-    scores = model.predict_proba(triples)[:, 1]
+    nearest = load_nearest_check_pairs(model.named_steps["features"])
     recorded = section["off_topic"]["validation"]
     return [
         {
             "score": "off_topic_ru",
             "set": "hand-written Russian pairs (a check, not a data set)",
             "model": model_version,
-            **metrics(check.labels, scores, point),
+            **metrics(check.labels, check_scores(model, check), point),
+        },
+        {
+            "score": "off_topic_ru",
+            "set": "hand-written Russian pairs, nearest article",
+            "model": model_version,
+            **metrics(nearest.labels, check_scores(model, nearest), point),
         },
         {
             "score": "off_topic_ru",

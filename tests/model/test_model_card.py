@@ -82,3 +82,12 @@ def test_records_the_harder_nearest_article_off_topic_check(card: dict) -> None:
     assert nearest["n"] == random_pairs["n"] and nearest["positives"] == random_pairs["positives"]
     # Same comments, a more similar article on the off-topic side: harder, yet better than chance.
     assert 0.5 < nearest["roc_auc"] < random_pairs["roc_auc"]
+
+
+def test_records_both_hand_written_russian_off_topic_checks(card: dict) -> None:
+    checks = card["russian"]["off_topic"]["validation"]
+    random_pairs = checks["handwritten_russian_pairs"]
+    nearest = checks["handwritten_russian_pairs_nearest_article"]
+    assert random_pairs["n"] == nearest["n"] == 2 * random_pairs["comments"]
+    assert 0.5 < nearest["roc_auc"] < random_pairs["roc_auc"]
+    assert nearest["mean_probability_on_topic"] < nearest["mean_probability_off_topic"]

@@ -11,7 +11,8 @@ comes from Russian training text.
 
 Validated two ways (docs/russian.md): leave-one-article-out on the English pairs without the
 background features (what dropping them costs), and a hand-written Russian check set
-(``ru_off_topic_check.json``: 8 articles, 48 comments) paired exactly like the English data.
+(``ru_off_topic_check.json``: 12 articles, 68 comments) paired like the English data, with a
+random other article and with the most similar one as the off-topic side.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ class RussianOffTopicResult:
     english_oof: np.ndarray  # calibrated leave-one-article-out probabilities, English pairs
     english_labels: list[int]
     english_per_article_auc: dict[str, float]
-    check: od.Pairs  # the hand-written Russian pairs
+    check: od.Pairs  # the hand-written Russian pairs, random other article
     check_probabilities: np.ndarray
+    nearest_check: od.Pairs  # the same comments, the most similar article as off-topic
+    nearest_check_probabilities: np.ndarray
 
 
 def without_background(x: np.ndarray) -> np.ndarray:
@@ -55,13 +58,46 @@ def without_background(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def load_check_pairs(*, seed: int) -> od.Pairs:
+def _check_set() -> tuple[dict[str, od.Article], dict[str, list[str]]]:
     raw = json.loads(CHECK_SET.read_text(encoding="utf-8"))
     articles = {a["id"]: od.Article(a["id"], a["title"], a["body"]) for a in raw["articles"]}
     threads: dict[str, list[str]] = {}
     for comment in raw["comments"]:
         threads.setdefault(comment["article"], []).append(comment["text"])
+    return articles, threads
+
+
+def load_check_pairs(*, seed: int) -> od.Pairs:
+    """Each hand-written comment under its own article and under a random other one."""
+    articles, threads = _check_set()
     return od.build_pairs(articles, threads, seed=seed)
+
+
+def load_nearest_check_pairs(features: RussianOffTopicFeatures) -> od.Pairs:
+    """Each hand-written comment under its own article and under the article most similar to
+    its own (cosine of ``features``' article vectors): the harder check."""
+    articles, threads = _check_set()
+    ids = sorted(articles)
+    vectors = features.ngrams_.transform([f"{articles[a].title}\n{articles[a].body}" for a in ids])
+    similarity = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(similarity, -1.0)
+    nearest = {a: ids[int(np.argmax(similarity[i]))] for i, a in enumerate(ids)}
+    pairs = od.Pairs([], [], [], [], [])
+    for home in sorted(threads):
+        for comment in threads[home]:
+            for article_id, label in ((home, 0), (nearest[home], 1)):
+                pairs.comments.append(comment)
+                pairs.titles.append(articles[article_id].title)
+                pairs.bodies.append(articles[article_id].body)
+                pairs.labels.append(label)
+                pairs.groups.append(home)
+    return pairs
+
+
+def check_scores(model: Pipeline, pairs: od.Pairs) -> np.ndarray:
+    triples = list(zip(pairs.comments, pairs.titles, pairs.bodies, strict=True))
+    scores: np.ndarray = model.predict_proba(triples)[:, 1]
+    return scores
 
 
 def train_russian_off_topic(
@@ -76,6 +112,14 @@ def train_russian_off_topic(
     )
     tick(progress, "off_topic_ru: hand-written Russian check")
     check = load_check_pairs(seed=seed)
-    triples = list(zip(check.comments, check.titles, check.bodies, strict=True))
-    probabilities = model.predict_proba(triples)[:, 1]
-    return RussianOffTopicResult(model, oof, list(y), per_article, check, probabilities)
+    nearest = load_nearest_check_pairs(features)
+    return RussianOffTopicResult(
+        model,
+        oof,
+        list(y),
+        per_article,
+        check,
+        check_scores(model, check),
+        nearest,
+        check_scores(model, nearest),
+    )

@@ -15,7 +15,11 @@ from moderation.classifier.off_topic_features import (
 )
 from moderation.classifier.off_topic_features_ru import RussianOffTopicFeatures
 from moderation.classifier.scorer import ModerationScorer
-from moderation.classifier.training.off_topic_ru import load_check_pairs, without_background
+from moderation.classifier.training.off_topic_ru import (
+    load_check_pairs,
+    load_nearest_check_pairs,
+    without_background,
+)
 from moderation.domain.scores import CommentInput, CommentScores
 
 ARTICLE = (
@@ -71,8 +75,8 @@ def test_without_background_sets_exactly_the_background_columns() -> None:
 
 def test_check_pairs_put_each_comment_under_its_own_and_one_other_article() -> None:
     pairs = load_check_pairs(seed=20261128)
-    assert len(pairs.comments) == 96 and Counter(pairs.labels) == {0: 48, 1: 48}
-    assert len(set(pairs.groups)) == 8
+    assert len(pairs.comments) == 136 and Counter(pairs.labels) == {0: 68, 1: 68}
+    assert len(set(pairs.groups)) == 12
     for k in range(0, len(pairs.comments), 2):
         assert pairs.comments[k] == pairs.comments[k + 1]
         assert (pairs.labels[k], pairs.labels[k + 1]) == (0, 1)
@@ -139,3 +143,18 @@ def test_the_declared_article_language_wins_and_detection_is_cached(routed) -> N
         scorer.article_language(CommentInput("x", *ARTICLE))
     assert detector.calls == before + 1
     assert scorer.article_language(CommentInput("no article")) is None
+
+
+def test_nearest_check_pairs_use_the_most_similar_article() -> None:
+    texts = [a for a in load_check_pairs(seed=1).bodies] * 2
+    features = RussianOffTopicFeatures().fit(texts)
+    pairs = load_nearest_check_pairs(features)
+    assert len(pairs.comments) == 136 and Counter(pairs.labels) == {0: 68, 1: 68}
+    off_topic_side = {
+        home: title for home, title, y in zip(pairs.groups, pairs.titles, pairs.labels, strict=True)
+        if y == 1
+    }  # fmt: skip
+    # The hand-written neighbours find each other: two visits, two rivers, two teams.
+    assert "Лавров" in off_topic_side["blinken"] and "Блинкен" in off_topic_side["lavrov"]
+    assert "Сырдарь" in off_topic_side["water"]
+    assert "Узбекистана" in off_topic_side["football"]
