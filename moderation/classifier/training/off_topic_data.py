@@ -14,6 +14,7 @@ import html
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from moderation.classifier.training.sources import DataDir
@@ -76,12 +77,20 @@ def load_comments(data: DataDir) -> dict[str, list[str]]:
 
 
 def build_pairs(articles: dict[str, Article], threads: dict[str, list[str]], *, seed: int) -> Pairs:
+    """Each comment under its own article and under one other drawn at random (seeded)."""
     rng = random.Random(seed)
     ids = sorted(articles)
+    return pair_up(articles, threads, lambda home: rng.choice([a for a in ids if a != home]))
+
+
+def pair_up(
+    articles: dict[str, Article], threads: dict[str, list[str]], other_of: Callable[[str], str]
+) -> Pairs:
+    """Each comment under its own article (0) and under ``other_of(home)`` (1), in order."""
     pairs = Pairs([], [], [], [], [])
     for home in sorted(threads):
         for comment in threads[home]:
-            other = rng.choice([a for a in ids if a != home])
+            other = other_of(home)
             for article_id, label in ((home, 0), (other, 1)):
                 pairs.comments.append(comment)
                 pairs.titles.append(articles[article_id].title)

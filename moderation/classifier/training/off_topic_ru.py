@@ -82,16 +82,7 @@ def load_nearest_check_pairs(features: RussianOffTopicFeatures) -> od.Pairs:
     similarity = (vectors @ vectors.T).toarray()
     np.fill_diagonal(similarity, -1.0)
     nearest = {a: ids[int(np.argmax(similarity[i]))] for i, a in enumerate(ids)}
-    pairs = od.Pairs([], [], [], [], [])
-    for home in sorted(threads):
-        for comment in threads[home]:
-            for article_id, label in ((home, 0), (nearest[home], 1)):
-                pairs.comments.append(comment)
-                pairs.titles.append(articles[article_id].title)
-                pairs.bodies.append(articles[article_id].body)
-                pairs.labels.append(label)
-                pairs.groups.append(home)
-    return pairs
+    return od.pair_up(articles, threads, nearest.__getitem__)
 
 
 def check_scores(model: Pipeline, pairs: od.Pairs) -> np.ndarray:
