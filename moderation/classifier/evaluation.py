@@ -18,6 +18,7 @@ import numpy as np
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
 from moderation.classifier.evaluation_ru import russian_off_topic_rows, russian_rows
+from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.sources import DataDir
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
@@ -32,12 +33,35 @@ def profanity_check_scores() -> Any | None:
     return predict_prob
 
 
-def evaluate_models(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> dict[str, Any]:
+def evaluate_models(
+    data_dir: pathlib.Path | None,
+    models_dir: pathlib.Path | None,
+    labels: LabelFile | None = None,
+) -> dict[str, Any]:
+    """Rows for every validation set under ``data_dir`` (None: skip them) and, with
+    ``labels``, for the newsroom's own decisions."""
     directory = models_dir or DEFAULT_MODELS_DIR
     card = read_card(directory)
+    baseline = profanity_check_scores()
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    if data_dir is not None:
+        rows, notes = _shared_data_rows(data_dir, directory, card, baseline)
+    if labels is not None:
+        from moderation.classifier import load_scorer
+        from moderation.classifier.evaluation_newsroom import newsroom_rows
+
+        newsroom, newsroom_notes = newsroom_rows(labels, load_scorer(directory), card, baseline)
+        rows += newsroom
+        notes += newsroom_notes
+    return {"rows": rows, "baseline_missing": baseline is None, "notes": notes}
+
+
+def _shared_data_rows(
+    data_dir: pathlib.Path, directory: pathlib.Path, card: dict[str, Any], baseline: Any
+) -> tuple[list[dict[str, Any]], list[str]]:
     toxicity = load_artifact(directory, "toxicity", card)["model"]
     point = card["operating_points"]["toxicity"]
-    baseline = profanity_check_scores()
     rows: list[dict[str, Any]] = []
     for labelled in toxicity_validation_sets(DataDir(data_dir), seed=int(card["seed"])):
         ours = toxicity.predict_proba(labelled.texts)[:, 1]
@@ -92,7 +116,7 @@ def evaluate_models(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> 
         "off_topic_ru: no Russian article/comment data exists; the model learned from English "
         "pairs and is checked on hand-written Russian pairs (docs/russian.md).",
     ]
-    return {"rows": rows, "baseline_missing": baseline is None, "notes": notes}
+    return rows, notes
 
 
 def _baseline_metrics(labels: Sequence[int], scores: np.ndarray) -> dict[str, Any]:

@@ -45,10 +45,19 @@ class LanguageDetector:
     """py3langid over :data:`CANDIDATES`, plus the short-text rule."""
 
     def __init__(self, candidates: tuple[str, ...] = CANDIDATES) -> None:
-        self._identifier = langid.LanguageIdentifier.from_model_file(
-            langid.MODEL_FILE, norm_probs=True
+        full = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+        full.set_languages(list(candidates))
+        # A fresh identifier over the candidates' columns only: the full model (about 28 MB
+        # of probabilities for 97 languages) would otherwise stay in every worker's memory.
+        self._identifier = langid.LanguageIdentifier(
+            full.nb_ptc.copy(),
+            full.nb_pc.copy(),
+            full.nb_classes,
+            full.tk_nextmove,
+            full.tk_output,
+            norm_probs=True,
+            tk_row=full.tk_row,
         )
-        self._identifier.set_languages(list(candidates))
 
     def detect(self, text: str) -> Detected:
         """Detect the language of ``text``.

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from moderation.cli.users import session_scope
 from moderation.storage.moderators import TrainingLabel
+from moderation.storage.tables import Article
 
 
 @click.command("export-labels")
@@ -29,13 +30,18 @@ from moderation.storage.moderators import TrainingLabel
     help="Only labels made at or after this UTC date/time.",
 )
 def export_labels(output_file: IO[str], since: datetime | None) -> None:
-    """Write every moderator decision as {text, label, reason_code, model_* ...}, oldest first."""
-    query = select(TrainingLabel).order_by(TrainingLabel.id)
+    """Write every moderator decision as {text, label, reason_code, article_*, model_* ...},
+    oldest first; ``moderation evaluate --labels`` and ``moderation train --labels`` read it."""
+    query = (
+        select(TrainingLabel, Article)
+        .outerjoin(Article, Article.id == TrainingLabel.article_id)
+        .order_by(TrainingLabel.id)
+    )
     if since is not None:
         query = query.where(TrainingLabel.labelled_at >= since.replace(tzinfo=UTC))
     count = 0
     with session_scope() as session:
-        for row in session.scalars(query):
+        for row, article in session.execute(query).tuples():
             record = {
                 "comment_id": row.comment_id,
                 "article_id": row.article_id,
@@ -48,6 +54,9 @@ def export_labels(output_file: IO[str], since: datetime | None) -> None:
                 "model_version": row.model_version,
                 "labelled_by": row.labelled_by,
                 "labelled_at": row.labelled_at.isoformat(),
+                "article_title": article.title if article else None,
+                "article_body": article.body if article else None,
+                "article_language": article.language if article else None,
             }
             output_file.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

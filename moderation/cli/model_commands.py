@@ -8,9 +8,12 @@ spam and off-topic figures recorded at training time.
 from __future__ import annotations
 
 import pathlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from moderation.classifier.newsroom_labels import LabelFile
 
 DEFAULT_DATA_DIR = pathlib.Path("../shared/data")
 data_dir_option = click.option(
@@ -22,6 +25,26 @@ data_dir_option = click.option(
 )
 
 
+labels_option = click.option(
+    "--labels",
+    type=click.Path(path_type=pathlib.Path, dir_okay=False),
+    default=None,
+    help="moderators' decisions from `moderation export-labels` (JSONL)",
+)
+
+
+def _read_labels(path: pathlib.Path | None) -> LabelFile | None:
+    """The validated labels file, or a one-line error naming the bad record."""
+    if path is None:
+        return None
+    from moderation.classifier.newsroom_labels import LabelFileError, read_labels
+
+    try:
+        return read_labels(path)
+    except LabelFileError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command()
 @data_dir_option
 @click.option(
@@ -30,14 +53,20 @@ data_dir_option = click.option(
     default=pathlib.Path("models"),
     show_default=True,
 )
-def train(data_dir: pathlib.Path, output_dir: pathlib.Path) -> None:
-    """Train toxicity, spam and off-topic models; write skops artifacts and the model card."""
+@labels_option
+def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None) -> None:
+    """Train toxicity, spam and off-topic models; write skops artifacts and the model card.
+
+    With --labels, the newsroom's own moderators' decisions join the training data (30% of
+    their articles held out and reported as newsroom_labels_validation in the card).
+    """
     from tqdm import tqdm
 
     from moderation.classifier.training.run import train_all
 
     if not (data_dir / "socc_c3").is_dir():
         raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
+    label_file = _read_labels(labels)
     output_dir.mkdir(parents=True, exist_ok=True)
     with tqdm(
         desc="training", unit="step", bar_format="{desc}: {n} steps, {elapsed} {postfix}"
@@ -47,7 +76,7 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path) -> None:
             bar.set_postfix_str(label)
             bar.update(1)
 
-        card = train_all(data_dir, output_dir, progress=progress)
+        card = train_all(data_dir, output_dir, progress=progress, labels=label_file)
     click.echo(f"model {card['model_version']} written to {output_dir}")
     for name, point in card["operating_points"].items():
         click.echo(
@@ -63,13 +92,24 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path) -> None:
     default=None,
     help="default: the repository's models/",
 )
-def evaluate(data_dir: pathlib.Path, models_dir: pathlib.Path | None) -> None:
-    """Print ROC-AUC, PR-AUC and F1 at the operating points, next to alt-profanity-check."""
+@labels_option
+def evaluate(
+    data_dir: pathlib.Path, models_dir: pathlib.Path | None, labels: pathlib.Path | None
+) -> None:
+    """Print ROC-AUC, PR-AUC and F1 at the operating points, next to alt-profanity-check.
+
+    With --labels, also measure the models on the newsroom's own moderators' decisions; the
+    shared validation sets are then optional (skipped when --data-dir has none).
+    """
     from moderation.classifier.evaluation import evaluate_models
 
-    if not (data_dir / "socc_c3").is_dir():
+    label_file = _read_labels(labels)
+    has_data = (data_dir / "socc_c3").is_dir()
+    if not has_data and label_file is None:
         raise click.ClickException(f"no validation data under {data_dir} (expected socc_c3/ etc.)")
-    report = evaluate_models(data_dir, models_dir)
+    if not has_data:
+        click.echo(f"no validation data under {data_dir}: newsroom labels only", err=True)
+    report = evaluate_models(data_dir if has_data else None, models_dir, label_file)
     if report["baseline_missing"]:
         click.echo(
             "alt-profanity-check is not installed (dev-only dependency: "

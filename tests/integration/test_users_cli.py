@@ -130,4 +130,6 @@ def test_export_labels_writes_jsonl_for_retraining(run: CliRunner, app: Flask) -
         "abusive",
     )
     assert record["model_action"] == "hold" and record["labelled_by"] == "alice"
+    # The article travels with the label: off-topic needs it (moderation evaluate --labels).
+    assert (record["article_id"], record["article_title"]) == ("a1", "Water deal signed")
     assert run.invoke(main, ["export-labels", "--since", "2999-01-01"]).stdout == ""

@@ -108,6 +108,8 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
         "limitations": LIMITATIONS,
         "russian": fields["russian"],
     }
+    if fields.get("newsroom_labels"):
+        card["newsroom_labels"] = fields["newsroom_labels"]
     (output_dir / CARD).write_text(
         json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8"
     )

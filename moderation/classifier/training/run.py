@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from moderation.classifier.artifacts import ARTIFACTS, save_artifact
+from moderation.classifier.newsroom_labels import LabelFile, NewsroomSets, newsroom_version
 from moderation.classifier.training import off_topic_data, spam_data, toxicity_data
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
@@ -41,10 +42,17 @@ MODEL_VERSION = "2026.11.28.4"
 
 
 def train_all(
-    data_dir: pathlib.Path, output_dir: pathlib.Path, *, progress: Progress = None
+    data_dir: pathlib.Path,
+    output_dir: pathlib.Path,
+    *,
+    progress: Progress = None,
+    labels: LabelFile | None = None,
 ) -> dict[str, Any]:
+    """``labels``: the newsroom's own moderators' decisions (``train --labels``), learned from
+    except for the articles held out to validate on (:mod:`~moderation.classifier.newsroom_labels`)."""
     data = DataDir(data_dir)
-    toxicity = train_toxicity(data, seed=SEED, progress=progress)
+    own = NewsroomSets.of(labels)
+    toxicity = train_toxicity(data, seed=SEED, progress=progress, newsroom=own.toxicity_en[0])
     tox_model = toxicity.model
     points = {
         "toxicity": choose(toxicity.validation.labels, toxicity.stacked_oof, **_targets("toxicity"))
@@ -56,7 +64,11 @@ def train_all(
     c3_train, _ = split_articles(c3, seed=SEED)
     ngrams = tox_model.named_steps["features"].transformer_list[0][1]
     spam = train_spam(
-        spam_data.load_youtube(data), news_ham(c3_train, seed=SEED), ngrams, progress=progress
+        spam_data.load_youtube(data),
+        news_ham(c3_train, seed=SEED),
+        ngrams,
+        progress=progress,
+        newsroom=own.spam[0],
     )
     points["spam"] = choose(spam.youtube.labels, spam.oof_probabilities, **_targets("spam"))
 
@@ -91,6 +103,15 @@ def train_all(
             float(np.mean(news_spam >= points["spam"]["reject_at_or_above"])), 4
         ),
     }
+    for score, model, held in (
+        ("toxicity", tox_model, own.toxicity_en[1]),
+        ("spam", spam.model, own.spam[1]),
+    ):
+        if held is not None and len(held):
+            scores = model.predict_proba(held.texts)[:, 1]
+            validation[score]["newsroom_labels_validation"] = metrics(
+                held.labels, scores, points[score]
+            )
     validation["off_topic"]["gnm_pairs_leave_one_article_out"] = metrics(
         off_topic.pairs.labels, off_topic.oof_probabilities, points["off_topic"]
     )
@@ -121,7 +142,9 @@ def train_all(
 
     tick(progress, "toxicity_ru")
     with threadpool_limits(limits=1):  # one BLAS thread: reproducible bytes (see above)
-        russian_objects, russian = train_russian(data_dir, progress, english_off_topic=off_topic)
+        russian_objects, russian = train_russian(
+            data_dir, progress, english_off_topic=off_topic, newsroom=own.toxicity_ru
+        )
 
     tick(progress, "saving artifacts")
     objects = {
@@ -141,9 +164,11 @@ def train_all(
     label_mappings = dict(toxicity_data.LABEL_MAPPINGS)
     label_mappings["youtube_spam"] = spam_data.LABEL_MAPPING
     label_mappings["gnm_article_comment_pairs"] = off_topic_data.LABEL_MAPPING
+    label_mappings.update(own.label_mappings())
     return write_card(
         output_dir,
-        model_version=MODEL_VERSION,
+        model_version=MODEL_VERSION if labels is None else newsroom_version(MODEL_VERSION, labels),
+        newsroom_labels=own.card_section(),
         seed=SEED,
         data_files=dict(sorted(data.used.items())),
         label_mappings=label_mappings,

@@ -48,14 +48,25 @@ def news_ham(c3_train: Labelled, *, seed: int) -> list[str]:
 
 
 def train_spam(
-    youtube: Labelled, ham: list[str], ngrams: TextFeatures, *, progress: Progress = None
+    youtube: Labelled,
+    ham: list[str],
+    ngrams: TextFeatures,
+    *,
+    progress: Progress = None,
+    newsroom: Labelled | None = None,
 ) -> SpamResult:
     """Fit on YouTube + news ham over the (already fitted, shared) toxicity n-grams.
 
     Sharing the n-gram vocabulary means a comment is featurised once for both scores.
+    ``newsroom`` (``train --labels``): the newsroom's own labelled comments, in every fit
+    next to the news ham, with their own labels.
     """
     x_youtube = _features(ngrams, youtube.texts)
-    x_ham = _features(ngrams, ham)
+    own = newsroom if newsroom is not None and len(newsroom) else None
+    x_ham = _features(ngrams, ham + (own.texts if own is not None else []))
+    y_ham = np.concatenate(
+        [np.zeros(len(ham), dtype=int), np.asarray(own.labels if own is not None else [], int)]
+    )
     groups = np.array(youtube.groups)
     labels = np.array(youtube.labels)
     oof = np.zeros(len(youtube))
@@ -63,12 +74,12 @@ def train_spam(
     for video in sorted(set(youtube.groups)):
         tick(progress, f"spam: leave out {video}")
         held = groups == video
-        y = np.concatenate([labels[~held], np.zeros(len(ham), dtype=int)])
+        y = np.concatenate([labels[~held], y_ham])
         model = _classifier().fit(sp.vstack([x_youtube[~held], x_ham]), y)
         oof[held] = model.decision_function(x_youtube[held])
         per_video[video] = float(roc_auc_score(labels[held], oof[held]))
     tick(progress, "spam: final fit")
-    y_all = np.concatenate([labels, np.zeros(len(ham), dtype=int)])
+    y_all = np.concatenate([labels, y_ham])
     head = _classifier().fit(sp.vstack([x_youtube, x_ham]), y_all)
     slope, offset = platt(oof, labels)
     final = Pipeline(

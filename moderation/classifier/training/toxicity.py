@@ -57,7 +57,11 @@ def split_articles(c3: Labelled, *, seed: int) -> tuple[Labelled, Labelled]:
     )
 
 
-def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> ToxicityResult:
+def train_toxicity(
+    data: DataDir, *, seed: int, progress: Progress = None, newsroom: Labelled | None = None
+) -> ToxicityResult:
+    """``newsroom``: the newsroom's own labelled English comments (``train --labels``); they
+    join the news experts with the mean C3 level of toxic or civil training comments."""
     c3, levels = td.load_c3(data)
     train, validation = split_articles(c3, seed=seed)
     held = set(validation.groups)
@@ -74,8 +78,10 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
         td.load_davidson(data),
         civil,
     ]
+    own = newsroom if newsroom is not None and len(newsroom) else None
+    own_texts = own.texts if own is not None else []
     tick(progress, "toxicity: n-gram vocabulary")
-    texts = train.texts + [t for e in extras for t in e.texts]
+    texts = train.texts + [t for e in extras for t in e.texts] + own_texts
     features = TextFeatures().fit(texts)
     tick(progress, "toxicity: featurising")
     x_train = features.transform(train.texts)
@@ -86,6 +92,9 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
     tick(progress, "toxicity: experts")
     x_news = sp.vstack([x_train, x_extra[: len(identity)]]).tocsr()
     y_news = np.array(train_levels + [1.0] * len(identity))
+    if own is not None:
+        x_news = sp.vstack([x_news, features.transform(own.texts)]).tocsr()
+        y_news = np.concatenate([y_news, newsroom_levels(own.labels, train_levels)])
     mask = identity_feature_mask(features)
     # (coefficients over the n-grams, intercept) of each linear expert, identity words neutralised
     experts = [
@@ -128,8 +137,18 @@ def train_toxicity(data: DataDir, *, seed: int, progress: Progress = None) -> To
         )
         for name, labels in civil_subtypes.items()
     }
-    names = [train.name] + [e.name for e in extras]
+    names = [train.name] + [e.name for e in extras] + ([own.name] if own is not None else [])
     return ToxicityResult(model, subtypes, validation, oof, names)
+
+
+def newsroom_levels(labels: list[int], c3_levels: list[float]) -> np.ndarray:
+    """C3-scale levels for 0/1 newsroom labels: the mean level of the C3 training comments
+    on the same side of the toxic threshold (a moderator's rejection is as toxic as the
+    average toxic C3 comment, an approval as civil as the average civil one)."""
+    level = np.asarray(c3_levels)
+    toxic = level >= td.C3_TOXIC_AT
+    means = (float(level[~toxic].mean()), float(level[toxic].mean()))
+    return np.array([means[y] for y in labels])
 
 
 def _ridge(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -51,7 +52,7 @@ from moderation.classifier.training.russian_toxicity import (
     RussianToxicityResult,
     train_russian_toxicity,
 )
-from moderation.classifier.training.sources import DataDir, Progress, tick
+from moderation.classifier.training.sources import DataDir, Labelled, Progress, tick
 
 SEED = 20261128
 ARTIFACT = "toxicity_ru.skops"
@@ -80,11 +81,27 @@ def train_russian(
     progress: Progress = None,
     *,
     english_off_topic: OffTopicResult | None = None,
+    newsroom: tuple[Labelled, Labelled] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Train on ``data_dir`` (the shared data root); returns (artifact objects, card section).
-    The Russian off-topic model is trained only when ``english_off_topic`` is given."""
+    The Russian off-topic model is trained only when ``english_off_topic`` is given.
+    ``newsroom`` (``train --labels``): the newsroom's labelled Russian comments, (train,
+    held out by article); the train part joins the "all" expert, the other is validated."""
     data = DataDir(data_dir)
     ru = load_russian(data, seed=SEED)
+    own_train, own_validation = newsroom if newsroom is not None else (None, None)
+    if own_train is not None and len(own_train):
+        n = len(own_train)
+        ru = replace(
+            ru,
+            train=Labelled(
+                ru.train.name,
+                ru.train.texts + own_train.texts,
+                ru.train.labels + own_train.labels,
+                ru.train.groups + ["newsroom"] * n,
+            ),
+            train_weights=ru.train_weights + [1.0] * n,
+        )
     full = train_russian_toxicity(
         ru.train,
         ru.train_weights,
@@ -107,6 +124,10 @@ def train_russian(
         "forum_only_model": _validate(forum_only, ru, point=None),
     }
     score = _scorer(full.model)
+    if own_validation is not None and len(own_validation):
+        validation["newsroom_labels_validation"] = metrics(
+            own_validation.labels, score(own_validation.texts), point
+        )
     test_y = np.asarray(ru.test.labels)
     toxic = [t for t, y in zip(ru.test.texts, test_y, strict=True) if y == 1]
     clean = [t for t, y in zip(ru.test.texts, test_y, strict=True) if y == 0]

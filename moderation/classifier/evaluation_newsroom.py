@@ -1,0 +1,112 @@
+"""Rows for ``moderation evaluate --labels``: the served models on the newsroom's own decisions.
+
+Every labelled comment goes through the same scorer the worker uses (language routing, the
+article when the export has it), so the figures are what the service would have said. Rows
+are per score and language (``toxicity`` / ``toxicity_ru`` ...), flagged at the operating
+points the policy defaults to; English toxicity also has alt-profanity-check beside it when
+it is installed. The notes say, per score, how many comments moderators rejected for it would
+have passed that score's approve point: the misses a newsroom should look at before it lets
+the service approve on its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from moderation.classifier import Scorer
+from moderation.classifier.newsroom_labels import LabelFile, NewsroomLabel
+from moderation.classifier.training.operating_points import metrics
+from moderation.domain.scores import CommentInput, CommentScores
+
+LANGUAGES = ("en", "ru")
+SCORES = ("toxicity", "spam", "off_topic")
+BATCH = 256
+SERVICE_LIMIT = 1500  # the service scores at most this many characters of a comment
+
+
+def newsroom_rows(
+    label_file: LabelFile,
+    scorer: Scorer,
+    card: dict[str, Any],
+    baseline: Callable[[list[str]], Any] | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """(table rows, notes) for the labels in ``label_file``."""
+    labels = label_file.labels
+    scores = _score(scorer, labels)
+    set_name = f"newsroom_labels ({label_file.path.name})"
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for language in LANGUAGES:
+        for score in SCORES:
+            kept = [
+                (x.text, target, value)
+                for x, s in zip(labels, scores, strict=True)
+                if s.language == language
+                and (target := x.target(score)) is not None
+                and (value := getattr(s, score)) is not None
+            ]
+            if not kept:
+                continue
+            y = np.array([k[1] for k in kept])
+            p = np.array([k[2] for k in kept], dtype=np.float64)
+            point = operating_point(card, score, language)
+            name = score if language == "en" else f"{score}_{language}"
+            model = str(card["model_version"])
+            rows.append({"score": name, "set": set_name, "model": model, **metrics(y, p, point)})
+            if baseline is not None and score == "toxicity" and language == "en":
+                theirs = np.asarray(baseline([k[0] for k in kept]), dtype=np.float64)
+                flat = {"approve_below": 0.5, "reject_at_or_above": 0.5}
+                rows.append(
+                    {
+                        "score": name,
+                        "set": set_name,
+                        "model": "alt-profanity-check",
+                        **metrics(y, theirs, flat),
+                    }
+                )
+            if point is not None and y.sum():
+                passed = int(((p < point["approve_below"]) & (y == 1)).sum())
+                notes.append(
+                    f"{name}: {passed} of {int(y.sum())} comments moderators rejected for "
+                    f"{score.replace('_', '-')} score below its approve point "
+                    f"({point['approve_below']}): that score alone would not have held them."
+                )
+    other = Counter(s.language for s in scores if s.language not in LANGUAGES)
+    if other:
+        listed = ", ".join(f"{lang} {n}" for lang, n in sorted(other.items()))
+        notes.append(
+            f"{sum(other.values())} labelled comments in other languages ({listed}) are not "
+            "scored: the policy holds them for a moderator (unsupported_language)."
+        )
+    notes.append(
+        f"newsroom labels: {len(labels)} comments from {label_file.path.name} "
+        f"(sha256 {label_file.sha256[:12]}...), mapped as: approve -> 0 for every score; "
+        "rejections count for the score their reason code names."
+    )
+    return rows, notes
+
+
+def operating_point(card: dict[str, Any], score: str, language: str) -> dict[str, Any] | None:
+    """The card's operating point for ``score`` in ``language`` (the policy's defaults).
+    Russian comments share the English spam head, so they share its point too."""
+    if language == "ru" and score != "spam":
+        point = card.get("russian", {}).get("operating_points", {}).get(score)
+        if point is not None:
+            return dict(point)
+    english = card.get("operating_points", {}).get(score)
+    return dict(english) if english is not None else None
+
+
+def _score(scorer: Scorer, labels: Sequence[NewsroomLabel]) -> list[CommentScores]:
+    inputs = [
+        CommentInput(x.text[:SERVICE_LIMIT], x.article_title, x.article_body, x.article_language)
+        for x in labels
+    ]
+    out: list[CommentScores] = []
+    for start in range(0, len(inputs), BATCH):
+        out += scorer.score(inputs[start : start + BATCH])
+    return out

@@ -1,0 +1,116 @@
+"""``moderation evaluate --labels``: the committed models measured on moderators' decisions.
+
+The labels are what ``moderation export-labels`` writes: the example article's two real
+reader comments approved under it, plus hand-written comments a moderator would reject.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.classifier.evaluation_newsroom import newsroom_rows
+from moderation.classifier.newsroom_labels import read_labels
+from moderation.classifier.scorer import ModerationScorer
+from moderation.cli.model_commands import evaluate
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[3] / "shared" / "examples"
+
+ENGLISH_TOXIC = [
+    "You are a complete idiot and everyone here knows it.",
+    "Shut up, you pathetic moron.",
+    "Only a brainless fool would write this garbage.",
+]
+ENGLISH_CIVIL = [
+    "Thank you for the detailed report on Blinken and the talks in Astana.",
+    "I hope co-operation with the US brings more trade to Central Asia.",
+    "Kazakhstan should keep good relations with both Washington and Moscow.",
+]
+SPAM = [
+    "Earn $500 per day from home!!! Visit www.easy-cash.biz now",
+    "Subscribe to my channel and check out my video http://bit.ly/abc",
+]
+RUSSIAN_TOXIC = ["Ты тупой идиот, заткнись уже.", "Автор дебил, пишет полную херню."]
+RUSSIAN_CIVIL = [
+    "Спасибо за статью, очень интересно было прочитать.",
+    "Надеюсь, переговоры помогут торговле в регионе.",
+]
+OFF_TOPIC = "Does anyone know a good recipe for plov with lamb?"
+
+
+def _records() -> list[dict[str, Any]]:
+    article = json.loads((EXAMPLES / "article.json").read_text(encoding="utf-8"))
+    real = [
+        json.loads(line)["text"]
+        for line in (EXAMPLES / "comments.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    under = {
+        "article_id": article["id"],
+        "article_title": article["title"],
+        "article_body": article["body"],
+        "article_language": article["language"],
+    }
+    rows: list[tuple[str, str, str | None, dict[str, Any]]] = []
+    rows += [(t, "approve", None, under) for t in real + ENGLISH_CIVIL + RUSSIAN_CIVIL]
+    rows += [(t, "reject", "abusive", under) for t in ENGLISH_TOXIC + RUSSIAN_TOXIC]
+    rows += [(t, "reject", "spam", under) for t in SPAM]
+    rows += [(OFF_TOPIC, "reject", "off_topic", under)]
+    rows += [("Бул жаңылыкты окуп, абдан кубандым, рахмат!", "approve", None, {"article_id": "k"})]
+    return [
+        {"comment_id": str(i), "text": text, "label": label, "reason_code": reason, **extra}
+        for i, (text, label, reason, extra) in enumerate(rows)
+    ]
+
+
+@pytest.fixture
+def labels_path(tmp_path: pathlib.Path) -> pathlib.Path:
+    if not (EXAMPLES / "article.json").is_file():
+        pytest.skip("../shared/examples not available")
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _records()) + "\n")
+    return path
+
+
+def test_rows_per_score_and_language_separate_the_decisions(
+    scorer: ModerationScorer, labels_path: pathlib.Path
+) -> None:
+    rows, notes = newsroom_rows(read_labels(labels_path), scorer, scorer.card)
+    by_score = {row["score"]: row for row in rows}
+    assert set(by_score) >= {"toxicity", "toxicity_ru", "spam", "off_topic"}
+    assert by_score["toxicity"]["n"] == 2 + 3 + 3 and by_score["toxicity"]["positives"] == 3
+    # Clearly toxic against clearly civil, each language by its own model.
+    assert by_score["toxicity"]["roc_auc"] == 1.0
+    assert by_score["toxicity_ru"]["roc_auc"] == 1.0
+    assert by_score["spam"]["roc_auc"] >= 0.9
+    # The plov question is the one off-topic rejection; approved comments are its negatives.
+    off_topic = by_score["off_topic"]  # Russian comments under this English article: no score
+    assert (off_topic["n"], off_topic["positives"], off_topic["roc_auc"]) == (6, 1, 1.0)
+    assert any("ky 1" in note and "unsupported_language" in note for note in notes)
+    assert any(note.startswith("toxicity: 0 of 3 comments moderators rejected") for note in notes)
+
+
+def test_evaluate_labels_runs_without_the_shared_data(labels_path: pathlib.Path) -> None:
+    result = CliRunner().invoke(
+        evaluate,
+        ["--labels", str(labels_path), "--data-dir", str(labels_path.parent / "nowhere")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "newsroom labels only" in result.stderr
+    lines = [
+        line for line in result.stdout.splitlines() if "newsroom_labels (labels.jsonl)" in line
+    ]
+    assert {line.split()[0] for line in lines} >= {"toxicity", "toxicity_ru", "spam", "off_topic"}
+
+
+def test_evaluate_refuses_a_broken_labels_file_by_line(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"comment_id": "1"}\n', encoding="utf-8")
+    result = CliRunner().invoke(evaluate, ["--labels", str(path)])
+    assert result.exit_code == 1
+    assert "labels.jsonl line 1:" in result.output and "text:" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,85 @@
+"""``moderation train --labels``: a full training run that learns from moderators' decisions.
+
+Slow (a whole training run, a few minutes): it is the one test that shows the labels reach
+every model, the card says what was learned from, and the result loads and scores.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.classifier import load_scorer
+from moderation.classifier.training.run import MODEL_VERSION
+from moderation.cli.model_commands import train
+from moderation.domain.scores import CommentInput
+
+DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _labels(path: pathlib.Path) -> pathlib.Path:
+    rows = []
+    for article in range(10):
+        for k, (text, label, reason) in enumerate(
+            [
+                (f"Thanks for the report on the water talks, part {article}.", "approve", None),
+                (f"You are a worthless clown, author {article}.", "reject", "abusive"),
+                (f"Call the fortune teller Aliya, she removes curses, {article}00 tenge!",
+                 "reject", "spam"),
+                (f"Спасибо за статью о переговорах по воде, часть {article}.", "approve", None),
+                (f"Автор клоун никчёмный, статья {article} позор.", "reject", "abusive"),
+            ]
+        ):  # fmt: skip
+            language = "ru" if any("а" <= c <= "я" for c in text.lower()) else "en"
+            rows.append(
+                {
+                    "comment_id": f"{article}-{k}",
+                    "article_id": f"article-{article}",
+                    "text": text,
+                    "label": label,
+                    "reason_code": reason,
+                    "language": language,
+                }
+            )
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "socc_c3").is_dir(), reason="../shared/data not available")
+def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) -> None:
+    labels = _labels(tmp_path / "labels.jsonl")
+    out = tmp_path / "models"
+    result = CliRunner().invoke(
+        train,
+        ["--data-dir", str(DATA), "--output-dir", str(out), "--labels", str(labels)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "model_card.json").read_text())
+    assert card["model_version"].startswith(f"{MODEL_VERSION}+newsroom.")
+    section = card["newsroom_labels"]
+    assert (section["records"], section["languages"]) == (50, {"en": 30, "ru": 20})
+    used = section["used"]
+    assert (
+        used["toxicity_en"]["train"]["comments"] + used["toxicity_en"]["validation"]["comments"]
+        == 20
+    )
+    assert used["toxicity_ru"]["validation"]["articles"] == 3
+    assert "newsroom_toxicity_en_train" in card["training_sets"]["toxicity"]
+    for entry in (
+        card["validation"]["toxicity"]["newsroom_labels_validation"],
+        card["validation"]["spam"]["newsroom_labels_validation"],
+        card["russian"]["validation"]["newsroom_labels_validation"],
+    ):
+        assert entry["n"] > 0 and entry["roc_auc"] is not None
+    assert "newsroom_labels" in card["label_mappings"]
+    # The newsroom's own spam is learned: its held-out copies score as spam.
+    assert card["validation"]["spam"]["newsroom_labels_validation"]["roc_auc"] == 1.0
+    scorer = load_scorer(out)
+    assert scorer.model_version == card["model_version"]
+    (scored,) = scorer.score([CommentInput("Call the fortune teller Aliya, 500 tenge!")])
+    assert scored.spam is not None and scored.spam > 0.5
