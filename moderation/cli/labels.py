@@ -41,7 +41,7 @@ def export_labels(output_file: IO[str], since: datetime | None) -> None:
         query = query.where(TrainingLabel.labelled_at >= since.replace(tzinfo=UTC))
     count = 0
     with session_scope() as session:
-        for row, article in session.execute(query).tuples():
+        for row, article in session.execute(query):
             record = {
                 "comment_id": row.comment_id,
                 "article_id": row.article_id,
