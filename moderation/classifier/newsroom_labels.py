@@ -20,14 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
-import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from moderation.classifier.training.sources import Labelled
+from moderation.classifier.training.sources import Labelled, split_by_article
 
 TOXIC_REASONS = frozenset({"offensive", "abusive", "hate_speech", "harassment"})
 SCORE_REASONS = {"toxicity": TOXIC_REASONS, "spam": frozenset({"spam"}), "off_topic": {"off_topic"}}
@@ -201,23 +200,6 @@ def in_language(labels: Iterable[NewsroomLabel], language: str) -> list[Newsroom
     return [x for x in labels if x.language == language]
 
 
-def split_by_article(
-    labelled_set: Labelled, *, seed: int, share: float = HELD_OUT_SHARE
-) -> tuple[Labelled, Labelled]:
-    """(train, held out): whole articles on either side, ``share`` of them held out (at
-    least one when there are two or more), seeded so a rerun splits the same way."""
-    articles = sorted(set(labelled_set.groups))
-    random.Random(seed).shuffle(articles)
-    n_held = round(len(articles) * share)
-    if len(articles) >= 2:
-        n_held = min(max(n_held, 1), len(articles) - 1)
-    held = set(articles[:n_held])
-    return (
-        labelled_set.subset([g not in held for g in labelled_set.groups], f"{labelled_set.name}_train"),
-        labelled_set.subset([g in held for g in labelled_set.groups], f"{labelled_set.name}_validation"),
-    )  # fmt: skip
-
-
 def with_languages(labels: Iterable[NewsroomLabel]) -> list[NewsroomLabel]:
     """``labels``, each with a language: as recorded, else detected as the service would."""
     labels = list(labels)
@@ -261,7 +243,11 @@ class NewsroomSets:
 
         def split(subset: list[NewsroomLabel], score: str, name: str) -> Split:
             data = labelled(subset, score, name)
-            return split_by_article(data, seed=seed) if len(data) else (None, None)
+            return (
+                split_by_article(data, seed=seed, share=HELD_OUT_SHARE)
+                if len(data)
+                else (None, None)
+            )
 
         russian = split(in_language(labels, "ru"), "toxicity", "newsroom_toxicity_ru")
         return cls(

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import pathlib
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -59,6 +60,23 @@ class Labelled:
             [self.labels[i] for i in pick],
             [self.groups[i] for i in pick],
         )
+
+
+def split_by_article(
+    labelled_set: Labelled, *, seed: int, share: float
+) -> tuple[Labelled, Labelled]:
+    """(train, held out): whole articles on either side, ``share`` of them held out (at
+    least one when there are two or more), seeded so a rerun splits the same way."""
+    articles = sorted(set(labelled_set.groups))
+    random.Random(seed).shuffle(articles)
+    n_held = round(len(articles) * share)
+    if len(articles) >= 2:
+        n_held = min(max(n_held, 1), len(articles) - 1)
+    held = set(articles[:n_held])
+    return (
+        labelled_set.subset([g not in held for g in labelled_set.groups], f"{labelled_set.name}_train"),
+        labelled_set.subset([g in held for g in labelled_set.groups], f"{labelled_set.name}_validation"),
+    )  # fmt: skip
 
 
 Progress = Callable[[str], None] | None

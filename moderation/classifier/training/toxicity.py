@@ -14,7 +14,6 @@ linear head over [n-grams, lexicon features].
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +32,13 @@ from moderation.classifier.lexicon import ToxicLexicon
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.training import toxicity_data as td
 from moderation.classifier.training.linear import linear_head
-from moderation.classifier.training.sources import DataDir, Labelled, Progress, tick
+from moderation.classifier.training.sources import (
+    DataDir,
+    Labelled,
+    Progress,
+    split_by_article,
+    tick,
+)
 
 VALIDATION_ARTICLE_SHARE = 0.3
 
@@ -48,13 +53,8 @@ class ToxicityResult:
 
 
 def split_articles(c3: Labelled, *, seed: int) -> tuple[Labelled, Labelled]:
-    articles = sorted(set(c3.groups))
-    random.Random(seed).shuffle(articles)
-    held = set(articles[: int(len(articles) * VALIDATION_ARTICLE_SHARE)])
-    return (
-        c3.subset([g not in held for g in c3.groups], "socc_c3_train"),
-        c3.subset([g in held for g in c3.groups], "socc_c3_validation"),
-    )
+    """(socc_c3_train, socc_c3_validation): whole articles, 30% held out, seeded."""
+    return split_by_article(c3, seed=seed, share=VALIDATION_ARTICLE_SHARE)
 
 
 def train_toxicity(

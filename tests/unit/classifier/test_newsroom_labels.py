@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from moderation.classifier.newsroom_labels import (
+    HELD_OUT_SHARE,
     LabelFileError,
     NewsroomSets,
     labelled,
     newsroom_version,
     read_labels,
-    split_by_article,
     with_languages,
 )
-from moderation.classifier.training.sources import Labelled
+from moderation.classifier.training.sources import Labelled, split_by_article
 from moderation.classifier.training.toxicity import newsroom_levels
 
 
@@ -122,12 +122,15 @@ def test_each_decision_labels_only_the_scores_it_speaks_for(tmp_path: pathlib.Pa
 def test_split_keeps_whole_articles_on_one_side_and_is_repeatable() -> None:
     groups = [f"a{i % 10}" for i in range(100)]
     data = Labelled("n", [str(i) for i in range(100)], [i % 2 for i in range(100)], groups)
-    train, held = split_by_article(data, seed=1)
+    train, held = split_by_article(data, seed=1, share=HELD_OUT_SHARE)
     assert not set(train.groups) & set(held.groups)
     assert len(set(held.groups)) == 3 and len(train) + len(held) == 100
-    assert split_by_article(data, seed=1)[1].texts == held.texts
+    assert split_by_article(data, seed=1, share=HELD_OUT_SHARE)[1].texts == held.texts
     one_each = Labelled("n", ["a", "b"], [0, 1], ["x", "y"])
-    assert [len(part) for part in split_by_article(one_each, seed=1)] == [1, 1]
+    assert [len(part) for part in split_by_article(one_each, seed=1, share=HELD_OUT_SHARE)] == [
+        1,
+        1,
+    ]
 
 
 def test_newsroom_sets_route_by_language_and_describe_themselves(tmp_path: pathlib.Path) -> None:
