@@ -20,12 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
+import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from moderation.classifier.training import off_topic_data as od
 from moderation.classifier.training.sources import Labelled, split_by_article
 
 TOXIC_REASONS = frozenset({"offensive", "abusive", "hate_speech", "harassment"})
@@ -224,6 +226,55 @@ def newsroom_version(model_version: str, source: LabelFile) -> str:
 
 
 Split = tuple[Labelled | None, Labelled | None]  # (train, held out); None: no such labels
+PairSplit = tuple[od.Pairs | None, od.Pairs | None]
+
+
+def off_topic_pairs(
+    labels: list[NewsroomLabel], language: str, *, seed: int, share: float = HELD_OUT_SHARE
+) -> PairSplit:
+    """(train, held out) article/comment pairs from the labels whose export carries their
+    article, built like the public pairs: each approved comment under its own article (0) and
+    under another of the newsroom's articles drawn at random (1); each off-topic rejection
+    under its own article (1). Comments under an article declared in another language are left
+    out (the service does not score off-topic across languages). Split by article."""
+    usable = [
+        x
+        for x in in_language(labels, language)
+        if x.target("off_topic") is not None
+        and (x.article_title or x.article_body)
+        and _base_language(x.article_language) in (None, language)
+    ]
+    if not usable:
+        return None, None
+    articles = {
+        x.article_id: od.Article(x.article_id, x.article_title or "", x.article_body or "")
+        for x in usable
+    }
+    ids = sorted(articles)
+    rng = random.Random(seed)
+    train, held = split_by_article(
+        labelled(usable, "off_topic", f"newsroom_off_topic_{language}"), seed=seed, share=share
+    )
+
+    def build(homes: set[str]) -> od.Pairs | None:
+        pairs = od.Pairs([], [], [], [], [])
+
+        def add(comment: str, article_id: str, label: int, home: str) -> None:
+            pairs.comments.append(comment)
+            pairs.titles.append(articles[article_id].title)
+            pairs.bodies.append(articles[article_id].body)
+            pairs.labels.append(label)
+            pairs.groups.append(home)
+
+        for x in usable:
+            if x.article_id not in homes:
+                continue
+            add(x.text, x.article_id, x.target("off_topic") or 0, x.article_id)
+            if x.label == "approve" and len(ids) > 1:
+                add(x.text, rng.choice([a for a in ids if a != x.article_id]), 1, x.article_id)
+        return pairs if pairs.labels else None
+
+    return build(set(train.groups)), build(set(held.groups))
 
 
 @dataclass(frozen=True)
@@ -234,6 +285,8 @@ class NewsroomSets:
     toxicity_en: Split
     toxicity_ru: tuple[Labelled, Labelled] | None
     spam: Split  # every language: the spam head is shared
+    off_topic_en: PairSplit = (None, None)
+    off_topic_ru: PairSplit = (None, None)
 
     @classmethod
     def of(cls, source: LabelFile | None, *, seed: int = 20261128) -> NewsroomSets:
@@ -255,6 +308,8 @@ class NewsroomSets:
             split(in_language(labels, "en"), "toxicity", "newsroom_toxicity_en"),
             (russian[0], russian[1]) if russian[0] is not None and russian[1] is not None else None,
             split(labels, "spam", "newsroom_spam"),
+            off_topic_pairs(labels, "en", seed=seed),
+            off_topic_pairs(labels, "ru", seed=seed),
         )
 
     def label_mappings(self) -> dict[str, str]:
@@ -271,10 +326,12 @@ class NewsroomSets:
             ("spam", self.spam),
         ):
             train, held = pair
-            used[name] = {
-                "train": _count(train),
-                "validation": _count(held),
-            }
+            used[name] = {"train": _count(train), "validation": _count(held)}
+        for name, pairs in (
+            ("off_topic_en", self.off_topic_en),
+            ("off_topic_ru", self.off_topic_ru),
+        ):
+            used[name] = {"train": _count_pairs(pairs[0]), "validation": _count_pairs(pairs[1])}
         languages = Counter(x.language or "unknown" for x in with_languages(self.source.labels))
         return {
             **self.source.summary(),
@@ -282,9 +339,11 @@ class NewsroomSets:
             "split": f"by article_id, seeded; {HELD_OUT_SHARE:.0%} of the articles held out "
             "(validation entries 'newsroom_labels_validation')",
             "used": used,
-            "not_used": "off-topic labels (the off-topic models learn from article/comment "
-            "pairs; moderation evaluate --labels measures them); labels in languages without "
-            "a toxicity model",
+            "off_topic_pairs": "each approved comment under its own article (0) and under "
+            "another of the newsroom's articles drawn at random (1), each off-topic rejection "
+            "under its own article (1); only labels whose export carries the article text",
+            "not_used": "labels in languages without a model; off-topic labels without the "
+            "article text",
         }
 
 
@@ -295,4 +354,14 @@ def _count(part: Labelled | None) -> dict[str, int]:
         "comments": len(part),
         "positives": int(sum(part.labels)),
         "articles": len(set(part.groups)),
+    }
+
+
+def _count_pairs(pairs: od.Pairs | None) -> dict[str, int]:
+    if pairs is None:
+        return {"pairs": 0, "positives": 0, "articles": 0}
+    return {
+        "pairs": len(pairs.labels),
+        "positives": int(sum(pairs.labels)),
+        "articles": len(set(pairs.groups)),
     }

@@ -22,26 +22,44 @@ DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
 
 def _labels(path: pathlib.Path) -> pathlib.Path:
     rows = []
-    for article in range(10):
-        for k, (text, label, reason) in enumerate(
+    for n in range(10):
+        english = {
+            "article_id": f"article-{n}",
+            "article_title": f"Water talks, round {n}: Kazakhstan and Uzbekistan share the Syr Darya",
+            "article_body": "Officials met in Tashkent to agree on water quotas for farmers "
+            "along the Syr Darya before the irrigation season.",
+            "article_language": "en",
+            "language": "en",
+        }
+        russian = {
+            "article_id": f"ru-article-{n}",
+            "article_title": f"Переговоры о воде, раунд {n}: Казахстан и Узбекистан делят Сырдарью",
+            "article_body": "Чиновники встретились в Ташкенте, чтобы согласовать квоты на воду "
+            "для фермеров вдоль Сырдарьи перед поливным сезоном.",
+            "article_language": "ru",
+            "language": "ru",
+        }
+        for k, (text, label, reason, article) in enumerate(
             [
-                (f"Thanks for the report on the water talks, part {article}.", "approve", None),
-                (f"You are a worthless clown, author {article}.", "reject", "abusive"),
-                (f"Call the fortune teller Aliya, she removes curses, {article}00 tenge!",
-                 "reject", "spam"),
-                (f"Спасибо за статью о переговорах по воде, часть {article}.", "approve", None),
-                (f"Автор клоун никчёмный, статья {article} позор.", "reject", "abusive"),
+                (f"Thanks for the report on the water talks, round {n}.", "approve", None, english),
+                (f"You are a worthless clown, author {n}.", "reject", "abusive", english),
+                (f"Call the fortune teller Aliya, she removes curses, {n}00 tenge!",
+                 "reject", "spam", english),
+                (f"Who won the football match last night? Asking for {n} friends.",
+                 "reject", "off_topic", english),
+                (f"Спасибо за статью о переговорах по воде, раунд {n}.", "approve", None, russian),
+                (f"Автор клоун никчёмный, статья {n} позор.", "reject", "abusive", russian),
+                (f"Кто знает хороший рецепт плова? Гостей будет {n}.",
+                 "reject", "off_topic", russian),
             ]
         ):  # fmt: skip
-            language = "ru" if any("а" <= c <= "я" for c in text.lower()) else "en"
             rows.append(
                 {
-                    "comment_id": f"{article}-{k}",
-                    "article_id": f"article-{article}",
+                    "comment_id": f"{n}-{k}",
                     "text": text,
                     "label": label,
                     "reason_code": reason,
-                    "language": language,
+                    **article,
                 }
             )
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
@@ -62,7 +80,7 @@ def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) 
     card = json.loads((out / "model_card.json").read_text())
     assert card["model_version"].startswith(f"{MODEL_VERSION}+newsroom.")
     section = card["newsroom_labels"]
-    assert (section["records"], section["languages"]) == (50, {"en": 30, "ru": 20})
+    assert (section["records"], section["languages"]) == (70, {"en": 40, "ru": 30})
     used = section["used"]
     assert (
         used["toxicity_en"]["train"]["comments"] + used["toxicity_en"]["validation"]["comments"]
@@ -70,10 +88,13 @@ def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) 
     )
     assert used["toxicity_ru"]["validation"]["articles"] == 3
     assert "newsroom_toxicity_en_train" in card["training_sets"]["toxicity"]
+    assert used["off_topic_ru"]["train"]["pairs"] == 7 * 3  # approvals twice, rejections once
     for entry in (
         card["validation"]["toxicity"]["newsroom_labels_validation"],
         card["validation"]["spam"]["newsroom_labels_validation"],
+        card["validation"]["off_topic"]["newsroom_labels_validation"],
         card["russian"]["validation"]["newsroom_labels_validation"],
+        card["russian"]["off_topic"]["validation"]["newsroom_labels_validation"],
     ):
         assert entry["n"] > 0 and entry["roc_auc"] is not None
     assert "newsroom_labels" in card["label_mappings"]

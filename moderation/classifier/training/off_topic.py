@@ -38,8 +38,15 @@ class OffTopicResult:
 
 
 def train_off_topic(
-    data: DataDir, idf_texts: list[str], *, seed: int, progress: Progress = None
+    data: DataDir,
+    idf_texts: list[str],
+    *,
+    seed: int,
+    progress: Progress = None,
+    newsroom: od.Pairs | None = None,
 ) -> OffTopicResult:
+    """``newsroom``: pairs from the newsroom's own labels (``train --labels``), added to every
+    fit; validation and calibration stay on the public pairs."""
     articles = od.load_articles(data)
     threads = od.load_comments(data)
     pairs = od.build_pairs(articles, threads, seed=seed)
@@ -61,7 +68,13 @@ def train_off_topic(
     tick(progress, "off-topic: pairs with the most similar articles")
     near_groups, x_near = _nearest_article_pairs(features, articles, threads, home_title)
     model, probabilities, per_article, near = fit_leave_one_article_out(
-        features, x, y, groups, progress, also=(x_near, near_groups)
+        features,
+        x,
+        y,
+        groups,
+        progress,
+        also=(x_near, near_groups),
+        extra=pair_features(features, newsroom),
     )
     on_topic = y == 0
     return OffTopicResult(
@@ -99,6 +112,16 @@ def _nearest_article_pairs(
     return np.array(groups), np.vstack(rows)
 
 
+def pair_features(
+    features: OffTopicFeatures, pairs: od.Pairs | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(features, labels) of ``pairs``, or None without pairs."""
+    if pairs is None or not pairs.labels:
+        return None
+    triples = zip(pairs.comments, pairs.titles, pairs.bodies, strict=True)
+    return np.vstack([features.features(*t) for t in triples]), np.array(pairs.labels)
+
+
 def fit_leave_one_article_out(
     features: OffTopicFeatures,
     x: np.ndarray,
@@ -107,11 +130,14 @@ def fit_leave_one_article_out(
     progress: Progress = None,
     *,
     also: tuple[np.ndarray, np.ndarray] | None = None,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Pipeline, np.ndarray, dict[str, float], np.ndarray]:
     """Scaled logistic regression on ``x``, Platt-calibrated on leave-one-home-article-out
     scores; returns (model over ``features``, calibrated out-of-fold probabilities, per-article
     ROC-AUC, calibrated out-of-fold probabilities of the extra rows ``also`` = (features,
-    home article per row), scored by the fold that left their home article out)."""
+    home article per row), scored by the fold that left their home article out). ``extra`` =
+    (features, labels) are training rows added to every fit (never scored out of fold)."""
+    x_extra, y_extra = extra if extra is not None else (np.zeros((0, x.shape[1])), np.zeros(0))
     oof = np.zeros(len(y))
     x_also, groups_also = also if also is not None else (np.zeros((0, x.shape[1])), np.zeros(0))
     oof_also = np.zeros(len(x_also))
@@ -120,13 +146,13 @@ def fit_leave_one_article_out(
         tick(progress, f"off-topic: leave out article {home}")
         held = groups == home
         fold = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=2000))])
-        fold.fit(x[~held], y[~held])
+        fold.fit(np.vstack([x[~held], x_extra]), np.r_[y[~held], y_extra])
         oof[held] = fold.decision_function(x[held])
         if (held_also := groups_also == home).any():
             oof_also[held_also] = fold.decision_function(x_also[held_also])
         per_article[home] = float(roc_auc_score(y[held], oof[held]))
     final = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=2000))]).fit(
-        x, y
+        np.vstack([x, x_extra]), np.r_[y, y_extra]
     )
     slope, offset = platt(oof, y)
     head = calibrated(final.named_steps["lr"], slope, offset)

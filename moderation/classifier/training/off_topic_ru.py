@@ -27,7 +27,11 @@ from sklearn.pipeline import Pipeline
 from moderation.classifier.off_topic_features import FEATURE_NAMES, NO_BACKGROUND_PERCENTILE
 from moderation.classifier.off_topic_features_ru import RussianOffTopicFeatures
 from moderation.classifier.training import off_topic_data as od
-from moderation.classifier.training.off_topic import OffTopicResult, fit_leave_one_article_out
+from moderation.classifier.training.off_topic import (
+    OffTopicResult,
+    fit_leave_one_article_out,
+    pair_features,
+)
 from moderation.classifier.training.sources import Progress, tick
 
 CHECK_SET = pathlib.Path(__file__).with_name("ru_off_topic_check.json")
@@ -92,14 +96,26 @@ def check_scores(model: Pipeline, pairs: od.Pairs) -> np.ndarray:
 
 
 def train_russian_off_topic(
-    english: OffTopicResult, russian_texts: list[str], *, seed: int, progress: Progress = None
+    english: OffTopicResult,
+    russian_texts: list[str],
+    *,
+    seed: int,
+    progress: Progress = None,
+    newsroom: od.Pairs | None = None,
 ) -> RussianOffTopicResult:
+    """``newsroom``: Russian pairs from the newsroom's own labels (``train --labels``), added
+    to every fit next to the English pairs."""
     tick(progress, "off_topic_ru: Russian n-grams")
     features = RussianOffTopicFeatures().fit(russian_texts)
     y = np.array(english.pairs.labels)
     groups = np.array(english.pairs.groups)
     model, oof, per_article, _ = fit_leave_one_article_out(
-        features, without_background(english.x), y, groups, progress
+        features,
+        without_background(english.x),
+        y,
+        groups,
+        progress,
+        extra=pair_features(features, newsroom),
     )
     tick(progress, "off_topic_ru: hand-written Russian check")
     check = load_check_pairs(seed=seed)

@@ -24,6 +24,7 @@ from moderation.classifier.training import off_topic_data, spam_data, toxicity_d
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
 from moderation.classifier.training.off_topic import train_off_topic
+from moderation.classifier.training.off_topic_ru import check_scores
 from moderation.classifier.training.operating_points import (
     TARGETS,
     choose,
@@ -72,7 +73,9 @@ def train_all(
     )
     points["spam"] = choose(spam.youtube.labels, spam.oof_probabilities, **_targets("spam"))
 
-    off_topic = train_off_topic(data, c3_train.texts, seed=SEED, progress=progress)
+    off_topic = train_off_topic(
+        data, c3_train.texts, seed=SEED, progress=progress, newsroom=own.off_topic_en[0]
+    )
     points["off_topic"] = choose(
         off_topic.pairs.labels, off_topic.oof_probabilities, **_targets("off_topic")
     )
@@ -112,6 +115,10 @@ def train_all(
             validation[score]["newsroom_labels_validation"] = metrics(
                 held.labels, scores, points[score]
             )
+    if (held_pairs := own.off_topic_en[1]) is not None:
+        validation["off_topic"]["newsroom_labels_validation"] = metrics(
+            held_pairs.labels, check_scores(off_topic.model, held_pairs), points["off_topic"]
+        )
     validation["off_topic"]["gnm_pairs_leave_one_article_out"] = metrics(
         off_topic.pairs.labels, off_topic.oof_probabilities, points["off_topic"]
     )
@@ -143,7 +150,11 @@ def train_all(
     tick(progress, "toxicity_ru")
     with threadpool_limits(limits=1):  # one BLAS thread: reproducible bytes (see above)
         russian_objects, russian = train_russian(
-            data_dir, progress, english_off_topic=off_topic, newsroom=own.toxicity_ru
+            data_dir,
+            progress,
+            english_off_topic=off_topic,
+            newsroom=own.toxicity_ru,
+            newsroom_off_topic=own.off_topic_ru,
         )
 
     tick(progress, "saving artifacts")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pathlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -33,6 +33,7 @@ from moderation.classifier.training.off_topic_ru import (
     CHECK_SET,
     NO_BACKGROUND,
     RussianOffTopicResult,
+    check_scores,
     train_russian_off_topic,
 )
 from moderation.classifier.training.operating_points import (
@@ -53,6 +54,9 @@ from moderation.classifier.training.russian_toxicity import (
     train_russian_toxicity,
 )
 from moderation.classifier.training.sources import DataDir, Labelled, Progress, tick
+
+if TYPE_CHECKING:
+    from moderation.classifier.newsroom_labels import PairSplit
 
 SEED = 20261128
 ARTIFACT = "toxicity_ru.skops"
@@ -82,11 +86,13 @@ def train_russian(
     *,
     english_off_topic: OffTopicResult | None = None,
     newsroom: tuple[Labelled, Labelled] | None = None,
+    newsroom_off_topic: PairSplit = (None, None),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Train on ``data_dir`` (the shared data root); returns (artifact objects, card section).
     The Russian off-topic model is trained only when ``english_off_topic`` is given.
     ``newsroom`` (``train --labels``): the newsroom's labelled Russian comments, (train,
-    held out by article); the train part joins the "all" expert, the other is validated."""
+    held out by article); the train part joins the "all" expert, the other is validated.
+    ``newsroom_off_topic``: (train, held out) Russian article/comment pairs from those labels."""
     data = DataDir(data_dir)
     ru = load_russian(data, seed=SEED)
     own_train, own_validation = newsroom if newsroom is not None else (None, None)
@@ -170,10 +176,20 @@ def train_russian(
     objects: dict[str, Any] = {"toxicity_ru": {"model": full.model, "subtypes": full.subtypes}}
     if english_off_topic is not None:
         off_topic = train_russian_off_topic(
-            english_off_topic, ru.train.texts, seed=SEED, progress=progress
+            english_off_topic,
+            ru.train.texts,
+            seed=SEED,
+            progress=progress,
+            newsroom=newsroom_off_topic[0],
         )
         objects["off_topic_ru"] = off_topic.model
         section["off_topic"] = _off_topic_section(off_topic)
+        if (held_pairs := newsroom_off_topic[1]) is not None:
+            section["off_topic"]["validation"]["newsroom_labels_validation"] = metrics(
+                held_pairs.labels,
+                check_scores(off_topic.model, held_pairs),
+                section["off_topic"]["operating_point"],
+            )
         section["operating_points"]["off_topic"] = section["off_topic"].pop("operating_point")
     return objects, section
 

@@ -196,3 +196,40 @@ def test_newsroom_spam_labels_teach_the_spam_model_a_new_kind_of_spam() -> None:
     without = train_spam(youtube, news, ngrams).model.predict_proba(probe)[0, 1]
     with_own = train_spam(youtube, news, ngrams, newsroom=own).model.predict_proba(probe)[0, 1]
     assert with_own > without + 0.2
+
+
+def test_off_topic_pairs_pair_approvals_with_other_articles_and_keep_rejections(
+    tmp_path: pathlib.Path,
+) -> None:
+    from moderation.classifier.newsroom_labels import off_topic_pairs
+
+    def under(article: str, **fields: Any) -> dict[str, Any]:
+        return {"article_id": article, "article_title": f"Title {article}",
+                "article_body": f"Body of {article}", **fields}  # fmt: skip
+
+    records = [record(f"{a}{k}", **under(a)) for a in "abcd" for k in range(2)]
+    records += [
+        record("away", "reject", reason_code="off_topic", **under("a")),
+        record("bare", article_id="e"),  # no article text: cannot be paired
+        record("cross", **under("f", article_language="ru")),  # article in another language
+        record("lie", "reject", reason_code="misinformation", **under("b")),
+    ]
+    labels = read_labels(write(tmp_path, *records)).labels
+    train, held = off_topic_pairs(labels, "en", seed=5, share=0.5)
+    assert train is not None and held is not None
+    assert not set(train.groups) & set(held.groups)
+    assert set(train.groups) | set(held.groups) == set("abcd")
+    both = [
+        (c, t, y, g)
+        for p in (train, held)
+        for c, t, y, g in zip(p.comments, p.titles, p.labels, p.groups, strict=True)
+    ]
+    assert len(both) == 8 * 2 + 1
+    for comment, title, label, home in both:
+        if comment == "comment away about the water deal":
+            assert (title, label) == ("Title a", 1)  # the rejection, under its own article
+        elif label == 0:
+            assert title == f"Title {home}"
+        else:
+            assert title != f"Title {home}" and title != "Title f"
+    assert off_topic_pairs(labels, "ru", seed=5) == (None, None)
