@@ -52,7 +52,7 @@ def train_all(
     """``labels``: the newsroom's own moderators' decisions (``train --labels``), learned from
     except for the articles held out to validate on (:mod:`~moderation.classifier.newsroom_labels`)."""
     data = DataDir(data_dir)
-    own = NewsroomSets.of(labels)
+    own = NewsroomSets.of(labels, seed=SEED)
     toxicity = train_toxicity(data, seed=SEED, progress=progress, newsroom=own.toxicity_en[0])
     tox_model = toxicity.model
     points = {
