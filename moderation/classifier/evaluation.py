@@ -22,6 +22,7 @@ from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.sources import DataDir
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
+from moderation.domain.policy import Policy
 
 
 def profanity_check_scores() -> Any | None:
@@ -37,9 +38,11 @@ def evaluate_models(
     data_dir: pathlib.Path | None,
     models_dir: pathlib.Path | None,
     labels: LabelFile | None = None,
+    policy: Policy | None = None,
 ) -> dict[str, Any]:
     """Rows for every validation set under ``data_dir`` (None: skip them) and, with
-    ``labels``, for the newsroom's own decisions."""
+    ``labels``, for the newsroom's own decisions (and, with ``policy``, the decisions the
+    service would have made against theirs)."""
     directory = models_dir or DEFAULT_MODELS_DIR
     card = read_card(directory)
     baseline = profanity_check_scores()
@@ -47,14 +50,21 @@ def evaluate_models(
     notes: list[str] = []
     if data_dir is not None:
         rows, notes = _shared_data_rows(data_dir, directory, card, baseline)
+    agreement: list[dict[str, Any]] = []
     if labels is not None:
         from moderation.classifier import load_scorer
-        from moderation.classifier.evaluation_newsroom import newsroom_rows
+        from moderation.classifier.evaluation_newsroom import newsroom_report
 
-        newsroom, newsroom_notes = newsroom_rows(labels, load_scorer(directory), card, baseline)
-        rows += newsroom
-        notes += newsroom_notes
-    return {"rows": rows, "baseline_missing": baseline is None, "notes": notes}
+        report = newsroom_report(labels, load_scorer(directory), card, policy, baseline)
+        rows += report.rows
+        notes += report.notes
+        agreement = report.agreement
+    return {
+        "rows": rows,
+        "baseline_missing": baseline is None,
+        "notes": notes,
+        "agreement": agreement,
+    }
 
 
 def _shared_data_rows(

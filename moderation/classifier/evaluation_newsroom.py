@@ -6,13 +6,16 @@ are per score and language (``toxicity`` / ``toxicity_ru`` ...), flagged at the 
 points the policy defaults to; English toxicity also has alt-profanity-check beside it when
 it is installed. The notes say, per score, how many comments moderators rejected for it would
 have passed that score's approve point: the misses a newsroom should look at before it lets
-the service approve on its own.
+the service approve on its own. With the policy, it also says what the service would have
+decided for each kind of moderator decision: the auto-approval misses and the moderators'
+workload, in one table.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +23,7 @@ import numpy as np
 from moderation.classifier import Scorer
 from moderation.classifier.newsroom_labels import LabelFile, NewsroomLabel
 from moderation.classifier.training.operating_points import metrics
+from moderation.domain.policy import Policy, decide
 from moderation.domain.scores import CommentInput, CommentScores
 
 LANGUAGES = ("en", "ru")
@@ -28,15 +32,108 @@ BATCH = 256
 SERVICE_LIMIT = 1500  # the service scores at most this many characters of a comment
 
 
-def newsroom_rows(
+@dataclass(frozen=True)
+class NewsroomReport:
+    rows: list[dict[str, Any]]  # per score and language, like the shared sets' rows
+    notes: list[str]
+    agreement: list[dict[str, Any]]  # the policy's actions per kind of moderator decision
+
+
+def newsroom_report(
     label_file: LabelFile,
     scorer: Scorer,
     card: dict[str, Any],
+    policy: Policy | None = None,
+    baseline: Callable[[list[str]], Any] | None = None,
+) -> NewsroomReport:
+    """Score the labelled comments once; measure the scores and, with ``policy``, the
+    decisions the service would have made against the moderators' ones."""
+    scores = _score(scorer, label_file.labels)
+    rows, notes = newsroom_rows(label_file, scores, card, baseline)
+    if policy is None:
+        return NewsroomReport(rows, notes, [])
+    agreement = policy_agreement(label_file.labels, scores, policy)
+    return NewsroomReport(rows, notes + agreement_notes(agreement), agreement)
+
+
+DECISION_GROUPS = ("approve", "reject: toxicity", "reject: spam", "reject: off_topic",
+                   "reject: other")  # fmt: skip
+ACTIONS = ("approve", "hold", "reject")
+
+
+def decision_group(label: NewsroomLabel) -> str:
+    if label.label == "approve":
+        return "approve"
+    for score in SCORES:
+        if label.target(score) == 1:
+            return f"reject: {score}"
+    return "reject: other"
+
+
+def policy_agreement(
+    labels: Sequence[NewsroomLabel], scores: Sequence[CommentScores], policy: Policy
+) -> list[dict[str, Any]]:
+    """Per kind of moderator decision: how many comments, and how many of them the policy
+    would have approved, held and rejected on its own."""
+    counts: dict[str, Counter[str]] = {}
+    for label, scored in zip(labels, scores, strict=True):
+        action = decide(scored, policy).action.value
+        counts.setdefault(decision_group(label), Counter())[action] += 1
+    return [
+        {"moderators": group, "n": sum(counts[group].values()),
+         **{action: counts[group][action] for action in ACTIONS}}
+        for group in DECISION_GROUPS
+        if group in counts
+    ]  # fmt: skip
+
+
+def agreement_notes(agreement: Sequence[dict[str, Any]]) -> list[str]:
+    """The three numbers a moderation lead asks first, from :func:`policy_agreement`."""
+    rejected = [r for r in agreement if r["moderators"] != "approve"]
+    approved = [r for r in agreement if r["moderators"] == "approve"]
+    notes = []
+    if rejected:
+        n = sum(r["n"] for r in rejected)
+        passed = sum(r["approve"] for r in rejected)
+        notes.append(
+            f"policy: {passed} of {n} comments moderators rejected would have been approved "
+            f"without a moderator ({_share(passed, n)})."
+        )
+    if approved:
+        n, held, rejected_too = approved[0]["n"], approved[0]["hold"], approved[0]["reject"]
+        notes.append(
+            f"policy: of {n} comments moderators approved, {held} would have waited for a "
+            f"moderator ({_share(held, n)}) and {rejected_too} been rejected without one "
+            f"({_share(rejected_too, n)})."
+        )
+    return notes
+
+
+def format_agreement(agreement: Sequence[dict[str, Any]]) -> str:
+    """The agreement as a text table: counts and shares of each row."""
+    header = ["moderators", "n", *(f"policy: {a}" for a in ACTIONS)]
+    cells = [
+        [r["moderators"], str(r["n"]), *(f"{r[a]} ({_share(r[a], r['n'])})" for a in ACTIONS)]
+        for r in agreement
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "-"
+
+
+def newsroom_rows(
+    label_file: LabelFile,
+    scores: Sequence[CommentScores],
+    card: dict[str, Any],
     baseline: Callable[[list[str]], Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """(table rows, notes) for the labels in ``label_file``."""
+    """(table rows, notes) for the labels in ``label_file``, scored as ``scores``."""
     labels = label_file.labels
-    scores = _score(scorer, labels)
     set_name = f"newsroom_labels ({label_file.path.name})"
     rows: list[dict[str, Any]] = []
     notes: list[str] = []

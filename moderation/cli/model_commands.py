@@ -93,23 +93,44 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path
     help="default: the repository's models/",
 )
 @labels_option
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=pathlib.Path),
+    default=None,
+    help="with --labels: the policy to compare with the moderators "
+    "(default: MODERATION_POLICY_FILE, else config/policy.toml)",
+)
 def evaluate(
-    data_dir: pathlib.Path, models_dir: pathlib.Path | None, labels: pathlib.Path | None
+    data_dir: pathlib.Path,
+    models_dir: pathlib.Path | None,
+    labels: pathlib.Path | None,
+    policy_file: pathlib.Path | None,
 ) -> None:
     """Print ROC-AUC, PR-AUC and F1 at the operating points, next to alt-profanity-check.
 
-    With --labels, also measure the models on the newsroom's own moderators' decisions; the
-    shared validation sets are then optional (skipped when --data-dir has none).
+    With --labels, also measure the models on the newsroom's own moderators' decisions, and
+    what the policy would have decided against theirs; the shared validation sets are then
+    optional (skipped when --data-dir has none).
     """
+    from moderation import settings
     from moderation.classifier.evaluation import evaluate_models
+    from moderation.classifier.evaluation_newsroom import format_agreement
+    from moderation.policy_file import PolicyError, load_policy
 
     label_file = _read_labels(labels)
+    policy = None
+    if label_file is not None:
+        try:
+            policy = load_policy(policy_file or settings.from_environment()["POLICY_FILE"])
+        except PolicyError as error:
+            raise click.ClickException(str(error)) from None
     has_data = (data_dir / "socc_c3").is_dir()
     if not has_data and label_file is None:
         raise click.ClickException(f"no validation data under {data_dir} (expected socc_c3/ etc.)")
     if not has_data:
         click.echo(f"no validation data under {data_dir}: newsroom labels only", err=True)
-    report = evaluate_models(data_dir if has_data else None, models_dir, label_file)
+    report = evaluate_models(data_dir if has_data else None, models_dir, label_file, policy)
     if report["baseline_missing"]:
         click.echo(
             "alt-profanity-check is not installed (dev-only dependency: "
@@ -117,6 +138,10 @@ def evaluate(
             err=True,
         )
     click.echo(format_table(report["rows"]))
+    if report["agreement"] and policy is not None:
+        click.echo(f"\npolicy {policy.version} against the moderators' decisions:")
+        click.echo(format_agreement(report["agreement"]))
+        click.echo("")
     for line in report["notes"]:
         click.echo(line)
 

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from moderation.classifier.evaluation_newsroom import newsroom_rows
+from moderation.classifier.evaluation_newsroom import newsroom_report
 from moderation.classifier.newsroom_labels import read_labels
 from moderation.classifier.scorer import ModerationScorer
 from moderation.cli.model_commands import evaluate
+from moderation.policy_file import load_policy
+from moderation.settings import REPO_ROOT
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[3] / "shared" / "examples"
+POLICY = REPO_ROOT / "config" / "policy.toml"
 
 ENGLISH_TOXIC = [
     "You are a complete idiot and everyone here knows it.",
@@ -78,7 +82,8 @@ def labels_path(tmp_path: pathlib.Path) -> pathlib.Path:
 def test_rows_per_score_and_language_separate_the_decisions(
     scorer: ModerationScorer, labels_path: pathlib.Path
 ) -> None:
-    rows, notes = newsroom_rows(read_labels(labels_path), scorer, scorer.card)
+    report = newsroom_report(read_labels(labels_path), scorer, scorer.card, load_policy(POLICY))
+    rows, notes = report.rows, report.notes
     by_score = {row["score"]: row for row in rows}
     assert set(by_score) >= {"toxicity", "toxicity_ru", "spam", "off_topic"}
     assert by_score["toxicity"]["n"] == 2 + 3 + 3 and by_score["toxicity"]["positives"] == 3
@@ -91,6 +96,15 @@ def test_rows_per_score_and_language_separate_the_decisions(
     assert (off_topic["n"], off_topic["positives"], off_topic["roc_auc"]) == (6, 1, 1.0)
     assert any("ky 1" in note and "unsupported_language" in note for note in notes)
     assert any(note.startswith("toxicity: 0 of 3 comments moderators rejected") for note in notes)
+    # What the shipped policy would have decided, per kind of moderator decision.
+    agreement = {row["moderators"]: row for row in report.agreement}
+    assert set(agreement) == {"approve", "reject: toxicity", "reject: spam", "reject: off_topic"}
+    assert agreement["approve"]["n"] == 2 + 3 + 2 + 1  # the Kyrgyz comment too
+    assert agreement["approve"]["hold"] >= 1  # unsupported language: held for a moderator
+    assert agreement["reject: toxicity"]["approve"] == 0  # no insult auto-approved
+    assert agreement["reject: spam"]["approve"] == 0
+    assert sum(agreement["reject: toxicity"][a] for a in ("approve", "hold", "reject")) == 5
+    assert any(note.startswith("policy: 0 of 8 comments moderators rejected") for note in notes)
 
 
 def test_evaluate_labels_runs_without_the_shared_data(labels_path: pathlib.Path) -> None:
@@ -105,6 +119,8 @@ def test_evaluate_labels_runs_without_the_shared_data(labels_path: pathlib.Path)
         line for line in result.stdout.splitlines() if "newsroom_labels (labels.jsonl)" in line
     ]
     assert {line.split()[0] for line in lines} >= {"toxicity", "toxicity_ru", "spam", "off_topic"}
+    assert "against the moderators' decisions:" in result.stdout
+    assert re.search(r"^reject: toxicity +5 +0 \(0\.0%\)", result.stdout, re.MULTILINE)
 
 
 def test_evaluate_refuses_a_broken_labels_file_by_line(tmp_path: pathlib.Path) -> None:

@@ -233,3 +233,43 @@ def test_off_topic_pairs_pair_approvals_with_other_articles_and_keep_rejections(
         else:
             assert title != f"Title {home}" and title != "Title f"
     assert off_topic_pairs(labels, "ru", seed=5) == (None, None)
+
+
+def test_policy_agreement_counts_the_policys_actions_per_kind_of_decision(
+    tmp_path: pathlib.Path,
+) -> None:
+    from moderation.classifier.evaluation_newsroom import (
+        agreement_notes,
+        format_agreement,
+        policy_agreement,
+    )
+    from moderation.domain.scores import CommentScores
+    from moderation.policy_file import load_policy
+    from moderation.settings import REPO_ROOT
+
+    policy = load_policy(REPO_ROOT / "config" / "policy.toml")
+    labels = read_labels(
+        write(
+            tmp_path,
+            record("ok"),
+            record("rude", "reject", reason_code="abusive"),
+            record("ad", "reject", reason_code="spam"),
+            record("lie", "reject", reason_code="misinformation"),
+        )
+    ).labels
+
+    def scored(toxicity: float, spam: float) -> CommentScores:
+        return CommentScores(toxicity, None, spam, "en", True)
+
+    clean, toxic = scored(0.001, 0.001), scored(0.99, 0.001)
+    agreement = policy_agreement(labels, [clean, toxic, clean, clean], policy)
+    by_group = {row["moderators"]: row for row in agreement}
+    assert list(by_group) == ["approve", "reject: toxicity", "reject: spam", "reject: other"]
+    assert by_group["reject: toxicity"]["approve"] == 0
+    assert by_group["reject: spam"]["approve"] == 1  # the spam the policy would have let through
+    assert agreement_notes(agreement)[0].startswith(
+        "policy: 2 of 3 comments moderators rejected would have been approved"
+    )
+    table = format_agreement(agreement).splitlines()
+    assert table[0].split()[:2] == ["moderators", "n"]
+    assert "1 (100.0%)" in table[3]
