@@ -42,6 +42,7 @@ LABEL_MAPPING = (
 )
 MAX_TEXT = 20_000  # generous: the service stores at most 1,500 characters per comment
 MAX_ARTICLE = 200_000
+MAX_LINE_BYTES = 4 * (MAX_TEXT + 2 * MAX_ARTICLE) + 100_000  # UTF-8: at most 4 bytes a character
 HELD_OUT_SHARE = 0.3  # of the newsroom's articles, held out for validation by train --labels
 
 
@@ -113,30 +114,38 @@ class LabelFile:
 
 
 def read_labels(path: pathlib.Path) -> LabelFile:
-    """Read and validate a JSONL export; raises :class:`LabelFileError` naming the bad line."""
+    """Read and validate a JSONL export; raises :class:`LabelFileError` naming the bad line.
+
+    Read line by line (split at newline bytes only: a JSON string may hold U+2028 and other
+    characters ``str.splitlines`` would break at), each line at most :data:`MAX_LINE_BYTES`.
+    """
+    digest = hashlib.sha256()
+    by_comment: dict[str, NewsroomLabel] = {}
+    lines = relabelled = number = 0
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            while raw := handle.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                where = f"{path.name} line {number}"
+                if len(raw) > MAX_LINE_BYTES:
+                    raise LabelFileError(f"{where}: longer than {MAX_LINE_BYTES:,} bytes")
+                digest.update(raw)
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise LabelFileError(f"{where}: not UTF-8 (byte {error.start})") from None
+                if not line.strip():
+                    continue
+                label = _parse(line, where)
+                lines += 1
+                relabelled += label.comment_id in by_comment
+                by_comment.pop(label.comment_id, None)  # keep the file's order of last labels
+                by_comment[label.comment_id] = label
     except OSError as error:
         raise LabelFileError(f"cannot read {path}: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise LabelFileError(f"{path}: not UTF-8 (byte {error.start})") from None
-    by_comment: dict[str, NewsroomLabel] = {}
-    lines = relabelled = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        label = _parse(line, f"{path.name} line {number}")
-        lines += 1
-        relabelled += label.comment_id in by_comment
-        by_comment.pop(label.comment_id, None)  # keep the file's order of last labels
-        by_comment[label.comment_id] = label
     if not by_comment:
         raise LabelFileError(f"{path} holds no labels")
-    return LabelFile(
-        path, hashlib.sha256(raw).hexdigest(), list(by_comment.values()), lines, relabelled
-    )
+    return LabelFile(path, digest.hexdigest(), list(by_comment.values()), lines, relabelled)
 
 
 def _parse(line: str, where: str) -> NewsroomLabel:

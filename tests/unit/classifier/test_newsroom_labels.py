@@ -83,6 +83,22 @@ def test_a_bad_record_is_a_clear_error_naming_its_line(
         read_labels(path)
 
 
+def test_line_separators_inside_a_comment_do_not_split_its_record(
+    tmp_path: pathlib.Path,
+) -> None:
+    text = "first part\u2028second part\x85third\u2029end"
+    read = read_labels(write(tmp_path, record("1", text=text)))
+    assert [x.text for x in read.labels] == [text]
+
+
+def test_an_over_long_line_is_refused_without_reading_it_whole(tmp_path: pathlib.Path) -> None:
+    from moderation.classifier.newsroom_labels import MAX_LINE_BYTES
+
+    path = write(tmp_path, record("1"), raw="x" * (MAX_LINE_BYTES + 10) + "\n")
+    with pytest.raises(LabelFileError, match=r"labels\.jsonl line 2: longer than"):
+        read_labels(path)
+
+
 def test_a_file_without_labels_is_refused(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "labels.jsonl"
     path.write_text("\n\n", encoding="utf-8")
