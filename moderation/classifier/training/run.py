@@ -19,10 +19,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from moderation.classifier.artifacts import ARTIFACTS, save_artifact
-from moderation.classifier.newsroom_labels import LabelFile, NewsroomSets, newsroom_version
+from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training import off_topic_data, spam_data, toxicity_data
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
+from moderation.classifier.training.newsroom_sets import NewsroomSets, newsroom_version
 from moderation.classifier.training.off_topic import train_off_topic
 from moderation.classifier.training.off_topic_ru import check_scores
 from moderation.classifier.training.operating_points import (

@@ -56,7 +56,7 @@ from moderation.classifier.training.russian_toxicity import (
 from moderation.classifier.training.sources import DataDir, Labelled, Progress, tick
 
 if TYPE_CHECKING:
-    from moderation.classifier.newsroom_labels import PairSplit
+    from moderation.classifier.training.newsroom_sets import PairSplit
 
 SEED = 20261128
 ARTIFACT = "toxicity_ru.skops"

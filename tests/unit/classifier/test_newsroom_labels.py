@@ -1,4 +1,5 @@
-"""Reading moderators' decisions (``export-labels`` JSONL) into labelled sets."""
+"""Reading moderators' decisions (``export-labels`` JSONL) into labelled sets, and the
+sets ``train --labels`` splits them into."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ import pytest
 from moderation.classifier.newsroom_labels import (
     HELD_OUT_SHARE,
     LabelFileError,
-    NewsroomSets,
     labelled,
-    newsroom_version,
     read_labels,
     with_languages,
 )
+from moderation.classifier.training.newsroom_sets import NewsroomSets, newsroom_version
 from moderation.classifier.training.sources import Labelled, split_by_article
 from moderation.classifier.training.toxicity import newsroom_levels
 
@@ -217,7 +217,7 @@ def test_newsroom_spam_labels_teach_the_spam_model_a_new_kind_of_spam() -> None:
 def test_off_topic_pairs_pair_approvals_with_other_articles_and_keep_rejections(
     tmp_path: pathlib.Path,
 ) -> None:
-    from moderation.classifier.newsroom_labels import off_topic_pairs
+    from moderation.classifier.training.newsroom_sets import off_topic_pairs
 
     def under(article: str, **fields: Any) -> dict[str, Any]:
         return {"article_id": article, "article_title": f"Title {article}",
