@@ -177,7 +177,7 @@ def newsroom_rows(
         listed = ", ".join(f"{lang} {n}" for lang, n in sorted(other.items()))
         notes.append(
             f"{sum(other.values())} labelled comments in other languages ({listed}) are not "
-            "scored: the policy holds them for a moderator (unsupported_language)."
+            "scored: the policy's unsupported_language action decides them (hold by default)."
         )
     notes.append(
         f"newsroom labels: {len(labels)} comments from {label_file.path.name} "
