@@ -94,6 +94,7 @@ class NewsroomSets:
     spam: Split  # every language: the spam head is shared
     off_topic_en: PairSplit = (None, None)
     off_topic_ru: PairSplit = (None, None)
+    languages: tuple[tuple[str, int], ...] = ()  # (language, labels), detected once
 
     @classmethod
     def of(cls, source: LabelFile | None, *, seed: int = 20261128) -> NewsroomSets:
@@ -117,6 +118,7 @@ class NewsroomSets:
             split(labels, "spam", "newsroom_spam"),
             off_topic_pairs(labels, "en", seed=seed),
             off_topic_pairs(labels, "ru", seed=seed),
+            tuple(sorted(Counter(x.language or "unknown" for x in labels).items())),
         )
 
     def label_mappings(self) -> dict[str, str]:
@@ -139,10 +141,9 @@ class NewsroomSets:
             ("off_topic_ru", self.off_topic_ru),
         ):
             used[name] = {"train": _count_pairs(pairs[0]), "validation": _count_pairs(pairs[1])}
-        languages = Counter(x.language or "unknown" for x in with_languages(self.source.labels))
         return {
             **self.source.summary(),
-            "languages": dict(sorted(languages.items())),
+            "languages": dict(self.languages),
             "split": f"by article_id, seeded; {HELD_OUT_SHARE:.0%} of the articles held out "
             "(validation entries 'newsroom_labels_validation')",
             "used": used,
