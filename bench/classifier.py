@@ -11,7 +11,9 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
 * peak RSS of this process after loading and after all scoring;
 * alt-profanity-check (toxicity only, no explanations) on the same texts in the same run;
 * Russian: forum comments (``ru_2ch_pikabu``) under a Russian article, one at a time and as
-  one batch, with both languages' models loaded in the same process.
+  one batch, with both languages' models loaded in the same process;
+* the compiled featuriser against the numpy one (``MODERATION_COMPILED_CORE=0``): batches and
+  single comments with the article, the two alternating round by round in this process.
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
 Comments are real C3 texts when ``--data-dir`` has them, else built-in samples. Writes JSON to
@@ -144,7 +146,7 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     load = _load_times(args.rounds)
 
-    from moderation.classifier import load_scorer
+    from moderation.classifier import compiled, load_scorer
     from moderation.domain.scores import CommentInput
 
     scorer = load_scorer()
@@ -160,6 +162,7 @@ def main() -> None:
     batch = _throughput(scorer.score, with_article, args.rounds)
     batch_no_article = _throughput(scorer.score, without, args.rounds)
     russian = _russian(scorer, args.data_dir, args.n, args.rounds)
+    featurisers = _featurisers(scorer, with_article, args.rounds)
     rss_after_scoring = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     artifacts_mb = sum(f.stat().st_size for f in (ROOT / "models").iterdir() if f.is_file()) / (
         1024 * 1024
@@ -185,6 +188,8 @@ def main() -> None:
         "batch_comments_per_second_with_article": batch,
         "batch_comments_per_second_without_article": batch_no_article,
         "russian": russian,
+        "featurisers": featurisers,
+        "featuriser_in_other_figures": "compiled" if compiled.enabled() else "numpy",
         "max_rss_mb_after_load": round(rss_after_load, 1),
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
         "artifacts_mb": round(artifacts_mb, 2),
@@ -219,6 +224,42 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+
+
+def _featurisers(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any]:
+    """The same comments scored with the compiled and with the numpy featuriser, alternately."""
+    from moderation.classifier import compiled
+
+    if not compiled.available():
+        return {"skipped": "the compiled featuriser is not built"}
+    runs: dict[str, list[float]] = {"compiled": [], "numpy": []}
+    singles: dict[str, list[dict[str, Any]]] = {"compiled": [], "numpy": []}
+    sample = comments[:500]
+    try:
+        for _ in range(rounds):
+            for name, value in (("compiled", "1"), ("numpy", "0")):
+                os.environ[compiled.ENV] = value
+                runs[name].append(_throughput(scorer.score, comments, 1))
+                singles[name].append(_latencies(lambda c: scorer.score([c]), sample, 1))
+    finally:
+        os.environ.pop(compiled.ENV, None)
+    result: dict[str, Any] = {}
+    for name in runs:
+        result[name] = {
+            "batch_comments_per_second_with_article": statistics.median(runs[name]),
+            "single_p50_ms": round(statistics.median(r["p50_ms"] for r in singles[name]), 4),
+            "single_p99_ms": round(statistics.median(r["p99_ms"] for r in singles[name]), 4),
+        }
+    result["batch_compiled_over_numpy"] = round(
+        result["compiled"]["batch_comments_per_second_with_article"]
+        / result["numpy"]["batch_comments_per_second_with_article"],
+        3,
+    )
+    result["single_p50_compiled_over_numpy"] = round(
+        result["compiled"]["single_p50_ms"] / result["numpy"]["single_p50_ms"], 3
+    )
+    result["single_comments"] = f"first {len(sample)}, with the article"
+    return result
 
 
 def _russian(scorer: Any, data_dir: pathlib.Path, n: int, rounds: int) -> dict[str, Any]:

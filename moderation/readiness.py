@@ -21,6 +21,7 @@ import redis
 from flask import Flask
 from sqlalchemy import text
 
+from moderation.classifier import compiled as compiled_core
 from moderation.services import Services
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class Heartbeat:
     model_version: str | None
     model_error: str | None
     at: float
+    # "compiled" or "numpy" (moderation.classifier.compiled); None from a process that does
+    # not classify, or from a worker older than this field.
+    featuriser: str | None = None
 
     @property
     def classifies(self) -> bool:
@@ -56,13 +60,14 @@ class Check:
 def beat_once(app: Flask, queues: list[str], hostname: str) -> Heartbeat:
     """Write this process's heartbeat; load the model first if this process classifies."""
     svc: Services = app.extensions["moderation"]
-    version, error = None, None
+    version, error, featuriser = None, None, None
     if "classify" in queues:
         try:
             version = svc.scorer.model_version  # loads it once per process (cached in Services)
         except Exception as exc:  # a missing or broken model must show, not kill the heartbeat
             error = f"{type(exc).__name__}: {exc}"[:300]
-    beat = Heartbeat(hostname, os.getpid(), queues, version, error, time.time())
+        featuriser = "compiled" if compiled_core.enabled() else "numpy"
+    beat = Heartbeat(hostname, os.getpid(), queues, version, error, time.time(), featuriser)
     ttl = max(1, round(3 * app.config["HEARTBEAT_INTERVAL"]))
     svc.redis.set(HEARTBEAT_KEY.format(f"{hostname}:{beat.pid}"), json.dumps(beat.__dict__), ex=ttl)
     return beat
@@ -137,8 +142,9 @@ def check(svc: Services) -> dict[str, Check]:
     )
     versions = sorted({b.model_version for b in classifiers if b.model_version})
     errors = sorted({b.model_error for b in classifiers if b.model_error})
+    featurisers = sorted({b.featuriser for b in classifiers if b.featuriser})
     if versions:
-        checks["model"] = Check(True, "loaded", {"versions": versions})
+        checks["model"] = Check(True, "loaded", {"versions": versions, "featurisers": featurisers})
     elif errors:
         checks["model"] = Check(False, f"not loaded: {errors[0]}", {"errors": errors})
     else:

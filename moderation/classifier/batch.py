@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from moderation.classifier import compiled as compiled_core
 from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS, pick_spans
 from moderation.classifier.ngram_hashing import _P, _P_INV, _WORD_SALT, WORD, _mix
 from moderation.classifier.normalise import Normalised
-from moderation.classifier.text_features import TextFeatures
+from moderation.classifier.text_features import BUCKET_BITS, TextFeatures
 from moderation.domain.scores import Span
 
 _U = np.uint64
@@ -35,34 +36,88 @@ _PRIME_INV = _U(_P_INV)
 
 @dataclass(frozen=True)
 class HashedBatch:
-    """Every n-gram occurrence of a batch of normalised texts, grouped by (kind, size)."""
+    """A batch of normalised texts laid end to end, with their words.
+
+    ``groups`` (every n-gram occurrence, by kind and size) is what the numpy featuriser works
+    from; it is computed on first use, so the compiled featuriser never pays for it.
+    """
 
     texts: list[str]
-    groups: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]  # hash, doc, centre
+    char_sizes: range
+    word_sizes: range
     word_starts: np.ndarray  # global (text_offsets-based) start of every word, in doc order
     word_ends: np.ndarray
     word_ptr: np.ndarray  # words of doc i are word_ptr[i]:word_ptr[i + 1]
     text_offsets: np.ndarray  # where each text starts in the global coordinates
     codes: np.ndarray  # the padded texts end to end, as code points + 1 (global coordinates)
+    local_word_starts: np.ndarray  # the same words, counted from the start of their text
+    local_word_ends: np.ndarray
+    utf32: bytes  # the texts end to end, unpadded, as UTF-32 (what the compiled core reads)
+    starts: np.ndarray  # where each text starts in ``utf32``, in code points
+    lengths: np.ndarray  # of each text, in code points
+    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def groups(self) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Hash, text and centre of every n-gram occurrence, grouped by (kind, size)."""
+        if "groups" not in self._cache:
+            self._cache["groups"] = _hash_groups(self)
+        return self._cache["groups"]  # type: ignore[return-value]
 
 
 def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> HashedBatch:
-    """Hash all character n-grams (sizes ``char_sizes``) and word n-grams of ``texts``.
+    """Lay ``texts`` end to end and find their words, for n-grams of the given sizes.
 
-    Every n-gram's raw polynomial hash is collected first and mixed in one pass (mixing is
-    element-wise, so the hashes are those of mixing each group alone). With one text no
-    n-gram crosses into another, so the per-size filters are skipped.
+    Each text is padded with a space on both sides, as
+    :func:`~moderation.classifier.ngram_hashing.char_ngrams` does.
     """
     texts = list(texts)
     n = len(texts)
-    lengths = [len(t) for t in texts]
-    padded = np.array(lengths, dtype=np.int64) + 2
+    lengths = np.fromiter((len(t) for t in texts), np.int64, n)
+    starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    padded = lengths + 2
     padded_starts = np.zeros(n, dtype=np.int64)
     if n > 1:
         np.cumsum(padded[:-1], out=padded_starts[1:])
     text_offsets = padded_starts + 1  # the text itself starts after the leading space
     joined = "".join(f" {t} " for t in texts)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + _ONE
+    # Words, found in each normalised text (the same spans Vectorised.words uses).
+    spans = [[m.span() for m in WORD.finditer(text)] for text in texts]
+    counts = np.array([len(s) for s in spans], dtype=np.int64)
+    word_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=word_ptr[1:])
+    n_words = int(word_ptr[-1])
+    if n_words:
+        flat = np.array([x for s in spans for x in s], dtype=np.int64).reshape(n_words, 2)
+        local_starts, local_ends = flat[:, 0].copy(), flat[:, 1].copy()
+        shift = np.repeat(text_offsets, counts)
+        word_starts, word_ends = local_starts + shift, local_ends + shift
+    else:
+        local_starts = local_ends = word_starts = word_ends = np.zeros(0, dtype=np.int64)
+    return HashedBatch(
+        texts, char_sizes, word_sizes, word_starts, word_ends, word_ptr, text_offsets, codes,
+        local_starts, local_ends, "".join(texts).encode("utf-32-le"), starts, lengths,
+    )  # fmt: skip
+
+
+def _hash_groups(
+    hashed: HashedBatch,
+) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Hash every character n-gram (sizes ``char_sizes``) and word n-gram of the batch.
+
+    Every n-gram's raw polynomial hash is collected first and mixed in one pass (mixing is
+    element-wise, so the hashes are those of mixing each group alone). With one text no
+    n-gram crosses into another, so the per-size filters are skipped.
+    """
+    texts, codes, char_sizes, word_sizes = (
+        hashed.texts, hashed.codes, hashed.char_sizes, hashed.word_sizes,
+    )  # fmt: skip
+    n = len(texts)
+    padded = hashed.lengths + 2
+    padded_starts = hashed.text_offsets - 1
     single = n == 1
     if single:
         doc = np.zeros(len(codes), dtype=np.int64)
@@ -97,23 +152,9 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
                 raw.append(h[valid] ^ _U(size))
                 docs.append(doc[valid])
                 centres.append(local[valid] + ((size - 1) // 2 - 1))
-    # Words, found in each normalised text (the same spans Vectorised.words uses).
-    spans = [[m.span() for m in WORD.finditer(text)] for text in texts]
-    counts = np.array([len(s) for s in spans], dtype=np.int64)
-    word_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=word_ptr[1:])
-    n_words = int(word_ptr[-1])
-    word_doc = np.repeat(np.arange(n, dtype=np.int64), counts)
-    if n_words:
-        flat = np.array([x for s in spans for x in s], dtype=np.int64).reshape(n_words, 2)
-        local_starts, local_ends = flat[:, 0], flat[:, 1]
-        if single:
-            word_starts, word_ends = local_starts + 1, local_ends + 1
-        else:
-            shift = text_offsets[word_doc]
-            word_starts, word_ends = local_starts + shift, local_ends + shift
-    else:
-        word_starts = word_ends = np.zeros(0, dtype=np.int64)
+    word_starts, word_ends = hashed.word_starts, hashed.word_ends
+    local_starts, local_ends = hashed.local_word_starts, hashed.local_word_ends
+    word_doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(hashed.word_ptr))
     if len(word_starts) and len(word_sizes) and max(word_sizes) >= 1:
         powers = np.cumprod(np.full(len(codes), _P, dtype=np.uint64))
         inverse = np.cumprod(np.full(len(codes), _P_INV, dtype=np.uint64)) * _PRIME
@@ -144,7 +185,7 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
         for key, part, d, c in zip(keys, raw, docs, centres, strict=True):
             groups[key] = (mixed[at : at + len(part)], d, c)
             at += len(part)
-    return HashedBatch(texts, groups, word_starts, word_ends, word_ptr, text_offsets, codes)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -157,8 +198,22 @@ class BatchRows:
     occurrence_word: np.ndarray  # global index of that word (see HashedBatch.word_starts)
 
 
-def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
-    """The rows :meth:`TextFeatures.vectorise` would give, for every text of ``hashed``."""
+def featurise(
+    features: TextFeatures, hashed: HashedBatch, *, compiled: bool | None = None
+) -> BatchRows:
+    """The rows :meth:`TextFeatures.vectorise` would give, for every text of ``hashed``.
+
+    ``compiled``: use the compiled core (:mod:`moderation.classifier.compiled`) or the numpy
+    path; by default the core when it is available and not turned off. Both give the same
+    rows, counts and word assignments, bit for bit (tests compare them).
+    """
+    if compiled if compiled is not None else compiled_core.enabled():
+        return _featurise_compiled(features, hashed)
+    return featurise_numpy(features, hashed)
+
+
+def featurise_numpy(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
+    """:func:`featurise` with numpy alone: one pass per n-gram size over the whole batch."""
     parts = [("char", s) for s in range(features.char_sizes[0], features.char_sizes[1] + 1)]
     parts += [("word", s) for s in range(features.word_sizes[0], features.word_sizes[1] + 1)]
     present = [p for p in parts if p in hashed.groups]
@@ -186,19 +241,9 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
     keys = docs * n_features + ids
     unique, inverse, counts = _unique(keys)
     rows, cols = np.divmod(unique, n_features)
-    values = (1.0 + np.log(counts)) * features.idf_[cols]
     indptr = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    # The norm exactly as vectorise computes it (a dot product per row, on a fresh array):
-    # explanations split ties between equal words by the last bits of these values.
-    bounds = indptr.tolist()
-    norms = np.empty(n)
-    for i in range(n):
-        row = values[bounds[i] : bounds[i + 1]].copy()
-        norms[i] = math.sqrt(float(row @ row)) or 1.0
-    values = values / norms[rows]
-    # int32 indices, like the artifacts' matrices: scipy would otherwise copy those to int64.
-    matrix = sp.csr_matrix((values, cols.astype(np.int32), indptr), shape=(n, n_features))
+    matrix = _tfidf_rows(features, cols.astype(np.int32), counts, indptr)
     # Which word each occurrence's centre falls in (as explain.word_spans assigns them).
     if len(hashed.word_starts) and len(docs):
         lengths = np.fromiter((len(t) for t in hashed.texts), np.int64, n)
@@ -209,9 +254,60 @@ def featurise(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
         inside = np.flatnonzero(
             (last >= first) & (hashed.word_starts[np.maximum(token, 0)] <= centres)
         )
+        # Comment by comment (each in n-gram size, then position order), as the core gives.
+        inside = inside[np.argsort(docs[inside], kind="stable")]
         return BatchRows(matrix, counts, inverse[inside], token[inside])
     empty = np.zeros(0, dtype=np.int64)
     return BatchRows(matrix, counts, empty, empty)
+
+
+def _tfidf_rows(
+    features: TextFeatures, ids: np.ndarray, counts: np.ndarray, indptr: np.ndarray
+) -> sp.csr_matrix:
+    """Sublinear TF-IDF rows, each l2-normalised, from sorted feature ids and their counts."""
+    values = (1.0 + np.log(counts)) * features.idf_[ids]
+    # The norm exactly as vectorise computes it (a dot product per row, on a fresh array):
+    # explanations split ties between equal words by the last bits of these values.
+    bounds = indptr.tolist()
+    n = len(bounds) - 1
+    if n == 1:
+        values = values / (math.sqrt(float(values @ values)) or 1.0)
+    else:
+        norms = np.empty(n)
+        for i in range(n):
+            row = values[bounds[i] : bounds[i + 1]].copy()
+            norms[i] = math.sqrt(float(row @ row)) or 1.0
+        values = values / np.repeat(norms, np.diff(indptr))
+    # int32 indices, like the artifacts' matrices: scipy would otherwise copy those to int64.
+    return sp.csr_matrix((values, ids, indptr), shape=(n, int(features.n_features_out_)))
+
+
+def _featurise_compiled(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
+    """:func:`featurise` in the compiled core: hashing, lookup, counting and word assignment
+    in one pass per comment; the TF-IDF weights are computed here, as the numpy path does."""
+    n = len(hashed.texts)
+    (char_lo, char_hi), (word_lo, word_hi) = features.char_sizes, features.word_sizes
+    padded = hashed.lengths + 2
+    n_words = np.diff(hashed.word_ptr)
+    capacity = 1 + sum(
+        int(np.maximum(padded - s + 1, 0).sum()) for s in range(char_lo, char_hi + 1)
+    )
+    capacity += sum(int(np.maximum(n_words - s + 1, 0).sum()) for s in range(word_lo, word_hi + 1))
+    indptr = np.empty(n + 1, dtype=np.int32)
+    ids = np.empty(capacity, dtype=np.int32)
+    counts = np.empty(capacity, dtype=np.int64)
+    occurrence_nnz = np.empty(capacity, dtype=np.int64)
+    occurrence_word = np.empty(capacity, dtype=np.int64)
+    nnz, n_occurrences = compiled_core.featurise(
+        hashed.utf32, hashed.starts, hashed.lengths, hashed.local_word_starts, hashed.local_word_ends,
+        hashed.word_ptr, features.hashes_, features.bucket_starts(), char_lo, char_hi,
+        word_lo, word_hi, int(features.word_bounded), BUCKET_BITS,
+        indptr, ids, counts, occurrence_nnz, occurrence_word,
+    )  # fmt: skip
+    matrix = _tfidf_rows(features, ids[:nnz], counts[:nnz], indptr)
+    return BatchRows(
+        matrix, counts[:nnz], occurrence_nnz[:n_occurrences], occurrence_word[:n_occurrences]
+    )
 
 
 def _inside_words(
@@ -239,13 +335,11 @@ def _inside_words(
 def _featurise_one(
     features: TextFeatures, hashed: HashedBatch, ids: np.ndarray, centres: np.ndarray
 ) -> BatchRows:
-    """:func:`featurise` for a batch of one text: the same arrays with fewer numpy calls
+    """:func:`featurise_numpy` for a batch of one text: the same arrays with fewer numpy calls
     (every occurrence is in row 0, so keys are the feature ids and the norm is one number)."""
     unique, inverse, counts = _unique(ids)
-    values = (1.0 + np.log(counts)) * features.idf_[unique]
-    values = values / (math.sqrt(float(values @ values)) or 1.0)
     indptr = np.array([0, len(unique)], dtype=np.int32)
-    matrix = _csr_row(values, unique.astype(np.int32), indptr, int(features.n_features_out_))
+    matrix = _tfidf_rows(features, unique.astype(np.int32), counts, indptr)
     n_words = len(hashed.word_starts)
     if n_words and len(ids):
         centres = np.clip(centres, 0, max(len(hashed.texts[0]) - 1, 0)) + 1  # text offset 1
@@ -255,13 +349,6 @@ def _featurise_one(
         return BatchRows(matrix, counts, inverse[inside], token[inside])
     empty = np.zeros(0, dtype=np.int64)
     return BatchRows(matrix, counts, empty, empty)
-
-
-def _csr_row(
-    values: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_features: int
-) -> sp.csr_matrix:
-    """A one-row CSR matrix over arrays already in canonical form (sorted, unique, int32)."""
-    return sp.csr_matrix((values, indices, indptr), shape=(1, n_features))
 
 
 def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

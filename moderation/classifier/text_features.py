@@ -23,7 +23,7 @@ from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_bounded,
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
-_BUCKET_BITS = 20  # 1M buckets (4 MB): most hashes are settled by the first vocabulary entry
+BUCKET_BITS = 20  # 1M buckets (4 MB): most hashes are settled by the first vocabulary entry
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         hashes are settled by comparing with their bucket's first entry (two gathers for the
         whole array); only the misses in buckets with more entries take a second look.
         """
-        starts = self._bucket_starts()
-        bucket = (hashes >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+        starts = self.bucket_starts()
+        bucket = (hashes >> np.uint64(64 - BUCKET_BITS)).astype(np.intp)
         pos = starts[bucket].astype(np.intp)
         vocabulary = self._padded_hashes()
         # Most buckets hold one vocabulary hash or none: one gather settles nearly every hash.
@@ -140,14 +140,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             self.__dict__["_padded"] = cached
         return cached
 
-    def _bucket_starts(self) -> np.ndarray:
+    def bucket_starts(self) -> np.ndarray:
+        """Where each bucket of hashes (their top :data:`BUCKET_BITS` bits) starts in
+        ``hashes_``; :meth:`lookup` and the compiled core share it."""
         cached: np.ndarray | None = self.__dict__.get("_starts")
         if cached is None:
             # hashes_ is sorted, so bucket b starts after all hashes of buckets < b: a count
             # and a cumulative sum (the same array as searchsorted over bucket edges, faster).
-            buckets = (self.hashes_ >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
-            cached = np.zeros(2**_BUCKET_BITS + 1, dtype=np.int32)
-            np.cumsum(np.bincount(buckets, minlength=2**_BUCKET_BITS), out=cached[1:])
+            buckets = (self.hashes_ >> np.uint64(64 - BUCKET_BITS)).astype(np.intp)
+            cached = np.zeros(2**BUCKET_BITS + 1, dtype=np.int32)
+            np.cumsum(np.bincount(buckets, minlength=2**BUCKET_BITS), out=cached[1:])
             self.__dict__["_starts"] = cached
         return cached
 

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from moderation.classifier import compiled
 from moderation.readiness import HEARTBEAT_KEY, live_workers
 from tests.support.processes import service_env
 from tests.support.servers import RedisServer
@@ -86,6 +87,7 @@ def test_a_heartbeat_that_stops_expires(app: Flask, redis_url: str) -> None:
         px=300,
     )
     assert [b.hostname for b in live_workers(client)] == ["gone"]
+    assert live_workers(client)[0].featuriser is None  # a heartbeat from before the field
     time.sleep(0.5)
     assert live_workers(client) == []
 
@@ -127,6 +129,9 @@ def test_ready_with_a_live_worker_and_unready_soon_after_it_is_killed(
         body = wait_for(client, 200)
         assert body["status"] == "ready" and body["failing"] == []
         assert body["checks"]["model"]["versions"]
+        assert body["checks"]["model"]["featurisers"] == (
+            ["compiled"] if compiled.enabled() else ["numpy"]
+        )
     finally:
         import signal
 

@@ -8,10 +8,13 @@ many-text batch, bit for bit (explanations break ties by the last bits).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from moderation.classifier import compiled
 from moderation.classifier.batch import featurise, hash_batch
 from moderation.classifier.normalise import normalise
 from moderation.classifier.scorer import ModerationScorer, _sizes
+from tests.support.servers import unavailable
 
 TEXTS = (
     "", " ", "a", "ok", "!!!", "👍👍", "You are a complete 1d10t and everyone knows it.",
@@ -22,7 +25,10 @@ TEXTS = (
 )  # fmt: skip
 
 
-def test_one_text_rows_equal_their_part_of_a_batch(scorer: ModerationScorer) -> None:
+@pytest.mark.parametrize("core", [False, True], ids=["numpy", "compiled"])
+def test_one_text_rows_equal_their_part_of_a_batch(scorer: ModerationScorer, core: bool) -> None:
+    if core and not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
     models = scorer.routes["en"]
     assert models.off_topic is not None
     kinds = (models.toxicity.ngrams, models.off_topic.features.ngrams_)
@@ -30,10 +36,10 @@ def test_one_text_rows_equal_their_part_of_a_batch(scorer: ModerationScorer) -> 
     texts = [normalise(t).text for t in TEXTS]
     many = hash_batch(texts, *sizes)
     for features in kinds:
-        together = featurise(features, many)
+        together = featurise(features, many, compiled=core)
         for i, text in enumerate(texts):
             one = hash_batch([text], *sizes)
-            alone = featurise(features, one)
+            alone = featurise(features, one, compiled=core)
             a, b = together.matrix.indptr[i], together.matrix.indptr[i + 1]
             assert np.array_equal(alone.matrix.indices, together.matrix.indices[a:b])
             assert alone.matrix.data.tobytes() == together.matrix.data[a:b].tobytes()

@@ -1,0 +1,45 @@
+"""The compiled featuriser core (``_ngrams.c``): whether it is here, and whether to use it.
+
+``pip install`` builds it with the machine's C compiler. The build is optional: without a
+compiler the install still succeeds and scoring runs the numpy featuriser, which gives the
+same results, only slower (the workers' heartbeats and ``/readyz`` say which one runs;
+docs/models.md, "Speed"). ``MODERATION_COMPILED_CORE=0`` turns the core off, e.g. to compare
+the two or to rule the core out while investigating a scoring problem.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Any
+
+ENV = "MODERATION_COMPILED_CORE"
+
+
+def _load() -> ModuleType | None:
+    try:
+        from moderation.classifier import _ngrams  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _ngrams
+
+
+_CORE = _load()
+
+
+def available() -> bool:
+    """The extension was built and imports."""
+    return _CORE is not None
+
+
+def enabled() -> bool:
+    """Scoring uses the core: it is available and ``MODERATION_COMPILED_CORE`` is not 0."""
+    return _CORE is not None and os.environ.get(ENV, "1").strip() not in {"0", "false", "no"}
+
+
+def featurise(*args: Any) -> tuple[int, int]:
+    """``_ngrams.featurise``; see ``_ngrams.c`` and :func:`batch.featurise`."""
+    if _CORE is None:
+        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
+    nnz, n_occurrences = _CORE.featurise(*args)
+    return int(nnz), int(n_occurrences)

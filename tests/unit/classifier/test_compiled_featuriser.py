@@ -1,0 +1,142 @@
+"""The compiled featuriser (``_ngrams.c``) gives exactly what the numpy featuriser gives.
+
+Both paths turn a batch of normalised texts into the same CSR rows (ids, TF-IDF values to the
+last bit), the same occurrence counts and the same word of every occurrence: explanations
+depend on all of them. Small vocabularies fitted here make every kind of n-gram hit. Without
+the built extension these tests skip locally and fail under CI=true (``.ci/run`` builds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from moderation.classifier import compiled
+from moderation.classifier.batch import BatchRows, featurise, hash_batch
+from moderation.classifier.normalise import normalise
+from moderation.classifier.text_features import TextFeatures
+from moderation.classifier.text_features_ru import RussianWordBoundedFeatures
+from tests.support.servers import unavailable
+
+CORPUS = [
+    "You are a complete idiot and everyone knows it.",
+    "The carbon tax rebate does not cover what rural families pay for diesel.",
+    "Check out my channel http://bit.ly/xyz and subscribe!!!",
+    "Ты полный идиот, и все это знают.",
+    "Мама мыла раму, а папа читал новости.",
+    "idiot idiot idiot, what an idiot",
+    "Thanks for the report, very informative.",
+] * 3
+TEXTS = [
+    "", " ", "a", "ok", "!!!", "👍👍 idiot 👍", "i d i o t", "x" * 1500, "  spaced   out  ",
+    "You are a complete idiot and everyone knows it.", "мама   мыла раму идиот",
+    "Check out my channel http://bit.ly/xyz and subscribe!!! idiot idiot",
+    "tab\tseparated\nlines and a can't-won't word", "𝕴𝖉𝖎𝖔𝖙 mathematical letters",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _core() -> Iterator[None]:
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    yield
+
+
+def _fitted() -> list[TextFeatures]:
+    return [
+        TextFeatures(min_df=1).fit(CORPUS),
+        TextFeatures(char_sizes=(3, 5), word_sizes=(1, 1), min_df=1).fit(CORPUS),
+        TextFeatures(char_sizes=(1, 3), word_sizes=(2, 3), min_df=1).fit(CORPUS),
+        RussianWordBoundedFeatures(char_sizes=(1, 6), word_sizes=(1, 1), min_df=1).fit(CORPUS),
+    ]
+
+
+def _assert_same(numpy_rows: BatchRows, core_rows: BatchRows) -> None:
+    a, b = numpy_rows.matrix, core_rows.matrix
+    assert np.array_equal(a.indptr, b.indptr)
+    assert np.array_equal(a.indices, b.indices)
+    assert a.data.tobytes() == b.data.tobytes()
+    assert np.array_equal(numpy_rows.counts, core_rows.counts)
+    assert np.array_equal(numpy_rows.occurrence_nnz, core_rows.occurrence_nnz)
+    assert np.array_equal(numpy_rows.occurrence_word, core_rows.occurrence_word)
+
+
+@pytest.mark.parametrize("features", _fitted(), ids=lambda f: f"{type(f).__name__}{f.char_sizes}")
+def test_compiled_rows_equal_numpy_rows(features: TextFeatures) -> None:
+    texts = [normalise(t).text for t in TEXTS]
+    hashed = hash_batch(texts, range(1, 7), range(1, 4))
+    numpy_rows = featurise(features, hashed, compiled=False)
+    core_rows = featurise(features, hashed, compiled=True)
+    assert core_rows.matrix.nnz > 50  # the vocabulary really matched
+    assert len(core_rows.occurrence_word) > 50
+    _assert_same(numpy_rows, core_rows)
+    for text in texts:  # and one text at a time (the numpy path's shortcut for one text)
+        one = hash_batch([text], range(1, 7), range(1, 4))
+        _assert_same(
+            featurise(features, one, compiled=False), featurise(features, one, compiled=True)
+        )
+
+
+def test_rows_match_vectorise() -> None:
+    """The reference per-comment path agrees with the core too (ids, values, counts)."""
+    features = _fitted()[0]
+    for text in TEXTS:
+        vec = features.vectorise(text)
+        rows = featurise(features, hash_batch([vec.normalised.text], range(2, 6), range(1, 3)))
+        assert np.array_equal(rows.matrix.indices, vec.indices)
+        assert rows.matrix.data.tobytes() == vec.values.tobytes()
+
+
+def _arguments(features: TextFeatures) -> list[object]:
+    text = "idiot here"
+    n = 1
+    return [
+        text.encode("utf-32-le"), np.array([0]), np.array([len(text)]),
+        np.array([0, 6]), np.array([5, 10]), np.array([0, 2]),
+        features.hashes_, features.bucket_starts(), 2, 5, 1, 2, 0, 20,
+        np.empty(n + 1, np.int32), np.empty(200, np.int32), np.empty(200, np.int64),
+        np.empty(200, np.int64), np.empty(200, np.int64),
+    ]  # fmt: skip
+
+
+def test_valid_arguments_work() -> None:
+    nnz, occurrences = compiled.featurise(*_arguments(_fitted()[0]))
+    assert nnz > 0 and occurrences > 0
+
+
+@pytest.mark.parametrize(
+    ("position", "value", "message"),
+    [
+        (1, np.array([5]), "out of range"),  # the comment runs past the text
+        (4, np.array([5, 11]), "outside its comment"),  # a word ends after its comment
+        (3, np.array([6, 6]), "outside its comment"),  # an empty word
+        (5, np.array([0, 3]), "out of range"),  # more words than given
+        (15, np.empty(3, np.int32), "inconsistent"),  # outputs of different sizes
+        (7, np.zeros(5, np.int32), "inconsistent"),  # bucket table of the wrong size
+        (8, 0, "inconsistent"),  # char n-grams from size 0
+        (1, np.array([0], dtype=np.int32), "whole number"),  # 4-byte items where 8 are needed
+    ],
+)
+def test_inconsistent_arguments_raise_instead_of_reading_out_of_bounds(
+    position: int, value: object, message: str
+) -> None:
+    arguments = _arguments(_fitted()[0])
+    arguments[position] = value
+    with pytest.raises(ValueError, match=message):
+        compiled.featurise(*arguments)
+
+
+def test_outputs_too_small_for_the_worst_case_are_refused() -> None:
+    arguments = _arguments(_fitted()[0])
+    arguments[15:19] = [np.empty(3, np.int32), *(np.empty(3, np.int64) for _ in range(3))]
+    with pytest.raises(ValueError, match="needed"):
+        compiled.featurise(*arguments)
+
+
+def test_the_core_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(compiled.ENV, raising=False)
+    assert compiled.enabled()
+    monkeypatch.setenv(compiled.ENV, "0")
+    assert not compiled.enabled()
