@@ -327,12 +327,198 @@ done:
     return result;
 }
 
+
+/* ---- The English toxic-span lexicon (moderation/classifier/lexicon.py) ----------------------
+ *
+ * ToxicLexicon.word_rates finds the words of a normalised comment with [a-z]+(?:'[a-z]+)?
+ * and looks each up; summarise() turns the rates into three features; the toxicity head keeps
+ * the first ten words for explanations. Here the same words are found and looked up by hash
+ * (the n-gram word hash of their code points, as ngram_hashing.word_hash gives), and only
+ * those results come back, not a Python tuple per word. */
+
+#define LEXICON_KEPT 10 /* words kept per comment for explanations (heads.py) */
+
+static inline int ascii_lower(uint32_t c) { return c >= 'a' && c <= 'z'; }
+
+static inline int64_t find_rate(const uint64_t *hashes, Py_ssize_t n, uint64_t h) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (hashes[mid] < h) lo = mid + 1; else hi = mid;
+    }
+    return lo < n && hashes[lo] == h ? lo : -1;
+}
+
+#define LEXICON_BUFFERS 9
+
+static PyObject *lexicon_scan(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objs[LEXICON_BUFFERS];
+    double hit_at;
+    if (!PyArg_ParseTuple(args, "OOOOOdOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &hit_at, &objs[5], &objs[6], &objs[7], &objs[8])) {
+        return NULL;
+    }
+    static const char *names[LEXICON_BUFFERS] = {"text", "starts", "lengths", "hashes", "rates",
+                                                 "features", "kept", "spans", "kept_rates"};
+    static const Py_ssize_t sizes[LEXICON_BUFFERS] = {4, 8, 8, 8, 8, 8, 8, 8, 8};
+    Py_buffer views[LEXICON_BUFFERS];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < LEXICON_BUFFERS; got++) {
+        if (get(objs[got], &views[got], sizes[got], got >= 5, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n = views[1].len / 8, n_text = views[0].len / 4, n_words = views[3].len / 8;
+    if (views[2].len / 8 != n || views[4].len / 8 != n_words || views[5].len / 8 != 3 * n ||
+        views[6].len / 8 != n || views[7].len / 8 != 2 * LEXICON_KEPT * n ||
+        views[8].len / 8 != LEXICON_KEPT * n) {
+        PyErr_SetString(PyExc_ValueError, "lexicon_scan: inconsistent buffer sizes");
+        goto done;
+    }
+    const uint32_t *text = views[0].buf;
+    const int64_t *starts = views[1].buf, *lengths = views[2].buf;
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (starts[d] < 0 || lengths[d] < 0 || starts[d] + lengths[d] > n_text) {
+            PyErr_SetString(PyExc_ValueError, "lexicon_scan: comment bounds out of range");
+            goto done;
+        }
+    }
+    const uint64_t *hashes = views[3].buf;
+    const double *rates = views[4].buf;
+    double *features = views[5].buf, *kept_rates = views[8].buf;
+    int64_t *kept = views[6].buf, *spans = views[7].buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t d = 0; d < n; d++) {
+        const uint32_t *t = text + starts[d];
+        int64_t length = lengths[d], i = 0, n_kept = 0, hits = 0;
+        double top[3] = {0.0, 0.0, 0.0}; /* the three highest rates, highest first */
+        int n_top = 0;
+        while (i < length) {
+            if (!ascii_lower(t[i])) { i++; continue; }
+            int64_t start = i;
+            while (i < length && ascii_lower(t[i])) i++;
+            if (i + 1 < length && t[i] == '\'' && ascii_lower(t[i + 1])) {
+                i++;
+                while (i < length && ascii_lower(t[i])) i++;
+            }
+            uint64_t h = 0;
+            for (int64_t k = start; k < i; k++) h = h * P + (uint64_t)t[k] + 1u;
+            int64_t at = find_rate(hashes, n_words, mix(h ^ WORD_SALT));
+            if (at < 0 || !(rates[at] > 0.0)) continue;
+            double rate = rates[at];
+            hits += rate >= hit_at;
+            if (n_kept < LEXICON_KEPT) {
+                spans[2 * (LEXICON_KEPT * d + n_kept)] = start;
+                spans[2 * (LEXICON_KEPT * d + n_kept) + 1] = i;
+                kept_rates[LEXICON_KEPT * d + n_kept] = rate;
+                n_kept++;
+            }
+            int slot = n_top < 3 ? n_top++ : 3; /* insert into the top three, keeping order */
+            while (slot > 0 && top[slot - 1] < rate) {
+                if (slot < 3) top[slot] = top[slot - 1];
+                slot--;
+            }
+            if (slot < 3) top[slot] = rate;
+        }
+        /* summarise(): max, sum of the top three added highest first, hits */
+        features[3 * d] = n_top ? top[0] : 0.0;
+        double sum = 0.0;
+        for (int k = 0; k < n_top; k++) sum += top[k];
+        features[3 * d + 1] = sum;
+        features[3 * d + 2] = (double)hits;
+        kept[d] = n_kept;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
+/* ---- Words (ngram_hashing.WORD: [^\W_]+(?:['’][^\W_]+)?) -----------------------------------
+ *
+ * [^\W_] is a character Python's re counts as alphanumeric: the same Py_UNICODE_ISALNUM test
+ * its engine applies to str patterns. A word is a maximal run of them, optionally followed by
+ * an apostrophe (' or ’) and another maximal run. */
+
+static inline int alnum(uint32_t c) { return Py_UNICODE_ISALNUM((Py_UCS4)c); }
+static inline int apostrophe(uint32_t c) { return c == '\'' || c == 0x2019; }
+
+static PyObject *find_words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objs[6];
+    if (!PyArg_ParseTuple(args, "OOOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5])) {
+        return NULL;
+    }
+    static const char *names[6] = {"text", "starts", "lengths", "word_ptr", "word_starts",
+                                   "word_ends"};
+    static const Py_ssize_t sizes[6] = {4, 8, 8, 8, 8, 8};
+    Py_buffer views[6];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 6; got++) {
+        if (get(objs[got], &views[got], sizes[got], got >= 3, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n = views[1].len / 8, n_text = views[0].len / 4, cap = views[4].len / 8;
+    if (views[2].len / 8 != n || views[3].len / 8 != n + 1 || views[5].len / 8 != cap) {
+        PyErr_SetString(PyExc_ValueError, "find_words: inconsistent buffer sizes");
+        goto done;
+    }
+    const uint32_t *text = views[0].buf;
+    const int64_t *starts = views[1].buf, *lengths = views[2].buf;
+    int64_t need = 0;
+    for (Py_ssize_t d = 0; d < n; d++) {
+        if (starts[d] < 0 || lengths[d] < 0 || starts[d] + lengths[d] > n_text) {
+            PyErr_SetString(PyExc_ValueError, "find_words: comment bounds out of range");
+            goto done;
+        }
+        need += (lengths[d] + 1) / 2; /* words are separated: at most one per two characters */
+    }
+    if (need > cap) {
+        PyErr_SetString(PyExc_ValueError, "find_words: outputs too small");
+        goto done;
+    }
+    int64_t *ptr = views[3].buf, *word_starts = views[4].buf, *word_ends = views[5].buf;
+    int64_t found = 0;
+    ptr[0] = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t d = 0; d < n; d++) {
+        const uint32_t *t = text + starts[d];
+        int64_t length = lengths[d], i = 0;
+        while (i < length) {
+            if (!alnum(t[i])) { i++; continue; }
+            int64_t start = i;
+            while (i < length && alnum(t[i])) i++;
+            if (i + 1 < length && apostrophe(t[i]) && alnum(t[i + 1])) {
+                i++;
+                while (i < length && alnum(t[i])) i++;
+            }
+            word_starts[found] = start;
+            word_ends[found] = i;
+            found++;
+        }
+        ptr[d + 1] = found;
+    }
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLongLong(found);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
      "          char_lo, char_hi, word_lo, word_hi, word_bounded, bits,\n"
      "          indptr, ids, counts, occ_nnz, occ_word) -> (nnz, n_occurrences)\n\n"
      "Fill the output buffers for every comment; see moderation/classifier/batch.py."},
+    {"find_words", find_words, METH_VARARGS,
+     "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
+     "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},
+    {"lexicon_scan", lexicon_scan, METH_VARARGS,
+     "lexicon_scan(text, starts, lengths, hashes, rates, hit_at, features, kept, spans,\n"
+     "             kept_rates) -> None\n\n"
+     "The English lexicon's features and first words per comment; see lexicon.py."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ngrams",

@@ -49,13 +49,21 @@ class HashedBatch:
     word_ends: np.ndarray
     word_ptr: np.ndarray  # words of doc i are word_ptr[i]:word_ptr[i + 1]
     text_offsets: np.ndarray  # where each text starts in the global coordinates
-    codes: np.ndarray  # the padded texts end to end, as code points + 1 (global coordinates)
     local_word_starts: np.ndarray  # the same words, counted from the start of their text
     local_word_ends: np.ndarray
     utf32: bytes  # the texts end to end, unpadded, as UTF-32 (what the compiled core reads)
     starts: np.ndarray  # where each text starts in ``utf32``, in code points
     lengths: np.ndarray  # of each text, in code points
     _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """The padded texts end to end, as code points + 1 (global coordinates)."""
+        if "codes" not in self._cache:
+            joined = "".join(f" {t} " for t in self.texts)
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            self._cache["codes"] = codes.astype(np.uint64) + _ONE
+        return self._cache["codes"]  # type: ignore[return-value]
 
     @property
     def groups(self) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -82,25 +90,34 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     if n > 1:
         np.cumsum(padded[:-1], out=padded_starts[1:])
     text_offsets = padded_starts + 1  # the text itself starts after the leading space
-    joined = "".join(f" {t} " for t in texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + _ONE
+    utf32 = "".join(texts).encode("utf-32-le")
     # Words, found in each normalised text (the same spans Vectorised.words uses).
-    spans = [[m.span() for m in WORD.finditer(text)] for text in texts]
-    counts = np.array([len(s) for s in spans], dtype=np.int64)
-    word_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=word_ptr[1:])
-    n_words = int(word_ptr[-1])
-    if n_words:
-        flat = np.array([x for s in spans for x in s], dtype=np.int64).reshape(n_words, 2)
-        local_starts, local_ends = flat[:, 0].copy(), flat[:, 1].copy()
-        shift = np.repeat(text_offsets, counts)
-        word_starts, word_ends = local_starts + shift, local_ends + shift
-    else:
-        local_starts = local_ends = word_starts = word_ends = np.zeros(0, dtype=np.int64)
+    word_ptr, local_starts, local_ends = _words(texts, utf32, starts, lengths)
+    shift = np.repeat(text_offsets, np.diff(word_ptr))
+    word_starts, word_ends = local_starts + shift, local_ends + shift
     return HashedBatch(
-        texts, char_sizes, word_sizes, word_starts, word_ends, word_ptr, text_offsets, codes,
-        local_starts, local_ends, "".join(texts).encode("utf-32-le"), starts, lengths,
+        texts, char_sizes, word_sizes, word_starts, word_ends, word_ptr, text_offsets,
+        local_starts, local_ends, utf32, starts, lengths,
     )  # fmt: skip
+
+
+def _words(
+    texts: list[str], utf32: bytes, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each text's words start in ``word_starts``/``word_ends`` (n + 1 entries), and
+    the spans of :data:`~moderation.classifier.ngram_hashing.WORD` in each text."""
+    n = len(texts)
+    word_ptr = np.zeros(n + 1, dtype=np.int64)
+    if compiled_core.enabled():
+        capacity = int(((lengths + 1) // 2).sum())
+        word_starts = np.empty(capacity, dtype=np.int64)
+        word_ends = np.empty(capacity, dtype=np.int64)
+        found = compiled_core.find_words(utf32, starts, lengths, word_ptr, word_starts, word_ends)
+        return word_ptr, word_starts[:found], word_ends[:found]
+    spans = [[m.span() for m in WORD.finditer(text)] for text in texts]
+    np.cumsum([len(s) for s in spans], out=word_ptr[1:])
+    flat = np.array([x for s in spans for x in s], dtype=np.int64).reshape(-1, 2)
+    return word_ptr, flat[:, 0].copy(), flat[:, 1].copy()
 
 
 def _hash_groups(

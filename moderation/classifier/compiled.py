@@ -43,3 +43,17 @@ def featurise(*args: Any) -> tuple[int, int]:
         raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
     nnz, n_occurrences = _CORE.featurise(*args)
     return int(nnz), int(n_occurrences)
+
+
+def lexicon_scan(*args: Any) -> None:
+    """``_ngrams.lexicon_scan``; see ``_ngrams.c`` and :meth:`lexicon.ToxicLexicon.scan`."""
+    if _CORE is None:
+        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
+    _CORE.lexicon_scan(*args)
+
+
+def find_words(*args: Any) -> int:
+    """``_ngrams.find_words``; see ``_ngrams.c`` and :func:`batch.hash_batch`."""
+    if _CORE is None:
+        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
+    return int(_CORE.find_words(*args))

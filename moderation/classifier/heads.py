@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from moderation.classifier import compiled as compiled_core
 from moderation.classifier.batch import (
     BatchRows,
     HashedBatch,
@@ -29,7 +30,7 @@ from moderation.classifier.batch import (
     word_sums,
 )
 from moderation.classifier.explain import occurrence_contributions, word_spans
-from moderation.classifier.lexicon import HIT_AT, ToxicLexicon, summarise
+from moderation.classifier.lexicon import HIT_AT, KEPT, ToxicLexicon, summarise
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.off_topic_features import (
     FEATURE_NAMES,
@@ -79,7 +80,7 @@ class ToxicityHead:
         probability = _sigmoid(z)
         contributions = occurrence_contributions(vec, coef)
         extra = []
-        for rate, start, end in lexicon_rates[:10]:
+        for rate, start, end in lexicon_rates[:KEPT]:
             weight = rate * self.lexicon_coef[1] + (self.lexicon_coef[2] if rate >= HIT_AT else 0.0)
             if rate == lexicon_features[0]:
                 weight += rate * self.lexicon_coef[0]
@@ -156,9 +157,14 @@ def score_toxicity_batch(
 ) -> list[Scored]:
     """:meth:`ToxicityHead.score` for every comment of a batch, with one sparse product."""
     matrix = rows.matrix
-    rates = [head.lexicon.word_rates(nz.text) for nz in normalised]
-    lexicon_features = np.array([summarise([r for r, _, _ in found]) for found in rates])
-    lexicon_features = lexicon_features.reshape(len(originals), -1)
+    if isinstance(head.lexicon, ToxicLexicon) and compiled_core.enabled():
+        # ``hashed`` holds the texts the lexicon reads (this head's normalised texts).
+        lexicon_features, first = head.lexicon.scan(hashed.utf32, hashed.starts, hashed.lengths)
+    else:
+        rates = [head.lexicon.word_rates(nz.text) for nz in normalised]
+        lexicon_features = np.array([summarise([r for r, _, _ in found]) for found in rates])
+        lexicon_features = lexicon_features.reshape(len(originals), -1)
+        first = [found[:KEPT] for found in rates]
     z = (matrix @ head.coef + lexicon_features @ head.lexicon_coef) + head.intercept
     probabilities = sigmoid(z)
     sub_z = matrix @ head.subtype_coef + head.subtype_intercept
@@ -170,7 +176,7 @@ def score_toxicity_batch(
         probability = float(probabilities[i])
         strongest = float(lexicon_features[i, 0])
         extra = []
-        for rate, start, end in rates[i][:10]:
+        for rate, start, end in first[i]:
             weight = rate * lexicon_coef[1] + (lexicon_coef[2] if rate >= HIT_AT else 0.0)
             if rate == strongest:
                 weight += rate * lexicon_coef[0]
@@ -233,72 +239,78 @@ def score_off_topic_batch(
     features = head.features
     matrix = rows.matrix
     n = matrix.shape[0]
+    indices, data = matrix.indices, matrix.data
     nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
     by_article: dict[tuple[str | None, str | None], list[int]] = {}
     for i, article in enumerate(articles):
         if article is not None:
             by_article.setdefault(article, []).append(i)
     sides = {key: features.article_side(*key) for key in by_article}
-    in_article = np.zeros(len(matrix.indices))
-    in_title = np.zeros(len(matrix.indices))
+    # Each occurrence's weight in its comment's article (and title): SparseVector.lookup's
+    # values, got by scattering the article's weights into one dense array, gathering them
+    # at the comments' terms and clearing them again (no binary search per occurrence).
+    in_article = np.zeros(len(indices))
+    in_title = np.zeros(len(indices))
+    weights = np.zeros(matrix.shape[1])
     for key, members in by_article.items():
-        member_rows = np.zeros(n, dtype=bool)
-        member_rows[members] = True
-        at = member_rows[nnz_rows]
-        in_article[at] = sides[key].vector.lookup(matrix.indices[at])
-        in_title[at] = sides[key].title_vector.lookup(matrix.indices[at])
-    cosine = np.bincount(nnz_rows, weights=matrix.data * in_article, minlength=n)
-    cosine_title = np.bincount(nnz_rows, weights=matrix.data * in_title, minlength=n)
-    # Per comment, as OffTopicFeatures.features does: gathering rows of the dense background
-    # is far cheaper than a sparse product, and gives the same bits.
+        at = _occurrences(matrix.indptr, members)
+        terms = indices[at]
+        for vector, found in ((sides[key].vector, in_article), (sides[key].title_vector, in_title)):
+            weights[vector.indices] = vector.values
+            found[at] = weights[terms]
+            weights[vector.indices] = 0.0
+    cosine = np.bincount(nnz_rows, weights=data * in_article, minlength=n)
+    cosine_title = np.bincount(nnz_rows, weights=data * in_title, minlength=n)
     bounds = matrix.indptr.tolist()
     z = np.zeros(n)
     percentile = np.full(n, NO_BACKGROUND_PERCENTILE)  # stays for a model without background
-    compared = by_article.items() if features.has_background else {}.items()
-    for (title, _), members in compared:
-        dense_background = features._dense_background()
-        sims = np.empty((len(members), dense_background.shape[1]))
-        for k, i in enumerate(members):
-            a, b = bounds[i], bounds[i + 1]
-            sims[k] = matrix.data[a:b] @ dense_background[matrix.indices[a:b]]
-        keep = features._background_mask(frozenset({title or ""}))
-        sims = sims[:, keep] if keep.any() else np.zeros((len(members), 1))
-        own = cosine[members]
-        z[members] = (own - sims.mean(axis=1)) / (sims.std(axis=1) + 0.01)
-        percentile[members] = (sims < own[:, None]).mean(axis=1)
-    informative = features.informative_[matrix.indices]
-    n_informative = np.bincount(nnz_rows, weights=informative, minlength=n)
-    hits = np.bincount(nnz_rows, weights=informative & (in_article > 0), minlength=n)
+    if features.has_background and by_article:
+        # Per comment, as OffTopicFeatures.background_similarities computes it (a BLAS
+        # product of the same arrays: the same bits): the comment's block of background rows,
+        # gathered with ``take`` (far cheaper than fancy indexing) into one reused buffer.
+        term_rows, table = features._background_table()
+        at_rows = term_rows[indices]
+        longest = int(np.diff(matrix.indptr).max())
+        block = np.empty((longest, table.shape[1]), dtype=table.dtype)
+        for (title, _), members in by_article.items():
+            sims = np.empty((len(members), table.shape[1]))
+            for k, i in enumerate(members):
+                a, b = bounds[i], bounds[i + 1]
+                rows_ab = block[: b - a]
+                table.take(at_rows[a:b], axis=0, out=rows_ab)
+                sims[k] = data[a:b] @ rows_ab
+            keep = features._background_mask(frozenset({title or ""}))
+            sims = sims[:, keep] if keep.any() else np.zeros((len(members), 1))
+            own = cosine[members]
+            z[members] = (own - sims.mean(axis=1)) / (sims.std(axis=1) + 0.01)
+            percentile[members] = (sims < own[:, None]).mean(axis=1)
+    informative = features.informative_[indices]
+    n_informative = _row_counts(matrix.indptr, informative)
+    hits = _row_counts(matrix.indptr, informative & (in_article > 0))
     overlap = np.divide(hits, n_informative, out=np.zeros(n), where=n_informative > 0)
-    scored = np.zeros(n, dtype=bool)
-    dense = np.zeros((n, len(FEATURE_NAMES)))
+    # The text cues, comment by comment (regular expressions), then the rows all at once.
+    order: list[int] = []
+    cues: list[tuple[float, float, float, float]] = []
     for key, members in by_article.items():
         article_names = sides[key].names
-        for i in members:
-            comment = originals[i]
-            names = features.names(comment)
-            name_overlap = len(names & article_names) / len(names) if names else 0.5
-            log_words = math.log1p(len(comment.split()))
-            dense[i] = (
-                cosine[i],
-                z[i],
-                percentile[i],
-                cosine_title[i],
-                overlap[i],
-                name_overlap,
-                log_words,
-                math.log1p(features.chit_chat(comment)),
-                float("?" in comment),
-                z[i] * log_words,
-            )
-            scored[i] = True
+        order += members
+        cues += [features.comment_cues(originals[i], article_names) for i in members]
+    scored = np.zeros(n, dtype=bool)
+    scored[order] = True
+    # name_overlap, log_words, chit_chat, question
+    text_cues = np.zeros((n, 4))
+    text_cues[order] = np.array(cues).reshape(len(order), 4)
+    dense = np.column_stack(
+        (cosine, z, percentile, cosine_title, overlap, text_cues, z * text_cues[:, 1])
+    )
+    dense[~scored] = 0.0  # rows without an article are not scored
     probabilities = sigmoid(dense @ head.coef + head.intercept)
     explain = scored & (probabilities >= 0.5)
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
         # Informative words the article lacks share the (negative) overlap coefficient.
         foreign = informative & (in_article == 0) & explain[nnz_rows]
-        n_foreign = np.bincount(nnz_rows, weights=foreign, minlength=n)
+        n_foreign = _row_counts(matrix.indptr, foreign)
         share = np.divide(-head.overlap_coef, n_foreign, out=np.zeros(n), where=n_foreign > 0)
         coef = np.where(foreign, share[nnz_rows], 0.0) / np.maximum(matrix.data, 1e-9)
         top = TopWords(hashed, word_sums(hashed, rows, coef))
@@ -308,3 +320,20 @@ def score_off_topic_batch(
         Scored(float(p), s, {}) if ok else None
         for p, s, ok in zip(probabilities, spans, scored, strict=True)
     ]
+
+
+def _occurrences(indptr: np.ndarray, members: list[int]) -> slice | np.ndarray:
+    """Positions in a CSR matrix's data of the stored values of rows ``members``."""
+    if len(members) == len(indptr) - 1:
+        return slice(None)  # every row (one article for the whole batch)
+    rows = np.array(members)
+    starts, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
+    skipped = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(int(lengths.sum())) + skipped
+
+
+def _row_counts(indptr: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """How many of each CSR row's stored values ``flags`` marks (a bincount, but faster)."""
+    running = np.zeros(len(flags) + 1, dtype=np.int64)
+    np.cumsum(flags, out=running[1:])
+    return np.diff(running[indptr])

@@ -14,12 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.classifier import compiled as compiled_core
+from moderation.classifier.ngram_hashing import word_hash
 from moderation.classifier.normalise import normalise
 from moderation.classifier.text_features import MAX_CHARS
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 LEXICON_FEATURES = ("lexicon_max", "lexicon_top3", "lexicon_hits")
 HIT_AT = 0.3  # a word with at least this span rate counts as a hit
+KEPT = 10  # words :meth:`ToxicLexicon.scan` keeps per comment (_ngrams.c's LEXICON_KEPT)
 
 
 class ToxicLexicon(TransformerMixin, BaseEstimator):
@@ -67,7 +70,48 @@ class ToxicLexicon(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
         state.pop("_rate_of", None)
+        state.pop("_hash_table", None)
         return state
+
+    def scan(
+        self, text: bytes, starts: np.ndarray, lengths: np.ndarray
+    ) -> tuple[np.ndarray, list[list[tuple[float, int, int]]]]:
+        """For many normalised comments at once, in the compiled core: each one's
+        :func:`summarise` features and the first :data:`KEPT` of its :meth:`word_rates`.
+
+        ``text`` holds the comments end to end as UTF-32; ``starts`` and ``lengths`` locate
+        each (in code points). Gives exactly what :meth:`word_rates` and :func:`summarise`
+        give (tests compare them).
+        """
+        hashes, rates = self._by_hash()
+        n = len(starts)
+        features = np.empty((n, len(LEXICON_FEATURES)))
+        kept = np.empty(n, dtype=np.int64)
+        spans = np.empty((n, KEPT, 2), dtype=np.int64)
+        kept_rates = np.empty((n, KEPT))
+        compiled_core.lexicon_scan(
+            text, starts, lengths, hashes, rates, HIT_AT, features, kept, spans, kept_rates
+        )
+        first = [
+            [
+                (rate, start, end)
+                for rate, (start, end) in zip(
+                    kept_rates[i, :k].tolist(), spans[i, :k].tolist(), strict=True
+                )
+            ]
+            for i, k in enumerate(kept.tolist())
+        ]
+        return features, first
+
+    def _by_hash(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words' hashes (:func:`ngram_hashing.word_hash`), sorted, and their rates."""
+        cached: tuple[np.ndarray, np.ndarray] | None = self.__dict__.get("_hash_table")
+        if cached is None:
+            hashes = np.array([word_hash(w) for w in self.words_.split("\n")], dtype=np.uint64)
+            order = np.argsort(hashes)
+            cached = (hashes[order], np.ascontiguousarray(self.rates_[order], dtype=np.float64))
+            self.__dict__["_hash_table"] = cached
+        return cached
 
     def word_rates(self, normalised_text: str) -> list[tuple[float, int, int]]:
         """(rate, start, end) of each lexicon word in already-normalised text."""

@@ -75,6 +75,15 @@ def word_bounded(text: str, sizes: tuple[int, int]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
+def word_hash(word: str) -> int:
+    """The hash :func:`word_ngrams` gives ``word`` as a word of its own (before the n-gram
+    step); the compiled lexicon scan looks words up by it."""
+    h = 0
+    for char in word:
+        h = (h * _P + ord(char) + 1) % 2**64
+    return int(_mix(np.array([h], dtype=np.uint64) ^ _WORD_SALT)[0])
+
+
 def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of word n-grams of ``text`` and the centre character of each."""
     spans = [m.span() for m in WORD.finditer(text)]

@@ -47,7 +47,9 @@ class LanguageModels:
     spam: SpamHead
     off_topic: OffTopicHead | None
 
-    def score_many(self, comments: Sequence[CommentInput], language: str) -> list[CommentScores]:
+    def score_many(
+        self, comments: Sequence[CommentInput], language: str, *, with_spam: bool = True
+    ) -> list[CommentScores]:
         """:meth:`score` for many comments at once: one hashing pass, one product per head.
 
         Gives the same scores and spans as calling :meth:`score` on each comment (tests
@@ -60,7 +62,9 @@ class LanguageModels:
             return [
                 result
                 for start in range(0, len(comments), CHUNK)
-                for result in self.score_many(comments[start : start + CHUNK], language)
+                for result in self.score_many(
+                    comments[start : start + CHUNK], language, with_spam=with_spam
+                )
             ]
         if not comments:
             return []
@@ -69,15 +73,21 @@ class LanguageModels:
         off_topic_ngrams = self.off_topic.features.ngrams_ if self.off_topic else None
         every = [toxicity_ngrams, spam_ngrams] + ([off_topic_ngrams] if off_topic_ngrams else [])
         if not all(_batchable(f) for f in every):
-            return [self.score(c, language) for c in comments]
+            return [self.score(c, language, with_spam=with_spam) for c in comments]
         originals = [c.text for c in comments]
         views = _Views(originals, every)
         normalised, hashed = views.of(toxicity_ngrams)
         rows = featurise(toxicity_ngrams, hashed)
         toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
-        spam_normalised, spam_hashed = views.of(spam_ngrams)
-        spam_rows = rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, spam_hashed)
-        spam = score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
+        spam: list[Scored | None] = [None] * len(comments)
+        if with_spam:
+            spam_normalised, spam_hashed = views.of(spam_ngrams)
+            spam_rows = (
+                rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, spam_hashed)
+            )
+            spam = list(
+                score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
+            )
         off_topic: list[Scored | None] = [None] * len(comments)
         articles = [
             (c.article_title, c.article_body) if (c.article_title or c.article_body) else None
@@ -91,7 +101,10 @@ class LanguageModels:
             )
         results = []
         for i in range(len(comments)):
-            spans = {"toxicity": toxicity[i].spans, "spam": spam[i].spans}
+            spans = {"toxicity": toxicity[i].spans}
+            spam_i = spam[i]
+            if spam_i is not None:
+                spans["spam"] = spam_i.spans
             fit = off_topic[i]
             if fit is not None:
                 spans["off_topic"] = fit.spans
@@ -99,7 +112,7 @@ class LanguageModels:
                 CommentScores(
                     toxicity=round(toxicity[i].probability, 6),
                     off_topic=None if fit is None else round(fit.probability, 6),
-                    spam=round(spam[i].probability, 6),
+                    spam=None if spam_i is None else round(spam_i.probability, 6),
                     language=language,
                     language_supported=True,
                     spans=spans,
@@ -224,8 +237,8 @@ class ModerationScorer:
 
         Routed Russian: the English model always counts (max of both). Routed English: the
         Russian model counts only at or above its ``reject_at_or_above`` (it reads English as
-        noise near its ``approve_below``). The other model is scored one comment at a time,
-        in both paths, so batch and single results stay equal.
+        noise near its ``approve_below``). The other model scores the comment as a batch of
+        one, in both paths, so batch and single results stay equal.
         """
         partner = MIXED_PARTNER.get(routed.language)
         if partner is None or partner not in self.routes or not is_mixed_en_ru(comment.text):
@@ -235,11 +248,8 @@ class ModerationScorer:
         partner_models = self.routes[partner]
         routed_models = self.routes.get(routed.language)
         shared_spam = routed_models is not None and partner_models.spam is routed_models.spam
-        other = partner_models.score(
-            replace(comment, article_title=None, article_body=None),
-            partner,
-            with_spam=not shared_spam,
-        )
+        alone = replace(comment, article_title=None, article_body=None)
+        other = partner_models.score_many([alone], partner, with_spam=not shared_spam)[0]
         if routed.language == "ru":
             counts = True
         else:

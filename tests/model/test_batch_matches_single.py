@@ -12,8 +12,10 @@ import random
 
 import pytest
 
+from moderation.classifier import compiled
 from moderation.classifier.scorer import ModerationScorer
 from moderation.domain.scores import CommentInput, CommentScores
+from tests.support.servers import unavailable
 
 _VOCABULARY = (
     "the minister said carbon tax rebate rural families pay diesel winter Ottawa farm fuel "
@@ -159,3 +161,17 @@ def test_russian_batch_equals_the_per_comment_reference(scorer: ModerationScorer
     assert len(under_russian) > 10
     assert all(r.off_topic is not None for r in under_russian)
     assert any(r.spans.get("off_topic") for r in under_russian)
+
+
+def test_compiled_core_and_numpy_give_the_same_results(
+    scorer: ModerationScorer, comments: list[CommentInput], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turning the compiled core off (MODERATION_COMPILED_CORE=0) changes nothing but speed."""
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    monkeypatch.setenv(compiled.ENV, "1")
+    with_core = scorer.score(comments)
+    monkeypatch.setenv(compiled.ENV, "0")
+    without = scorer.score(comments)
+    assert with_core == without
+    assert sum(bool(r.spans.get("toxicity")) for r in with_core) > 100

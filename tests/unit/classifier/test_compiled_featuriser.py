@@ -140,3 +140,32 @@ def test_the_core_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert compiled.enabled()
     monkeypatch.setenv(compiled.ENV, "0")
     assert not compiled.enabled()
+
+
+WORD_PIECES = [
+    *"aZ09_ '’`-.\t\n", "é", "\u0301", "ß", "İ", "ы", "Ё", "٣", "①", "²", "½", "汉", "ー", "👍",
+    "\u200b", "\u00a0", "ǅ", "ʼ", "Ⅻ", "𝕴", "don't", "rock'n'roll", "a''b", "'a'", "x’y",
+]  # fmt: skip
+
+
+def test_words_found_by_the_core_are_the_regex_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core's word finder agrees with ngram_hashing.WORD, Unicode categories included."""
+    import random
+
+    rng = random.Random(20261128)
+    texts = TEXTS + [
+        "".join(rng.choice(WORD_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(3000)
+    ]
+    words = 0
+    for start in range(0, len(texts), 500):
+        chunk = texts[start : start + 500]
+        monkeypatch.setenv(compiled.ENV, "1")
+        core = hash_batch(chunk, range(2, 6), range(1, 3))
+        monkeypatch.setenv(compiled.ENV, "0")
+        regex = hash_batch(chunk, range(2, 6), range(1, 3))
+        assert np.array_equal(core.word_ptr, regex.word_ptr)
+        assert np.array_equal(core.local_word_starts, regex.local_word_starts)
+        assert np.array_equal(core.local_word_ends, regex.local_word_ends)
+        assert np.array_equal(core.word_starts, regex.word_starts)
+        words += int(core.word_ptr[-1])
+    assert words > 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from moderation.classifier.lexicon import ToxicLexicon
@@ -34,3 +35,31 @@ def test_features_summarise_max_top3_and_hits() -> None:
     assert top == pytest.approx(lexicon.rate_of["idiot"])
     assert top3 == pytest.approx(2 * top)
     assert hits == 2
+
+
+def test_compiled_scan_gives_word_rates_and_their_summary() -> None:
+    """The compiled scan (serving's batch path) equals word_rates + summarise, bit for bit."""
+    from moderation.classifier import compiled
+    from moderation.classifier.lexicon import KEPT, summarise
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    posts = [*POSTS, "you're an idiot, don't", "what's this idiot's 'quote'"]
+    spans = [*SPANS, [(0, 15)] * 3, [(12, 21)] * 2]
+    lexicon = ToxicLexicon(min_count=1).fit(posts, spans)
+    texts = [
+        "", "idiot", "such an idiot, you idiot!", "you're an idiot, don't you're'x 'an'",
+        " ".join(["idiot", "what", "an", "gay", "parade"] * 5), "idiot's idiots idiot'", "a'b'c",
+        "idiot1 2idiot ïdiot idİot",
+    ]  # fmt: skip
+    text = "".join(texts).encode("utf-32-le")
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    features, first = lexicon.scan(text, starts, lengths)
+    for i, t in enumerate(texts):
+        rates = lexicon.word_rates(t)
+        assert features[i].tobytes() == summarise([r for r, _, _ in rates]).tobytes()
+        assert first[i] == rates[:KEPT]
+    assert len(first[4]) == KEPT < len(lexicon.word_rates(texts[4]))  # more words than kept
+    assert first[1] and first[1][0][1:] == (0, 5)
