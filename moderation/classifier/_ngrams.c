@@ -333,7 +333,7 @@ done:
  * ToxicLexicon.word_rates finds the words of a normalised comment with [a-z]+(?:'[a-z]+)?
  * and looks each up; summarise() turns the rates into three features; the toxicity head keeps
  * the first ten words for explanations. Here the same words are found and looked up by hash
- * (the n-gram word hash of their code points, as ngram_hashing.word_hash gives), and only
+ * (the n-gram word hash of their code points, as ngram_hashing.word_hashes gives), and only
  * those results come back, not a Python tuple per word. */
 
 #define LEXICON_KEPT 10 /* words kept per comment for explanations (heads.py) */
@@ -506,12 +506,80 @@ done:
     return result;
 }
 
+/* ---- Sparse rows times dense coefficients (heads.py) -----------------------------------------
+ *
+ * out[i, k] = sum over row i's stored values of value * dense[column, k], added in storage
+ * order from 0.0: the order (and so the bits) of scipy's csr_matvec / csr_matvecs, without
+ * building a scipy matrix for every batch. */
+
+static PyObject *csr_dot(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objs[5];
+    Py_ssize_t k_cols;
+    if (!PyArg_ParseTuple(args, "OOOOnO", &objs[0], &objs[1], &objs[2], &objs[3], &k_cols,
+                          &objs[4])) {
+        return NULL;
+    }
+    static const char *names[5] = {"indptr", "indices", "data", "dense", "out"};
+    static const Py_ssize_t sizes[5] = {4, 4, 8, 8, 8};
+    Py_buffer views[5];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 5; got++) {
+        if (get(objs[got], &views[got], sizes[got], got == 4, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4;
+    if (n < 0 || k_cols < 1 || views[2].len / 8 != nnz || views[4].len / 8 != n * k_cols ||
+        views[3].len / 8 % k_cols != 0) {
+        PyErr_SetString(PyExc_ValueError, "csr_dot: inconsistent buffer sizes");
+        goto done;
+    }
+    const int32_t *indptr = views[0].buf, *indices = views[1].buf;
+    const double *data = views[2].buf, *dense = views[3].buf;
+    double *out = views[4].buf;
+    Py_ssize_t n_rows_dense = views[3].len / 8 / k_cols;
+    if (indptr[0] != 0 || indptr[n] != nnz) {
+        PyErr_SetString(PyExc_ValueError, "csr_dot: row pointers do not match the values");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (indptr[i + 1] < indptr[i]) {
+            PyErr_SetString(PyExc_ValueError, "csr_dot: row pointers decrease");
+            goto done;
+        }
+    }
+    for (Py_ssize_t j = 0; j < nnz; j++) {
+        if (indices[j] < 0 || indices[j] >= n_rows_dense) {
+            PyErr_SetString(PyExc_ValueError, "csr_dot: a column is out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t k = 0; k < k_cols; k++) {
+            double sum = 0.0;
+            for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+                sum += data[j] * dense[(Py_ssize_t)indices[j] * k_cols + k];
+            }
+            out[i * k_cols + k] = sum;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
      "          char_lo, char_hi, word_lo, word_hi, word_bounded, bits,\n"
      "          indptr, ids, counts, occ_nnz, occ_word) -> (nnz, n_occurrences)\n\n"
      "Fill the output buffers for every comment; see moderation/classifier/batch.py."},
+    {"csr_dot", csr_dot, METH_VARARGS,
+     "csr_dot(indptr, indices, data, dense, k, out) -> None\n\n"
+     "Sparse rows times a dense (features x k) array, summed as scipy's csr_matvec(s) does."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

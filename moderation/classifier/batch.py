@@ -206,10 +206,46 @@ def _hash_groups(
 
 
 @dataclass(frozen=True)
+class SparseRows:
+    """Rows in CSR form (the batch's TF-IDF rows), without scipy's per-matrix checks.
+
+    ``rows @ dense`` (dense: one coefficient per column, or a column of them per output) sums
+    each row's stored values in order, as scipy's csr_matvec does, bit for bit: in the
+    compiled core when it is on, else through scipy itself.
+    """
+
+    data: np.ndarray  # float64
+    indices: np.ndarray  # int32, sorted within each row
+    indptr: np.ndarray  # int32, n + 1
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row ``i``'s (indices, values)."""
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.indices[a:b], self.data[a:b]
+
+    def scipy(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def __matmul__(self, dense: np.ndarray) -> np.ndarray:
+        columns = 1 if dense.ndim == 1 else dense.shape[1]
+        if not compiled_core.enabled() or columns == 0:
+            return np.asarray(self.scipy() @ dense)
+        out = np.empty((self.shape[0], columns))
+        table = np.ascontiguousarray(dense, dtype=np.float64)
+        compiled_core.csr_dot(self.indptr, self.indices, self.data, table, columns, out)
+        return out.reshape(self.shape[0]) if dense.ndim == 1 else out
+
+
+@dataclass(frozen=True)
 class BatchRows:
     """TF-IDF rows of a batch for one :class:`TextFeatures`, plus each occurrence's word."""
 
-    matrix: sp.csr_matrix  # l2-normalised rows, sorted indices
+    matrix: SparseRows  # l2-normalised rows, sorted indices
     counts: np.ndarray  # occurrences behind each stored value
     occurrence_nnz: np.ndarray  # position in matrix.data of each occurrence inside a word
     occurrence_word: np.ndarray  # global index of that word (see HashedBatch.word_starts)
@@ -280,7 +316,7 @@ def featurise_numpy(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
 
 def _tfidf_rows(
     features: TextFeatures, ids: np.ndarray, counts: np.ndarray, indptr: np.ndarray
-) -> sp.csr_matrix:
+) -> SparseRows:
     """Sublinear TF-IDF rows, each l2-normalised, from sorted feature ids and their counts."""
     values = (1.0 + np.log(counts)) * features.idf_[ids]
     # The norm exactly as vectorise computes it (a dot product per row, on a fresh array):
@@ -295,8 +331,7 @@ def _tfidf_rows(
             row = values[bounds[i] : bounds[i + 1]].copy()
             norms[i] = math.sqrt(float(row @ row)) or 1.0
         values = values / np.repeat(norms, np.diff(indptr))
-    # int32 indices, like the artifacts' matrices: scipy would otherwise copy those to int64.
-    return sp.csr_matrix((values, ids, indptr), shape=(n, int(features.n_features_out_)))
+    return SparseRows(values, ids, indptr, (n, int(features.n_features_out_)))
 
 
 def _featurise_compiled(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
@@ -304,12 +339,10 @@ def _featurise_compiled(features: TextFeatures, hashed: HashedBatch) -> BatchRow
     in one pass per comment; the TF-IDF weights are computed here, as the numpy path does."""
     n = len(hashed.texts)
     (char_lo, char_hi), (word_lo, word_hi) = features.char_sizes, features.word_sizes
-    padded = hashed.lengths + 2
-    n_words = np.diff(hashed.word_ptr)
-    capacity = 1 + sum(
-        int(np.maximum(padded - s + 1, 0).sum()) for s in range(char_lo, char_hi + 1)
-    )
-    capacity += sum(int(np.maximum(n_words - s + 1, 0).sum()) for s in range(word_lo, word_hi + 1))
+    # Room for every occurrence: at most one n-gram per size per padded character or word.
+    characters = int(hashed.lengths.sum()) + 2 * n
+    capacity = 1 + (char_hi - char_lo + 1) * characters
+    capacity += max(word_hi - word_lo + 1, 0) * len(hashed.local_word_starts)
     indptr = np.empty(n + 1, dtype=np.int32)
     ids = np.empty(capacity, dtype=np.int32)
     counts = np.empty(capacity, dtype=np.int64)

@@ -57,3 +57,10 @@ def find_words(*args: Any) -> int:
     if _CORE is None:
         raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
     return int(_CORE.find_words(*args))
+
+
+def csr_dot(*args: Any) -> None:
+    """``_ngrams.csr_dot``; see ``_ngrams.c`` and :class:`batch.SparseRows`."""
+    if _CORE is None:
+        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
+    _CORE.csr_dot(*args)

@@ -249,13 +249,17 @@ def score_off_topic_batch(
     # Each occurrence's weight in its comment's article (and title): SparseVector.lookup's
     # values, got by scattering the article's weights into one dense array, gathering them
     # at the comments' terms and clearing them again (no binary search per occurrence).
+    # A few comments (one, in a single call) look their terms up by binary search instead.
     in_article = np.zeros(len(indices))
     in_title = np.zeros(len(indices))
-    weights = np.zeros(matrix.shape[1])
+    weights = features.scatter_buffer()
     for key, members in by_article.items():
         at = _occurrences(matrix.indptr, members)
         terms = indices[at]
         for vector, found in ((sides[key].vector, in_article), (sides[key].title_vector, in_title)):
+            if 8 * len(terms) < len(vector.indices):
+                found[at] = vector.lookup(terms)
+                continue
             weights[vector.indices] = vector.values
             found[at] = weights[terms]
             weights[vector.indices] = 0.0

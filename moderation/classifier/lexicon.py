@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
-from moderation.classifier.ngram_hashing import word_hash
+from moderation.classifier.ngram_hashing import word_hashes
 from moderation.classifier.normalise import normalise
 from moderation.classifier.text_features import MAX_CHARS
 
@@ -104,10 +104,10 @@ class ToxicLexicon(TransformerMixin, BaseEstimator):
         return features, first
 
     def _by_hash(self) -> tuple[np.ndarray, np.ndarray]:
-        """The words' hashes (:func:`ngram_hashing.word_hash`), sorted, and their rates."""
+        """The words' hashes (:func:`ngram_hashing.word_hashes`), sorted, and their rates."""
         cached: tuple[np.ndarray, np.ndarray] | None = self.__dict__.get("_hash_table")
         if cached is None:
-            hashes = np.array([word_hash(w) for w in self.words_.split("\n")], dtype=np.uint64)
+            hashes = word_hashes(self.words_.split("\n"))
             order = np.argsort(hashes)
             cached = (hashes[order], np.ascontiguousarray(self.rates_[order], dtype=np.float64))
             self.__dict__["_hash_table"] = cached

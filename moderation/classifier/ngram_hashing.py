@@ -75,13 +75,16 @@ def word_bounded(text: str, sizes: tuple[int, int]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
-def word_hash(word: str) -> int:
-    """The hash :func:`word_ngrams` gives ``word`` as a word of its own (before the n-gram
-    step); the compiled lexicon scan looks words up by it."""
-    h = 0
-    for char in word:
-        h = (h * _P + ord(char) + 1) % 2**64
-    return int(_mix(np.array([h], dtype=np.uint64) ^ _WORD_SALT)[0])
+def word_hashes(words: list[str]) -> np.ndarray:
+    """The hash :func:`word_ngrams` gives each of ``words`` as a word of its own (before the
+    n-gram step); the compiled lexicon scan looks words up by it."""
+    raw = []
+    for word in words:
+        h = 0
+        for char in word:
+            h = (h * _P + ord(char) + 1) % 2**64
+        raw.append(h)
+    return _mix(np.array(raw, dtype=np.uint64) ^ _WORD_SALT)
 
 
 def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:

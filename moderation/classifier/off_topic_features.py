@@ -123,6 +123,15 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         term_rows, table = self._background_table()
         return values @ table.take(term_rows[indices], axis=0)  # take: faster than table[...]
 
+    def scatter_buffer(self) -> np.ndarray:
+        """A zeroed float array with one entry per n-gram feature, kept for the life of the
+        model: a caller may fill entries but must zero them again before returning."""
+        cached: np.ndarray | None = self.__dict__.get("_scatter")
+        if cached is None:
+            cached = np.zeros(int(self.ngrams_.n_features_out_))
+            self.__dict__["_scatter"] = cached
+        return cached
+
     def _background_table(self) -> tuple[np.ndarray, np.ndarray]:
         """Background articles as a dense float32 (rows x articles) table, built once after
         loading, and each term's row in it: gathering rows of it is far cheaper than slicing
@@ -148,6 +157,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
         state.pop("_background", None)
+        state.pop("_scatter", None)
         return state
 
     def transform(self, X: Sequence[Pair]) -> np.ndarray:

@@ -169,3 +169,37 @@ def test_words_found_by_the_core_are_the_regex_words(monkeypatch: pytest.MonkeyP
         assert np.array_equal(core.word_starts, regex.word_starts)
         words += int(core.word_ptr[-1])
     assert words > 10_000
+
+
+def test_sparse_products_equal_scipy_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SparseRows @ dense in the core sums as scipy's csr_matvec(s) does: the same bits."""
+    from moderation.classifier.batch import SparseRows
+
+    rng = np.random.default_rng(20261128)
+    n, n_features = 50, 400
+    lengths = rng.integers(0, 40, n)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    indices = np.concatenate(
+        [np.sort(rng.choice(n_features, k, replace=False)) for k in lengths]
+    ).astype(np.int32)
+    rows = SparseRows(rng.normal(size=int(indptr[-1])), indices, indptr, (n, n_features))
+    vector, table = rng.normal(size=n_features), rng.normal(size=(n_features, 3))
+    monkeypatch.setenv(compiled.ENV, "1")
+    assert (rows @ vector).tobytes() == (rows.scipy() @ vector).tobytes()
+    assert (rows @ table).tobytes() == (rows.scipy() @ table).tobytes()
+    assert (rows @ np.zeros((n_features, 0))).shape == (n, 0)
+    monkeypatch.setenv(compiled.ENV, "0")
+    assert (rows @ vector).tobytes() == (rows.scipy() @ vector).tobytes()
+
+
+def test_sparse_product_refuses_columns_out_of_range() -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        compiled.csr_dot(
+            np.array([0, 1], np.int32), np.array([5], np.int32), np.ones(1), np.ones(3), 1,
+            np.empty(1),
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="do not match"):
+        compiled.csr_dot(
+            np.array([0, 2], np.int32), np.array([0], np.int32), np.ones(1), np.ones(3), 1,
+            np.empty(1),
+        )  # fmt: skip

@@ -40,8 +40,9 @@ def test_batch_path_keeps_what_the_per_comment_path_keeps() -> None:
     rows = featurise(features, hash_batch(normalised, range(1, 7), range(1, 2)))
     for i, text in enumerate(texts):
         one = features.vectorise(text)
-        assert np.array_equal(rows.matrix[i].indices, one.indices), text
-        assert np.allclose(rows.matrix[i].data, one.values, rtol=0, atol=1e-12), text
+        indices, values = rows.matrix.row(i)
+        assert np.array_equal(indices, one.indices), text
+        assert np.allclose(values, one.values, rtol=0, atol=1e-12), text
 
 
 def test_word_bounded_features_take_the_batch_path_and_overrides_do_not() -> None:
