@@ -207,6 +207,56 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
     out->indptr[doc + 1] = (int32_t)out->nnz;
 }
 
+/* Scratch memory kept from call to call (a single comment would otherwise pay for allocating
+ * and clearing a table as large as the vocabulary). The per-comment arrays grow to the longest
+ * comment seen, the id table and bitmap to the largest vocabulary; featurise_one leaves the
+ * table all -1 and the bitmap all 0 after every comment. Guarded by the GIL. */
+static Scratch scratch;
+static size_t scratch_doc, scratch_chars, scratch_ids;
+
+static int grow(void **pointer, size_t bytes) {
+    void *bigger = realloc(*pointer, bytes);
+    if (bigger == NULL) return -1;
+    *pointer = bigger;
+    return 0;
+}
+
+static int reserve(size_t doc, size_t chars, size_t ids) {
+    if (doc > scratch_doc) {
+        if (grow((void **)&scratch.occ_hash, sizeof(uint64_t) * doc) < 0 ||
+            grow((void **)&scratch.occ_id, sizeof(int32_t) * doc) < 0 ||
+            grow((void **)&scratch.occ_local, sizeof(int32_t) * doc) < 0 ||
+            grow((void **)&scratch.occ_centre, sizeof(int64_t) * doc) < 0 ||
+            grow((void **)&scratch.seen_count, sizeof(int64_t) * doc) < 0 ||
+            grow((void **)&scratch.rank, sizeof(int32_t) * doc) < 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        scratch_doc = doc;
+    }
+    if (chars > scratch_chars) {
+        if (grow((void **)&scratch.word_at, sizeof(int32_t) * chars) < 0 ||
+            grow((void **)&scratch.rolling, sizeof(uint64_t) * chars) < 0 ||
+            grow((void **)&scratch.word_hash, sizeof(uint64_t) * chars) < 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        scratch_chars = chars;
+    }
+    if (ids > scratch_ids) {
+        size_t words = ids / 64 + 1;
+        if (grow((void **)&scratch.slot, sizeof(int32_t) * ids) < 0 ||
+            grow((void **)&scratch.seen_bits, sizeof(uint64_t) * words) < 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memset(scratch.slot, 0xff, sizeof(int32_t) * ids);
+        memset(scratch.seen_bits, 0, sizeof(uint64_t) * words);
+        scratch_ids = ids;
+    }
+    return 0;
+}
+
 static int get(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, int writable,
                const char *name) {
     if (PyObject_GetBuffer(obj, view, writable ? PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS
@@ -285,43 +335,12 @@ static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     int64_t per_doc = longest * (char_hi > 0 ? char_hi : 1) + longest * (word_hi > 0 ? word_hi : 1) + 1;
-    size_t doc = (size_t)per_doc, chars = (size_t)longest + 1, ids = (size_t)n_vocab + 1;
-    Scratch s = {
-        .occ_hash = malloc(sizeof(uint64_t) * doc),
-        .occ_id = malloc(sizeof(int32_t) * doc),
-        .occ_local = malloc(sizeof(int32_t) * doc),
-        .occ_centre = malloc(sizeof(int64_t) * doc),
-        .seen_count = malloc(sizeof(int64_t) * doc),
-        .seen_bits = calloc(ids / 64 + 1, sizeof(uint64_t)),
-        .word_at = malloc(sizeof(int32_t) * chars),
-        .rank = malloc(sizeof(int32_t) * doc),
-        .slot = malloc(sizeof(int32_t) * ids),
-        .rolling = malloc(sizeof(uint64_t) * chars),
-        .word_hash = malloc(sizeof(uint64_t) * chars),
-    };
-    if (!s.occ_hash || !s.occ_id || !s.occ_local || !s.occ_centre || !s.seen_count ||
-        !s.seen_bits || !s.word_at || !s.rank || !s.slot || !s.rolling || !s.word_hash) {
-        PyErr_NoMemory();
-    } else {
-        memset(s.slot, 0xff, sizeof(int32_t) * ids);
-        Output out = {views[8].buf, views[9].buf, views[10].buf, views[11].buf, views[12].buf, 0, 0};
-        out.indptr[0] = 0;
-        Py_BEGIN_ALLOW_THREADS
-        for (Py_ssize_t d = 0; d < n; d++) featurise_one(&b, &v, &s, d, &out);
-        Py_END_ALLOW_THREADS
-        result = Py_BuildValue("nn", out.nnz, out.n_occ);
-    }
-    free(s.occ_hash);
-    free(s.occ_id);
-    free(s.occ_local);
-    free(s.occ_centre);
-    free(s.seen_count);
-    free(s.seen_bits);
-    free(s.word_at);
-    free(s.rank);
-    free(s.slot);
-    free(s.rolling);
-    free(s.word_hash);
+    if (reserve((size_t)per_doc, (size_t)longest + 1, (size_t)n_vocab + 1) < 0) goto done;
+    Output out = {views[8].buf, views[9].buf, views[10].buf, views[11].buf, views[12].buf, 0, 0};
+    out.indptr[0] = 0;
+    /* The GIL stays held: the scratch memory is shared by every call. */
+    for (Py_ssize_t d = 0; d < n; d++) featurise_one(&b, &v, &scratch, d, &out);
+    result = Py_BuildValue("nn", out.nnz, out.n_occ);
 done:
     for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
     return result;
