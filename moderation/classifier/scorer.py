@@ -280,8 +280,9 @@ def _unsupported(language: str) -> CommentScores:
 class _Views:
     """The comments normalised and hashed once per distinct normaliser among the features.
 
-    Features share a view when they normalise the same way: same class, and a character
-    limit that cuts none of these comments or cuts them at the same place (the toxicity
+    Features share a view when they normalise the same way: the same ``normalise`` method
+    (the Russian toxicity and off-topic features differ in class, not in normaliser), and a
+    character limit that cuts none of these comments or cuts them at the same place (the toxicity
     n-grams stop at 1,500 characters, the off-topic ones at 20,000: for comments within the
     service's 1,500 that is the same text). The hashes then cover every n-gram size any of
     them uses.
@@ -290,13 +291,13 @@ class _Views:
     def __init__(self, originals: list[str], features: list[TextFeatures]) -> None:
         self.originals = originals
         self.longest = max(map(len, originals), default=0)
-        self.members: dict[tuple[type, int], list[TextFeatures]] = {}
+        self.members: dict[tuple[object, int], list[TextFeatures]] = {}
         for f in features:
             self.members.setdefault(self._key(f), []).append(f)
-        self._made: dict[tuple[type, int], tuple[list[Normalised], HashedBatch]] = {}
+        self._made: dict[tuple[object, int], tuple[list[Normalised], HashedBatch]] = {}
 
-    def _key(self, features: TextFeatures) -> tuple[type, int]:
-        return type(features), min(features.max_chars, self.longest)
+    def _key(self, features: TextFeatures) -> tuple[object, int]:
+        return type(features).normalise, min(features.max_chars, self.longest)
 
     def of(self, features: TextFeatures) -> tuple[list[Normalised], HashedBatch]:
         key = self._key(features)
