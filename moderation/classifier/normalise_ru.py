@@ -122,7 +122,7 @@ def normalise_ru(text: str) -> Normalised:
     if _SPACED.search(out):
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
     if _MIXED_TRIGGER.search(out):
-        out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix)
+        out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix, only=_needs_unmix)
     if _REPEATS.search(out):
         out, offsets = _rewrite(out, offsets, _REPEATS, _squeeze)
     if _LATIN.search(out):
@@ -165,6 +165,17 @@ def _is_russian(word: str) -> bool:
     if any(_CYRILLIC.match(c) and c not in _CYRILLIC_LOOKALIKES for c in lower):
         return True
     return not any(_LATIN.match(c) and c not in _LATIN_LOOKALIKES for c in lower)
+
+
+# What _unmix may change: the keys of _TO_CYRILLIC in either case (and Latin letters, which
+# its Latin branch translates).
+_UNMIXABLE = re.compile("[a-zA-Z0-9@$іїўІЇЎ]")
+
+
+def _needs_unmix(word: str) -> bool:
+    """False for the words :func:`_unmix` returns unchanged: no Cyrillic letter, or none of
+    the characters it maps (a Latin letter, a digit, "@", "$", "і", "ї", "ў")."""
+    return _CYRILLIC.search(word) is not None and _UNMIXABLE.search(word) is not None
 
 
 def _unmix(match: re.Match[str]) -> Pieces:
@@ -273,13 +284,21 @@ def _rewrite(
     offsets: list[int] | None,
     pattern: re.Pattern[str],
     replace: Callable[[re.Match[str]], Sequence[tuple[str, int]]],
+    *,
+    only: Callable[[str], bool] | None = None,
 ) -> tuple[str, list[int]]:
-    """Replace each match by characters that each name the match character they came from."""
+    """Replace each match by characters that each name the match character they came from.
+
+    ``only``: a test that is False only for matches ``replace`` would leave as they are; those
+    are skipped (the same result, without rebuilding every word of a long comment).
+    """
     source: Sequence[int] = offsets if offsets is not None else range(len(text))
     pieces: list[str] = []
     new_offsets: list[int] = []
     last = 0
     for match in pattern.finditer(text):
+        if only is not None and not only(match.group()):
+            continue
         start, end = match.span()
         pieces.append(text[last:start])
         new_offsets.extend(source[last:start])

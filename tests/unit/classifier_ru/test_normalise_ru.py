@@ -154,3 +154,23 @@ def test_every_character_has_an_offset() -> None:
 
 def test_clean_text_needs_no_offsets() -> None:
     assert normalise_ru("Обычный комментарий к статье").offsets is None
+
+
+def test_words_skipped_by_the_mixed_word_rewrite_are_the_ones_it_leaves_unchanged() -> None:
+    """normalise_ru rewrites only words _needs_unmix picks; _unmix leaves every other one as
+    it is, so skipping them changes nothing (random words from every kind of character)."""
+    import random
+
+    from moderation.classifier.normalise_ru import _MIXED_WORD, _needs_unmix, _unmix
+
+    rng = random.Random(20261128)
+    pieces = "хуйсукаблядьХУЙ0123456789@$aAbBcCxXyYеЕоОіїўІЇЎ"
+    skipped = 0
+    for _ in range(20_000):
+        word = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        match = _MIXED_WORD.fullmatch(word)
+        assert match is not None
+        if not _needs_unmix(word):
+            skipped += 1
+            assert _unmix(match) == [(c, i) for i, c in enumerate(word)], word
+    assert skipped > 1000
