@@ -51,6 +51,8 @@ def is_mixed_en_ru(text: str) -> bool:
     Words that mix scripts inside ("cyкa") are obfuscation, not a second language; URLs and
     addresses are ignored.
     """
+    if text.isascii() or not _LATIN_LETTER.search(text):  # no Cyrillic, or no Latin, at all
+        return False
     plain = _URL.sub(" ", text)
     return bool(_LATIN_WORD.search(plain)) and bool(_CYRILLIC_WORD.search(plain))
 
