@@ -7,10 +7,21 @@ comment Luxembourgish. Very short texts carry too little signal, so we apply a d
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
+import tempfile
+from array import array
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 from py3langid import langid
+
+log = logging.getLogger(__name__)
+CACHE_ENV = "MODERATION_CACHE_DIR"
 
 # The audience writes mostly English and the languages of Central Asia and its neighbours.
 CANDIDATES = (
@@ -45,18 +56,9 @@ class LanguageDetector:
     """py3langid over :data:`CANDIDATES`, plus the short-text rule."""
 
     def __init__(self, candidates: tuple[str, ...] = CANDIDATES) -> None:
-        full = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
-        full.set_languages(list(candidates))
-        # A fresh identifier over the candidates' columns only: the full model (about 28 MB
-        # of probabilities for 97 languages) would otherwise stay in every worker's memory.
+        ptc, pc, classes, nextmove, output, row = _candidates_model(candidates)
         self._identifier = langid.LanguageIdentifier(
-            full.nb_ptc.copy(),
-            full.nb_pc.copy(),
-            full.nb_classes,
-            full.tk_nextmove,
-            full.tk_output,
-            norm_probs=True,
-            tk_row=full.tk_row,
+            ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row
         )
 
     def detect(self, text: str) -> Detected:
@@ -101,3 +103,82 @@ def plainly_english(text: str) -> bool:
     if len(words) < 6:
         return False
     return sum(w in _FUNCTION_WORDS for w in words) >= 0.25 * len(words)
+
+
+# -- The candidates' model, cached --------------------------------------------------------------
+# py3langid ships its model LZMA-compressed: decompressing it is about a quarter of loading the
+# scorer. The identifier needs only the candidates' columns (the full model's 28 MB of
+# probabilities for 97 languages would otherwise stay in every worker's memory), so that
+# narrowed model is built once per machine and kept, uncompressed (about 45 MB), in
+# ``MODERATION_CACHE_DIR`` (default ``~/.cache/moderation``), named by the py3langid model's
+# checksum and the candidates. Any problem with the cache (no such directory, not writable, a
+# damaged file) only means the model is built from py3langid's file, as without a cache.
+
+Model = tuple[np.ndarray, np.ndarray, list[str], array, list[int], array]
+
+
+def _candidates_model(candidates: tuple[str, ...]) -> Model:
+    path = _cache_path(candidates)
+    if path is not None and path.is_file():
+        try:
+            return _read(path)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("language model cache unreadable, rebuilding", extra={"error": str(exc)})
+    full = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    full.set_languages(list(candidates))
+    model: Model = (
+        full.nb_ptc.copy(), full.nb_pc.copy(), list(full.nb_classes), full.tk_nextmove,
+        list(full.tk_output), full.tk_row,
+    )  # fmt: skip
+    if path is not None:
+        _write(path, model)
+    return model
+
+
+def _cache_path(candidates: tuple[str, ...]) -> Path | None:
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    home = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    directory = Path(configured) if configured else Path(home) / "moderation"
+    try:
+        digest = hashlib.sha256((langid.MODEL_DIR / langid.MODEL_FILE).read_bytes())
+    except OSError:
+        return None
+    digest.update("|".join(candidates).encode())
+    return directory / f"langid-{digest.hexdigest()[:20]}.npz"
+
+
+def _read(path: Path) -> Model:
+    with np.load(path, allow_pickle=False) as data:
+        return (
+            data["ptc"], data["pc"], [str(c) for c in data["classes"]],
+            _as_array(data["nextmove"]), data["output"].tolist(), _as_array(data["row"]),
+        )  # fmt: skip
+
+
+def _as_array(values: np.ndarray) -> array:
+    typecode = {2: "H", 4: "I", 8: "L"}[values.dtype.itemsize]
+    out = array(typecode)
+    out.frombytes(np.ascontiguousarray(values).tobytes())
+    return out
+
+
+def _write(path: Path, model: Model) -> None:
+    """Write ``model`` to ``path`` atomically; a failure is logged, not raised."""
+    ptc, pc, classes, nextmove, output, row = model
+    arrays: dict[str, Any] = {
+        "ptc": ptc, "pc": pc, "classes": np.array(classes),
+        "nextmove": np.frombuffer(nextmove, dtype=f"u{nextmove.itemsize}"),
+        "output": np.array(output, dtype=np.int64),
+        "row": np.frombuffer(row, dtype=f"u{row.itemsize}"),
+    }  # fmt: skip
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            temporary = tmp.name
+            np.savez(tmp, **arrays)
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.warning("language model cache not written", extra={"error": str(exc)})
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

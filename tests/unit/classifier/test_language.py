@@ -76,3 +76,62 @@ def test_latin_script_languages_are_not_taken_for_english(
 def test_plainly_english_skips_the_classifier() -> None:
     assert plainly_english("I think that the minister is wrong about the tax and you know it")
     assert not plainly_english("Carbon tax rebates")
+
+
+SAMPLES = (
+    "Blinken paid a very timely visit to Central Asia this week.",
+    "Это очень хорошая статья, спасибо автору за работу",
+    "Бұл мақала өте жақсы, рахмет сізге",
+    "Men bu maqolani juda yaxshi deb o'ylayman, rahmat",
+    "Ce gouvernement ne comprend rien à la vie des familles rurales.",
+)
+
+
+def _same_identifier(a: LanguageDetector, b: LanguageDetector) -> None:
+    import numpy as np
+
+    x, y = a._identifier, b._identifier
+    assert np.array_equal(x.nb_ptc, y.nb_ptc) and x.nb_ptc.dtype == y.nb_ptc.dtype
+    assert np.array_equal(x.nb_pc, y.nb_pc) and x.nb_classes == y.nb_classes
+    assert x.tk_nextmove == y.tk_nextmove and x.tk_row == y.tk_row
+    assert x.tk_output == y.tk_output
+    assert [a.detect(t) for t in SAMPLES] == [b.detect(t) for t in SAMPLES]
+
+
+def test_the_candidates_model_is_cached_and_read_back(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, detector: LanguageDetector
+) -> None:
+    from py3langid import langid
+
+    from moderation.classifier import language
+
+    monkeypatch.setenv(language.CACHE_ENV, str(tmp_path))
+    built = LanguageDetector()
+    [cached] = tmp_path.glob("langid-*.npz")
+
+    def no_model_file(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the cache should have been read")
+
+    monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", no_model_file)
+    from_cache = LanguageDetector()
+    _same_identifier(built, from_cache)
+    _same_identifier(detector, from_cache)
+    assert cached.stat().st_size > 10_000_000
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_the_rebuild(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, detector: LanguageDetector
+) -> None:
+    from moderation.classifier import language
+
+    monkeypatch.setenv(language.CACHE_ENV, str(tmp_path))
+    LanguageDetector()
+    [cached] = tmp_path.glob("langid-*.npz")
+    cached.write_bytes(b"not a zip file")
+    _same_identifier(detector, LanguageDetector())  # rebuilt from py3langid's model ...
+    assert cached.stat().st_size > 10_000_000  # ... and the cache written again
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(language.CACHE_ENV, str(blocker / "below-a-file"))
+    _same_identifier(detector, LanguageDetector())
+    assert list(tmp_path.glob("**/*.tmp")) == []
