@@ -49,6 +49,12 @@ class StateCollector:
             "Model versions loaded by live classify workers (1 per version).",
             labels=["version"],
         )
+        featurisers = GaugeMetricFamily(
+            "moderation_classify_workers_by_featuriser",
+            "Live classify worker processes by featuriser: compiled, or numpy (the same "
+            "scores, slower: the install had no C compiler, or MODERATION_COMPILED_CORE=0).",
+            labels=["featuriser"],
+        )
         try:
             depths = queue_depths(client, QUEUES)
             pending = pending_length(client)
@@ -63,9 +69,12 @@ class StateCollector:
         depth.add_metric(["classify_pending"], pending)
         for version in sorted({b.model_version for b in beats if b.model_version}):
             model.add_metric([version], 1)
+        for name in ("compiled", "numpy"):
+            featurisers.add_metric([name], sum(1 for b in beats if b.featuriser == name))
         yield depth
         yield workers
         yield model
+        yield featurisers
 
     def _database_state(self) -> Iterator[Metric]:
         try:

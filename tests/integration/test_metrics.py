@@ -17,6 +17,7 @@ from prometheus_client import Counter, Histogram
 from prometheus_client.parser import text_string_to_metric_families
 
 from moderation import metrics, metrics_state
+from moderation.classifier import compiled
 from moderation.storage.database import Database
 from moderation.storage.tables import Comment, utcnow
 from tests.support.processes import GunicornProcess, service_env
@@ -245,6 +246,8 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
         assert total(text, "moderation_decisions_total") == len(ids)
         assert total(text, "moderation_decision_latency_seconds_count") == len(ids)
         assert value(text, "moderation_workers_live", queue="classify") >= 1
+        running = "compiled" if compiled.enabled() else "numpy"
+        assert value(text, "moderation_classify_workers_by_featuriser", featuriser=running) >= 1
         for _ in range(6):  # whichever gunicorn process answers, the sum is the same
             text = requests.get(web.base + "/metrics", timeout=10).text
             assert value(text, "moderation_comments_received_total", outcome="accepted") == len(ids)
