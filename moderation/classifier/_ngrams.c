@@ -214,42 +214,42 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
 static Scratch scratch;
 static size_t scratch_doc, scratch_chars, scratch_ids;
 
-static int grow(void **pointer, size_t bytes) {
-    void *bigger = realloc(*pointer, bytes);
-    if (bigger == NULL) return -1;
-    *pointer = bigger;
+/* Grow each of ``count`` scratch arrays to ``n`` items of its item size. A failed realloc
+ * leaves that array as it was (still valid, only smaller): the caller keeps the old size. */
+static int grow(void **arrays[], const size_t item[], int count, size_t n) {
+    for (int k = 0; k < count; k++) {
+        void *bigger = realloc(*arrays[k], item[k] * n);
+        if (bigger == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *arrays[k] = bigger;
+    }
     return 0;
 }
 
 static int reserve(size_t doc, size_t chars, size_t ids) {
     if (doc > scratch_doc) {
-        if (grow((void **)&scratch.occ_hash, sizeof(uint64_t) * doc) < 0 ||
-            grow((void **)&scratch.occ_id, sizeof(int32_t) * doc) < 0 ||
-            grow((void **)&scratch.occ_local, sizeof(int32_t) * doc) < 0 ||
-            grow((void **)&scratch.occ_centre, sizeof(int64_t) * doc) < 0 ||
-            grow((void **)&scratch.seen_count, sizeof(int64_t) * doc) < 0 ||
-            grow((void **)&scratch.rank, sizeof(int32_t) * doc) < 0) {
-            PyErr_NoMemory();
-            return -1;
-        }
+        void **arrays[] = {(void **)&scratch.occ_hash,   (void **)&scratch.occ_id,
+                           (void **)&scratch.occ_local,  (void **)&scratch.occ_centre,
+                           (void **)&scratch.seen_count, (void **)&scratch.rank};
+        const size_t item[] = {sizeof(uint64_t), sizeof(int32_t), sizeof(int32_t),
+                               sizeof(int64_t),  sizeof(int64_t), sizeof(int32_t)};
+        if (grow(arrays, item, 6, doc) < 0) return -1;
         scratch_doc = doc;
     }
     if (chars > scratch_chars) {
-        if (grow((void **)&scratch.word_at, sizeof(int32_t) * chars) < 0 ||
-            grow((void **)&scratch.rolling, sizeof(uint64_t) * chars) < 0 ||
-            grow((void **)&scratch.word_hash, sizeof(uint64_t) * chars) < 0) {
-            PyErr_NoMemory();
-            return -1;
-        }
+        void **arrays[] = {(void **)&scratch.word_at, (void **)&scratch.rolling,
+                           (void **)&scratch.word_hash};
+        const size_t item[] = {sizeof(int32_t), sizeof(uint64_t), sizeof(uint64_t)};
+        if (grow(arrays, item, 3, chars) < 0) return -1;
         scratch_chars = chars;
     }
     if (ids > scratch_ids) {
         size_t words = ids / 64 + 1;
-        if (grow((void **)&scratch.slot, sizeof(int32_t) * ids) < 0 ||
-            grow((void **)&scratch.seen_bits, sizeof(uint64_t) * words) < 0) {
-            PyErr_NoMemory();
-            return -1;
-        }
+        void **slot[] = {(void **)&scratch.slot}, **bits[] = {(void **)&scratch.seen_bits};
+        const size_t slot_item[] = {sizeof(int32_t)}, bits_item[] = {sizeof(uint64_t)};
+        if (grow(slot, slot_item, 1, ids) < 0 || grow(bits, bits_item, 1, words) < 0) return -1;
         memset(scratch.slot, 0xff, sizeof(int32_t) * ids);
         memset(scratch.seen_bits, 0, sizeof(uint64_t) * words);
         scratch_ids = ids;

@@ -37,30 +37,28 @@ def enabled() -> bool:
     return _CORE is not None and os.environ.get(ENV, "1").strip() not in {"0", "false", "no"}
 
 
-def featurise(*args: Any) -> tuple[int, int]:
-    """``_ngrams.featurise``; see ``_ngrams.c`` and :func:`batch.featurise`."""
+def _core() -> ModuleType:
     if _CORE is None:
         raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
-    nnz, n_occurrences = _CORE.featurise(*args)
+    return _CORE
+
+
+def featurise(*args: Any) -> tuple[int, int]:
+    """``_ngrams.featurise``; see ``_ngrams.c`` and :func:`batch.featurise`."""
+    nnz, n_occurrences = _core().featurise(*args)
     return int(nnz), int(n_occurrences)
 
 
 def lexicon_scan(*args: Any) -> None:
     """``_ngrams.lexicon_scan``; see ``_ngrams.c`` and :meth:`lexicon.ToxicLexicon.scan`."""
-    if _CORE is None:
-        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
-    _CORE.lexicon_scan(*args)
+    _core().lexicon_scan(*args)
 
 
 def find_words(*args: Any) -> int:
     """``_ngrams.find_words``; see ``_ngrams.c`` and :func:`batch.hash_batch`."""
-    if _CORE is None:
-        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
-    return int(_CORE.find_words(*args))
+    return int(_core().find_words(*args))
 
 
 def csr_dot(*args: Any) -> None:
     """``_ngrams.csr_dot``; see ``_ngrams.c`` and :class:`batch.SparseRows`."""
-    if _CORE is None:
-        raise RuntimeError("the compiled featuriser is not built (pip install rebuilds it)")
-    _CORE.csr_dot(*args)
+    _core().csr_dot(*args)
