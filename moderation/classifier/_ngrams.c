@@ -144,6 +144,11 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
      * those misses instead of waiting for each in turn (the bucket table stays cached). */
     const int shift = 64 - v->bits;
     for (int64_t k = 0; k < n_all; k++) {
+        /* Two stages: the bucket entry 2 strides ahead, then (by now cached) the vocabulary
+         * entry it points at one stride ahead. */
+        if (k + 2 * AHEAD < n_all) {
+            __builtin_prefetch(&v->bucket_starts[s->occ_hash[k + 2 * AHEAD] >> shift]);
+        }
         if (k + AHEAD < n_all) {
             __builtin_prefetch(&v->vocab[v->bucket_starts[s->occ_hash[k + AHEAD] >> shift]]);
         }
@@ -573,13 +578,92 @@ static PyObject *csr_dot(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     Py_BEGIN_ALLOW_THREADS
+    /* One pass over each row for all k columns at once (each column's sum still runs over
+     * the row in order), prefetching the dense rows a stride ahead: they are megabytes, so
+     * nearly every one misses the cache. */
     for (Py_ssize_t i = 0; i < n; i++) {
-        for (Py_ssize_t k = 0; k < k_cols; k++) {
-            double sum = 0.0;
-            for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
-                sum += data[j] * dense[(Py_ssize_t)indices[j] * k_cols + k];
+        double *sums = out + i * k_cols;
+        for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] = 0.0;
+        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+            if (j + AHEAD < nnz) __builtin_prefetch(&dense[(Py_ssize_t)indices[j + AHEAD] * k_cols]);
+            const double *row = dense + (Py_ssize_t)indices[j] * k_cols;
+            for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] += data[j] * row[k];
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
+/* Each sparse row (a comment's off-topic TF-IDF vector) times a dense float32 table of
+ * background articles, looked up through term_rows (feature id -> table row; row 0 is all
+ * zeros and is skipped). Each output is the row's products summed in order, starting from
+ * 0.0: exactly what off_topic_features.background_dot_numpy computes. */
+static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objs[6];
+    Py_ssize_t k_cols;
+    if (!PyArg_ParseTuple(args, "OOOOOnO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &k_cols, &objs[5])) {
+        return NULL;
+    }
+    static const char *names[6] = {"indptr", "indices", "data", "term_rows", "table", "out"};
+    static const Py_ssize_t sizes[6] = {4, 4, 8, 8, 4, 8};
+    Py_buffer views[6];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 6; got++) {
+        if (get(objs[got], &views[got], sizes[got], got == 5, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4;
+    Py_ssize_t n_terms = views[3].len / 8, n_table = views[4].len / 4;
+    if (n < 0 || k_cols < 1 || views[2].len / 8 != nnz || views[5].len / 8 != n * k_cols ||
+        n_table % k_cols != 0) {
+        PyErr_SetString(PyExc_ValueError, "background_dot: inconsistent buffer sizes");
+        goto done;
+    }
+    const int32_t *indptr = views[0].buf, *indices = views[1].buf;
+    const double *data = views[2].buf;
+    const int64_t *term_rows = views[3].buf;
+    const float *table = views[4].buf;
+    double *out = views[5].buf;
+    if (indptr[0] != 0 || indptr[n] != nnz) {
+        PyErr_SetString(PyExc_ValueError, "background_dot: row pointers do not match the values");
+        goto done;
+    }
+    Py_ssize_t n_rows_table = n_table / k_cols;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (indptr[i + 1] < indptr[i]) {
+            PyErr_SetString(PyExc_ValueError, "background_dot: row pointers decrease");
+            goto done;
+        }
+    }
+    for (Py_ssize_t j = 0; j < nnz; j++) {
+        if (indices[j] < 0 || indices[j] >= n_terms || term_rows[indices[j]] < 0 ||
+            term_rows[indices[j]] >= n_rows_table) {
+            PyErr_SetString(PyExc_ValueError, "background_dot: a term or table row is out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *sums = out + i * k_cols;
+        for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] = 0.0;
+        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+            if (j + 2 * AHEAD < nnz) __builtin_prefetch(&term_rows[indices[j + 2 * AHEAD]]);
+            if (j + AHEAD < nnz) {
+                /* A row spans several cache lines (16 floats each). */
+                const float *ahead = table + term_rows[indices[j + AHEAD]] * k_cols;
+                for (Py_ssize_t k = 0; k < k_cols; k += 16) __builtin_prefetch(ahead + k);
+                __builtin_prefetch(ahead + k_cols - 1);
             }
-            out[i * k_cols + k] = sum;
+            int64_t r = term_rows[indices[j]];
+            if (r == 0) continue;
+            const float *row = table + r * k_cols;
+            double value = data[j];
+            for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] += value * (double)row[k];
         }
     }
     Py_END_ALLOW_THREADS
@@ -599,6 +683,9 @@ static PyMethodDef methods[] = {
     {"csr_dot", csr_dot, METH_VARARGS,
      "csr_dot(indptr, indices, data, dense, k, out) -> None\n\n"
      "Sparse rows times a dense (features x k) array, summed as scipy's csr_matvec(s) does."},
+    {"background_dot", background_dot, METH_VARARGS,
+     "background_dot(indptr, indices, data, term_rows, table, k, out) -> None\n\n"
+     "Sparse rows times the background table; see off_topic_features.background_dot."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

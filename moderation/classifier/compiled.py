@@ -62,3 +62,9 @@ def find_words(*args: Any) -> int:
 def csr_dot(*args: Any) -> None:
     """``_ngrams.csr_dot``; see ``_ngrams.c`` and :class:`batch.SparseRows`."""
     _core().csr_dot(*args)
+
+
+def background_dot(*args: Any) -> None:
+    """``_ngrams.background_dot``; see ``_ngrams.c`` and
+    :meth:`off_topic_features.OffTopicFeatures.background_dot`."""
+    _core().background_dot(*args)

@@ -265,24 +265,14 @@ def score_off_topic_batch(
             weights[vector.indices] = 0.0
     cosine = np.bincount(nnz_rows, weights=data * in_article, minlength=n)
     cosine_title = np.bincount(nnz_rows, weights=data * in_title, minlength=n)
-    bounds = matrix.indptr.tolist()
     z = np.zeros(n)
     percentile = np.full(n, NO_BACKGROUND_PERCENTILE)  # stays for a model without background
     if features.has_background and by_article:
-        # Per comment, as OffTopicFeatures.background_similarities computes it (a BLAS
-        # product of the same arrays: the same bits): the comment's block of background rows,
-        # gathered with ``take`` (far cheaper than fancy indexing) into one reused buffer.
-        term_rows, table = features._background_table()
-        at_rows = term_rows[indices]
-        longest = int(np.diff(matrix.indptr).max())
-        block = np.empty((longest, table.shape[1]), dtype=table.dtype)
+        # Every comment's similarity to each background article in one pass (the bits
+        # OffTopicFeatures.background_similarities gives one comment).
+        all_sims = features.background_dot(matrix.indptr, indices, data)
         for (title, _), members in by_article.items():
-            sims = np.empty((len(members), table.shape[1]))
-            for k, i in enumerate(members):
-                a, b = bounds[i], bounds[i + 1]
-                rows_ab = block[: b - a]
-                table.take(at_rows[a:b], axis=0, out=rows_ab)
-                sims[k] = data[a:b] @ rows_ab
+            sims = all_sims[members]
             keep = features._background_mask(frozenset({title or ""}))
             sims = sims[:, keep] if keep.any() else np.zeros((len(members), 1))
             own = cosine[members]

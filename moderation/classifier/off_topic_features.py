@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.classifier import compiled as compiled_core
 from moderation.classifier.text_features import TextFeatures, Vectorised
 
 FEATURE_NAMES = (
@@ -62,6 +63,30 @@ class SparseVector:
             return np.zeros(len(indices))
         pos = np.minimum(np.searchsorted(self.indices, indices), len(self.indices) - 1)
         return np.where(self.indices[pos] == indices, self.values[pos], 0.0)
+
+
+def background_dot_numpy(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    term_rows: np.ndarray,
+    table: np.ndarray,
+) -> np.ndarray:
+    """:meth:`OffTopicFeatures.background_dot` in numpy: per row, the products of its terms
+    found in the table, summed in order from 0.0 by a cumulative sum (sequential, unlike
+    ``sum`` or a BLAS product), so the compiled core's loop gives exactly the same bits."""
+    n, k = len(indptr) - 1, table.shape[1]
+    out = np.zeros((n, k))
+    rows = term_rows[indices]
+    for i in range(n):
+        a, b = int(indptr[i]), int(indptr[i + 1])
+        found = np.flatnonzero(rows[a:b])
+        if not len(found):
+            continue
+        products = np.zeros((len(found) + 1, k))
+        products[1:] = data[a:b][found, None] * table.take(rows[a:b][found], axis=0)
+        out[i] = np.cumsum(products, axis=0)[-1]
+    return out
 
 
 @dataclass(frozen=True)
@@ -119,9 +144,28 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
 
     def background_similarities(self, values: np.ndarray, indices: np.ndarray) -> np.ndarray:
         """Cosine of one comment (``values`` at feature ``indices``) with each background
-        article. The batch path computes the same product comment by comment (same bits)."""
+        article: :meth:`background_dot` of a one-row matrix (the batch path's bits)."""
+        indptr = np.array([0, len(indices)], dtype=np.int32)
+        return self.background_dot(indptr, np.asarray(indices, dtype=np.int32), values)[0]
+
+    def background_dot(
+        self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+    ) -> np.ndarray:
+        """Cosine of every CSR row (int32 ``indptr`` and sorted ``indices``, float64 ``data``)
+        with each background article, as an (n rows x n articles) array.
+
+        Each cosine is the row's products with the article's float32 weights, summed in the
+        row's order from 0.0, skipping terms no background article has: in the compiled
+        core when it is on (no gathered block), else by :func:`background_dot_numpy`. Both
+        give the same bits; training, single comments and batches all come through here.
+        """
         term_rows, table = self._background_table()
-        return values @ table.take(term_rows[indices], axis=0)  # take: faster than table[...]
+        n = len(indptr) - 1
+        if not compiled_core.enabled():
+            return background_dot_numpy(indptr, indices, data, term_rows, table)
+        out = np.empty((n, table.shape[1]))
+        compiled_core.background_dot(indptr, indices, data, term_rows, table, table.shape[1], out)
+        return out
 
     def scatter_buffer(self) -> np.ndarray:
         """A zeroed float array with one entry per n-gram feature, kept for the life of the

@@ -203,3 +203,86 @@ def test_sparse_product_refuses_columns_out_of_range() -> None:
             np.array([0, 2], np.int32), np.array([0], np.int32), np.ones(1), np.ones(3), 1,
             np.empty(1),
         )  # fmt: skip
+
+
+def _background_case(
+    rng: np.random.Generator, n: int = 40, n_terms: int = 300, n_articles: int = 57
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random CSR rows and a background table whose row 0 is zeros, as the model's is."""
+    lengths = rng.integers(0, 60, n)
+    lengths[0] = 0  # an empty comment
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    indices = np.concatenate(
+        [np.sort(rng.choice(n_terms, k, replace=False)) for k in lengths]
+    ).astype(np.int32)
+    data = rng.random(int(indptr[-1]))
+    present = rng.random(n_terms) < 0.6
+    term_rows = np.zeros(n_terms, dtype=np.intp)
+    term_rows[present] = np.arange(1, int(present.sum()) + 1)
+    table = np.zeros((int(present.sum()) + 1, n_articles), dtype=np.float32)
+    table[1:] = rng.random((int(present.sum()), n_articles)).astype(np.float32)
+    return indptr, indices, data, term_rows, table
+
+
+def test_background_products_equal_the_numpy_path_bit_for_bit() -> None:
+    """The off-topic head's similarities to the background articles: the core and
+    background_dot_numpy sum the same products in the same order (training, single comments
+    and batches all use them), and both are the plain product up to rounding."""
+    from moderation.classifier.off_topic_features import background_dot_numpy
+
+    rng = np.random.default_rng(20261128)
+    indptr, indices, data, term_rows, table = _background_case(rng)
+    out = np.empty((len(indptr) - 1, table.shape[1]))
+    compiled.background_dot(indptr, indices, data, term_rows, table, table.shape[1], out)
+    expected = background_dot_numpy(indptr, indices, data, term_rows, table)
+    assert out.tobytes() == expected.tobytes()
+    assert not out[0].any()  # the empty comment
+    dense = np.zeros((len(indptr) - 1, len(term_rows)))
+    for i in range(len(indptr) - 1):
+        dense[i, indices[indptr[i] : indptr[i + 1]]] = data[indptr[i] : indptr[i + 1]]
+    np.testing.assert_allclose(out, dense @ table[term_rows].astype(np.float64), rtol=1e-12)
+
+
+def test_background_similarities_follow_the_core_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OffTopicFeatures.background_dot gives the same bits with the core on and off."""
+    from moderation.classifier.off_topic_features import OffTopicFeatures
+
+    articles = [(f"a{i}", f"Title {i}", text) for i, text in enumerate(CORPUS[:7])]
+    features = OffTopicFeatures().fit(CORPUS, background=articles)
+    rows = [features.ngrams_.vectorise(text) for text in TEXTS]
+    results = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(compiled.ENV, switch)
+        results[switch] = [features.background_similarities(r.values, r.indices) for r in rows]
+    assert any(s.any() for s in results["1"])
+    for core, numpy_path in zip(results["1"], results["0"], strict=True):
+        assert core.tobytes() == numpy_path.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"indices": np.array([999], np.int32)}, "out of range"),
+        ({"term_rows": np.full(300, 10_000, np.intp)}, "out of range"),
+        ({"indptr": np.array([0, 2], np.int32)}, "do not match"),
+        ({"k": 3}, "inconsistent"),
+        ({"out": np.empty(5)}, "inconsistent"),
+        ({"data": np.ones(3)}, "inconsistent"),
+    ],
+)
+def test_background_products_refuse_inconsistent_buffers(
+    change: dict[str, object], message: str
+) -> None:
+    args: dict[str, object] = {
+        "indptr": np.array([0, 1], np.int32),
+        "indices": np.array([5], np.int32),
+        "data": np.ones(1),
+        "term_rows": np.ones(300, np.intp),
+        "table": np.ones((2, 4), np.float32),
+        "k": 4,
+        "out": np.empty(4),
+    }
+    compiled.background_dot(*args.values())  # the unchanged call is valid
+    args.update(change)
+    with pytest.raises(ValueError, match=message):
+        compiled.background_dot(*args.values())
