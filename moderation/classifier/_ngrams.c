@@ -15,6 +15,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -674,6 +675,182 @@ done:
     return result;
 }
 
+/* The off-topic head's per-comment overlap with its article, for the comments ``members``
+ * of one article: each stored value's weight in the article (written to in_article), the
+ * cosine with the article and with its title (the products summed in row order from 0.0, as
+ * np.bincount sums them), how many of the row's terms are informative and how many of those
+ * the article has. ``scratch`` holds 2 x n_features zeros; the article's and title's weights
+ * are scattered into it and cleared again before returning. */
+static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
+    enum { N = 12 };
+    PyObject *objs[N];
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5], &objs[6], &objs[7], &objs[8], &objs[9], &objs[10], &objs[11])) {
+        return NULL;
+    }
+    static const char *names[N] = {"indptr", "indices", "data", "members", "article_indices",
+                                   "article_values", "title_indices", "title_values",
+                                   "informative", "scratch", "in_article", "out"};
+    static const Py_ssize_t sizes[N] = {4, 4, 8, 8, 8, 8, 8, 8, 1, 8, 8, 8};
+    Py_buffer views[N];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < N; got++) {
+        if (get(objs[got], &views[got], sizes[got], got >= 9, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4, n_members = views[3].len / 8;
+    Py_ssize_t n_article = views[4].len / 8, n_title = views[6].len / 8;
+    Py_ssize_t n_features = views[8].len;
+    if (n < 0 || views[2].len / 8 != nnz || views[5].len / 8 != n_article ||
+        views[7].len / 8 != n_title || views[9].len / 8 != 2 * n_features ||
+        views[10].len / 8 != nnz || views[11].len / 8 != 4 * n) {
+        PyErr_SetString(PyExc_ValueError, "article_overlap: inconsistent buffer sizes");
+        goto done;
+    }
+    const int32_t *indptr = views[0].buf, *indices = views[1].buf;
+    const double *data = views[2].buf, *article_values = views[5].buf, *title_values = views[7].buf;
+    const int64_t *members = views[3].buf, *article_indices = views[4].buf,
+                  *title_indices = views[6].buf;
+    const uint8_t *informative = views[8].buf;
+    double *scratch = views[9].buf, *in_article = views[10].buf, *out = views[11].buf;
+    if (indptr[0] != 0 || indptr[n] != nnz) {
+        PyErr_SetString(PyExc_ValueError, "article_overlap: row pointers do not match the values");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (indptr[i + 1] < indptr[i]) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: row pointers decrease");
+            goto done;
+        }
+    }
+    for (Py_ssize_t j = 0; j < nnz; j++) {
+        if (indices[j] < 0 || indices[j] >= n_features) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: a column is out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t m = 0; m < n_members; m++) {
+        if (members[m] < 0 || members[m] >= n) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: a member row is out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t a = 0; a < n_article; a++) {
+        if (article_indices[a] < 0 || article_indices[a] >= n_features) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: an article term is out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t a = 0; a < n_title; a++) {
+        if (title_indices[a] < 0 || title_indices[a] >= n_features) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: a title term is out of range");
+            goto done;
+        }
+    }
+    double *title_weights = scratch + n_features;
+    for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = article_values[a];
+    for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = title_values[a];
+    for (Py_ssize_t m = 0; m < n_members; m++) {
+        Py_ssize_t i = members[m];
+        double cosine = 0.0, cosine_title = 0.0;
+        int64_t n_informative = 0, hits = 0;
+        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+            int32_t term = indices[j];
+            double weight = scratch[term];
+            in_article[j] = weight;
+            cosine += data[j] * weight;
+            cosine_title += data[j] * title_weights[term];
+            if (informative[term]) {
+                n_informative++;
+                hits += weight > 0.0;
+            }
+        }
+        out[4 * i] = cosine;
+        out[4 * i + 1] = cosine_title;
+        out[4 * i + 2] = (double)n_informative;
+        out[4 * i + 3] = (double)hits;
+    }
+    for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = 0.0;
+    for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = 0.0;
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
+/* Where each comment's cosine with its article stands among its cosines with the background
+ * articles kept (keep[k] != 0; none kept counts as one background cosine of 0): the z-score
+ * (own - mean) / (std + 0.01) and the share of background cosines below it, for the rows
+ * ``members``. Means and variances are summed in order from the first value, exactly as
+ * off_topic_features.background_scores_numpy computes them. */
+static PyObject *background_scores(PyObject *Py_UNUSED(self), PyObject *args) {
+    enum { N = 6 };
+    PyObject *objs[N];
+    if (!PyArg_ParseTuple(args, "OOOOOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5])) {
+        return NULL;
+    }
+    static const char *names[N] = {"sims", "keep", "own", "members", "z", "percentile"};
+    static const Py_ssize_t sizes[N] = {8, 1, 8, 8, 8, 8};
+    Py_buffer views[N];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < N; got++) {
+        if (get(objs[got], &views[got], sizes[got], got >= 4, names[got]) < 0) goto done;
+    }
+    Py_ssize_t k_cols = views[1].len, n = views[2].len / 8, n_members = views[3].len / 8;
+    if (views[0].len / 8 != n * k_cols || views[4].len / 8 != n || views[5].len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "background_scores: inconsistent buffer sizes");
+        goto done;
+    }
+    const double *sims = views[0].buf, *own = views[2].buf;
+    const uint8_t *keep = views[1].buf;
+    const int64_t *members = views[3].buf;
+    double *z = views[4].buf, *percentile = views[5].buf;
+    for (Py_ssize_t m = 0; m < n_members; m++) {
+        if (members[m] < 0 || members[m] >= n) {
+            PyErr_SetString(PyExc_ValueError, "background_scores: a member row is out of range");
+            goto done;
+        }
+    }
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < k_cols; k++) kept += keep[k] != 0;
+    for (Py_ssize_t m = 0; m < n_members; m++) {
+        Py_ssize_t i = members[m];
+        const double *row = sims + i * k_cols;
+        double mean = 0.0, var = 0.0, below = 0.0;
+        if (kept == 0) {
+            below = 0.0 < own[i];
+        } else {
+            int first = 1;
+            for (Py_ssize_t k = 0; k < k_cols; k++) {
+                if (!keep[k]) continue;
+                mean = first ? row[k] : mean + row[k];
+                first = 0;
+                below += row[k] < own[i];
+            }
+            mean /= (double)kept;
+            first = 1;
+            for (Py_ssize_t k = 0; k < k_cols; k++) {
+                if (!keep[k]) continue;
+                double d = row[k] - mean;
+                var = first ? d * d : var + d * d;
+                first = 0;
+            }
+            var /= (double)kept;
+            below /= (double)kept;
+        }
+        z[i] = (own[i] - mean) / (sqrt(var) + 0.01);
+        percentile[i] = below;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
@@ -686,6 +863,13 @@ static PyMethodDef methods[] = {
     {"background_dot", background_dot, METH_VARARGS,
      "background_dot(indptr, indices, data, term_rows, table, k, out) -> None\n\n"
      "Sparse rows times the background table; see off_topic_features.background_dot."},
+    {"article_overlap", article_overlap, METH_VARARGS,
+     "article_overlap(indptr, indices, data, members, article_indices, article_values,\n"
+     "                title_indices, title_values, informative, scratch, in_article, out)\n\n"
+     "The off-topic head's overlap of each comment with its article; see heads.py."},
+    {"background_scores", background_scores, METH_VARARGS,
+     "background_scores(sims, keep, own, members, z, percentile) -> None\n\n"
+     "Background z-scores and percentiles; see off_topic_features.background_scores."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

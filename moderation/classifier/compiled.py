@@ -68,3 +68,14 @@ def background_dot(*args: Any) -> None:
     """``_ngrams.background_dot``; see ``_ngrams.c`` and
     :meth:`off_topic_features.OffTopicFeatures.background_dot`."""
     _core().background_dot(*args)
+
+
+def article_overlap(*args: Any) -> None:
+    """``_ngrams.article_overlap``; see ``_ngrams.c`` and :func:`heads.score_off_topic_batch`."""
+    _core().article_overlap(*args)
+
+
+def background_scores(*args: Any) -> None:
+    """``_ngrams.background_scores``; see ``_ngrams.c`` and
+    :func:`off_topic_features.background_scores`."""
+    _core().background_scores(*args)

@@ -24,6 +24,7 @@ from moderation.classifier import compiled as compiled_core
 from moderation.classifier.batch import (
     BatchRows,
     HashedBatch,
+    SparseRows,
     TopWords,
     sigmoid,
     spans_of,
@@ -35,7 +36,9 @@ from moderation.classifier.normalise import Normalised
 from moderation.classifier.off_topic_features import (
     FEATURE_NAMES,
     NO_BACKGROUND_PERCENTILE,
+    ArticleSide,
     OffTopicFeatures,
+    background_scores,
 )
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures, Vectorised
@@ -240,47 +243,27 @@ def score_off_topic_batch(
     matrix = rows.matrix
     n = matrix.shape[0]
     indices, data = matrix.indices, matrix.data
-    nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
     by_article: dict[tuple[str | None, str | None], list[int]] = {}
     for i, article in enumerate(articles):
         if article is not None:
             by_article.setdefault(article, []).append(i)
     sides = {key: features.article_side(*key) for key in by_article}
-    # Each occurrence's weight in its comment's article (and title): SparseVector.lookup's
-    # values, got by scattering the article's weights into one dense array, gathering them
-    # at the comments' terms and clearing them again (no binary search per occurrence).
-    # A few comments (one, in a single call) look their terms up by binary search instead.
-    in_article = np.zeros(len(indices))
-    in_title = np.zeros(len(indices))
-    weights = features.scatter_buffer()
-    for key, members in by_article.items():
-        at = _occurrences(matrix.indptr, members)
-        terms = indices[at]
-        for vector, found in ((sides[key].vector, in_article), (sides[key].title_vector, in_title)):
-            if 8 * len(terms) < len(vector.indices):
-                found[at] = vector.lookup(terms)
-                continue
-            weights[vector.indices] = vector.values
-            found[at] = weights[terms]
-            weights[vector.indices] = 0.0
-    cosine = np.bincount(nnz_rows, weights=data * in_article, minlength=n)
-    cosine_title = np.bincount(nnz_rows, weights=data * in_title, minlength=n)
+    overlap_with = _article_overlap if compiled_core.enabled() else _article_overlap_numpy
+    in_article, cosine, cosine_title, n_informative, hits = overlap_with(
+        features, matrix, by_article, sides
+    )
     z = np.zeros(n)
     percentile = np.full(n, NO_BACKGROUND_PERCENTILE)  # stays for a model without background
     if features.has_background and by_article:
         # Every comment's similarity to each background article in one pass (the bits
-        # OffTopicFeatures.background_similarities gives one comment).
+        # OffTopicFeatures.background_similarities gives one comment), then where its own
+        # cosine stands among them (the bits OffTopicFeatures.features gives).
         all_sims = features.background_dot(matrix.indptr, indices, data)
         for (title, _), members in by_article.items():
-            sims = all_sims[members]
             keep = features._background_mask(frozenset({title or ""}))
-            sims = sims[:, keep] if keep.any() else np.zeros((len(members), 1))
-            own = cosine[members]
-            z[members] = (own - sims.mean(axis=1)) / (sims.std(axis=1) + 0.01)
-            percentile[members] = (sims < own[:, None]).mean(axis=1)
-    informative = features.informative_[indices]
-    n_informative = _row_counts(matrix.indptr, informative)
-    hits = _row_counts(matrix.indptr, informative & (in_article > 0))
+            z_all, percentile_all = background_scores(all_sims, keep, cosine, members)
+            z[members] = z_all[members]
+            percentile[members] = percentile_all[members]
     overlap = np.divide(hits, n_informative, out=np.zeros(n), where=n_informative > 0)
     # The text cues, comment by comment (regular expressions), then the rows all at once.
     order: list[int] = []
@@ -303,6 +286,8 @@ def score_off_topic_batch(
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
         # Informative words the article lacks share the (negative) overlap coefficient.
+        nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+        informative = features.informative_[indices]
         foreign = informative & (in_article == 0) & explain[nnz_rows]
         n_foreign = _row_counts(matrix.indptr, foreign)
         share = np.divide(-head.overlap_coef, n_foreign, out=np.zeros(n), where=n_foreign > 0)
@@ -314,6 +299,68 @@ def score_off_topic_batch(
         Scored(float(p), s, {}) if ok else None
         for p, s, ok in zip(probabilities, spans, scored, strict=True)
     ]
+
+
+_Overlap = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _article_overlap(
+    features: OffTopicFeatures,
+    matrix: SparseRows,
+    by_article: dict[tuple[str | None, str | None], list[int]],
+    sides: dict[tuple[str | None, str | None], ArticleSide],
+) -> _Overlap:
+    """Each stored value's weight in its comment's article, and per comment: the cosine
+    with the article and with its title, informative terms and how many the article has.
+    In the compiled core, one pass over each article's comments."""
+    n = matrix.shape[0]
+    in_article = np.zeros(len(matrix.indices))
+    out = np.zeros((n, 4))
+    informative = features.informative_.view(np.uint8)
+    scratch = features.scatter_buffer(copies=2)
+    for key, members in by_article.items():
+        side = sides[key]
+        compiled_core.article_overlap(
+            matrix.indptr, matrix.indices, matrix.data, np.array(members, dtype=np.int64),
+            side.vector.indices, side.vector.values, side.title_vector.indices,
+            side.title_vector.values, informative, scratch, in_article, out,
+        )  # fmt: skip
+    return in_article, out[:, 0], out[:, 1], out[:, 2], out[:, 3]
+
+
+def _article_overlap_numpy(
+    features: OffTopicFeatures,
+    matrix: SparseRows,
+    by_article: dict[tuple[str | None, str | None], list[int]],
+    sides: dict[tuple[str | None, str | None], ArticleSide],
+) -> _Overlap:
+    """:func:`_article_overlap` in numpy (the same bits)."""
+    n = matrix.shape[0]
+    indices, data = matrix.indices, matrix.data
+    nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    # Each occurrence's weight in its comment's article (and title): SparseVector.lookup's
+    # values, got by scattering the article's weights into one dense array, gathering them
+    # at the comments' terms and clearing them again (no binary search per occurrence).
+    # A few comments (one, in a single call) look their terms up by binary search instead.
+    in_article = np.zeros(len(indices))
+    in_title = np.zeros(len(indices))
+    weights = features.scatter_buffer()
+    for key, members in by_article.items():
+        at = _occurrences(matrix.indptr, members)
+        terms = indices[at]
+        for vector, found in ((sides[key].vector, in_article), (sides[key].title_vector, in_title)):
+            if 8 * len(terms) < len(vector.indices):
+                found[at] = vector.lookup(terms)
+                continue
+            weights[vector.indices] = vector.values
+            found[at] = weights[terms]
+            weights[vector.indices] = 0.0
+    cosine = np.bincount(nnz_rows, weights=data * in_article, minlength=n)
+    cosine_title = np.bincount(nnz_rows, weights=data * in_title, minlength=n)
+    informative = features.informative_[indices]
+    n_informative = _row_counts(matrix.indptr, informative)
+    hits = _row_counts(matrix.indptr, informative & (in_article > 0))
+    return in_article, cosine, cosine_title, n_informative, hits
 
 
 def _occurrences(indptr: np.ndarray, members: list[int]) -> slice | np.ndarray:

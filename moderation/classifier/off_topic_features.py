@@ -89,6 +89,48 @@ def background_dot_numpy(
     return out
 
 
+def background_scores(
+    sims: np.ndarray,
+    keep: np.ndarray,
+    own: np.ndarray,
+    members: Sequence[int] | np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each row's own cosine (``own``) stands among its cosines with the background
+    articles ``keep`` selects (none kept counts as one cosine of 0): the z-score
+    ``(own - mean) / (std + 0.01)`` and the share of background cosines below it.
+
+    Only rows ``members`` are computed (all by default; the others are left 0). Sums run
+    in order from the first value, in the compiled core when it is on, else in
+    :func:`background_scores_numpy`: the same bits, for training and serving alike.
+    """
+    sims = np.ascontiguousarray(sims, dtype=np.float64)
+    own = np.ascontiguousarray(own, dtype=np.float64)
+    rows = np.arange(len(own)) if members is None else np.asarray(members, dtype=np.int64)
+    if not compiled_core.enabled():
+        return background_scores_numpy(sims, keep, own, rows)
+    z, percentile = np.zeros(len(own)), np.zeros(len(own))
+    keep = np.ascontiguousarray(keep, dtype=np.bool_)
+    compiled_core.background_scores(sims, keep, own, rows, z, percentile)
+    return z, percentile
+
+
+def background_scores_numpy(
+    sims: np.ndarray, keep: np.ndarray, own: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`background_scores` in numpy, summing in order with cumulative sums."""
+    z, percentile = np.zeros(len(own)), np.zeros(len(own))
+    kept = sims[rows][:, keep] if keep.any() else np.zeros((len(rows), 1))
+    if not len(rows):
+        return z, percentile
+    m = kept.shape[1]
+    mean = np.cumsum(kept, axis=1)[:, -1] / m
+    deviations = kept - mean[:, None]
+    std = np.sqrt(np.cumsum(deviations * deviations, axis=1)[:, -1] / m)
+    z[rows] = (own[rows] - mean) / (std + 0.01)
+    percentile[rows] = (kept < own[rows, None]).sum(axis=1) / m
+    return z, percentile
+
+
 @dataclass(frozen=True)
 class ArticleSide:
     """What we need from an article, computed once per distinct article text."""
@@ -167,14 +209,13 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         compiled_core.background_dot(indptr, indices, data, term_rows, table, table.shape[1], out)
         return out
 
-    def scatter_buffer(self) -> np.ndarray:
-        """A zeroed float array with one entry per n-gram feature, kept for the life of the
-        model: a caller may fill entries but must zero them again before returning."""
-        cached: np.ndarray | None = self.__dict__.get("_scatter")
-        if cached is None:
-            cached = np.zeros(int(self.ngrams_.n_features_out_))
-            self.__dict__["_scatter"] = cached
-        return cached
+    def scatter_buffer(self, copies: int = 1) -> np.ndarray:
+        """A zeroed float array with ``copies`` entries per n-gram feature, kept for the life
+        of the model: a caller may fill entries but must zero them again before returning."""
+        buffers: dict[int, np.ndarray] = self.__dict__.setdefault("_scatter", {})
+        if copies not in buffers:
+            buffers[copies] = np.zeros(copies * int(self.ngrams_.n_features_out_))
+        return buffers[copies]
 
     def _background_table(self) -> tuple[np.ndarray, np.ndarray]:
         """Background articles as a dense float32 (rows x articles) table, built once after
@@ -227,9 +268,8 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         if self.has_background:
             sims = self.background_similarities(row.values, row.indices)
             keep = self._background_mask(exclude | {title or ""})
-            sims = sims[keep] if keep.any() else np.zeros(1)
-            z = (cosine - float(sims.mean())) / (float(sims.std()) + 0.01)
-            percentile = float((sims < cosine).mean())
+            z_row, percentile_row = background_scores(sims[None, :], keep, np.array([cosine]))
+            z, percentile = float(z_row[0]), float(percentile_row[0])
         else:
             z, percentile = 0.0, NO_BACKGROUND_PERCENTILE
         informative = self.informative_[row.indices]

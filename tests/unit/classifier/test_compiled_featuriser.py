@@ -286,3 +286,98 @@ def test_background_products_refuse_inconsistent_buffers(
     args.update(change)
     with pytest.raises(ValueError, match=message):
         compiled.background_dot(*args.values())
+
+
+def test_background_scores_equal_the_numpy_path_bit_for_bit() -> None:
+    """z-scores and percentiles among the background cosines: the core and
+    background_scores_numpy give the same bits, and both agree with mean/std up to rounding;
+    with no background article kept, one cosine of 0 stands in."""
+    from moderation.classifier.off_topic_features import background_scores_numpy
+
+    rng = np.random.default_rng(20261128)
+    sims = rng.random((30, 57))
+    own = rng.random(30)
+    own[3] = sims[3, 5]  # a tie is not "below"
+    members = np.array([0, 3, 7, 29], dtype=np.int64)
+    for keep in (rng.random(57) < 0.9, np.zeros(57, dtype=bool), np.ones(57, dtype=bool)):
+        z, percentile = np.zeros(30), np.zeros(30)
+        compiled.background_scores(sims, keep, own, members, z, percentile)
+        z_numpy, percentile_numpy = background_scores_numpy(sims, keep, own, members)
+        assert z.tobytes() == z_numpy.tobytes()
+        assert percentile.tobytes() == percentile_numpy.tobytes()
+        kept = sims[members][:, keep] if keep.any() else np.zeros((len(members), 1))
+        expected = (own[members] - kept.mean(axis=1)) / (kept.std(axis=1) + 0.01)
+        np.testing.assert_allclose(z[members], expected, rtol=1e-12)
+        assert np.array_equal(percentile[members], (kept < own[members, None]).mean(axis=1))
+        assert not np.delete(z, members).any()  # only the members are computed
+
+
+def test_article_overlap_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The off-topic head's per-comment overlap with its article (weights of each stored
+    value in the article, cosines with article and title, informative terms and hits):
+    the same bits from the core as from numpy, for comments under different articles,
+    and the shared scatter buffer is left all zeros."""
+    from moderation.classifier import heads
+    from moderation.classifier.batch import featurise
+    from moderation.classifier.off_topic_features import OffTopicFeatures
+
+    articles = [(f"a{i}", f"Title {i}", text) for i, text in enumerate(CORPUS[:7])]
+    articles.append(("a7", "Channel idiot", TEXTS[11]))  # rare words: informative terms
+    features = OffTopicFeatures().fit(CORPUS + TEXTS, background=articles)
+    # A toy corpus has almost no rare terms: mark a random third of them informative.
+    rng = np.random.default_rng(20261128)
+    features.informative_ = rng.random(len(features.informative_)) < 0.3
+    texts = [normalise(t).text for t in TEXTS]
+    rows = featurise(features.ngrams_, hash_batch(texts, range(2, 6), range(1, 3))).matrix
+    keys = [(title, body) for _, title, body in (articles[0], articles[1], articles[7])]
+    by_article = {keys[0]: [0, 3, 4, 9], keys[1]: [1, 2, 12], keys[2]: [5, 6, 7, 8, 11, 13]}
+    sides = {key: features.article_side(*key) for key in keys}
+    core = heads._article_overlap(features, rows, by_article, sides)
+    numpy_path = heads._article_overlap_numpy(features, rows, by_article, sides)
+    assert core[0].tobytes() == numpy_path[0].tobytes()  # weights in the article
+    scored = sorted(i for members in by_article.values() for i in members)  # not 10: no article
+    for a, b in zip(core[1:], numpy_path[1:], strict=True):
+        assert (
+            np.asarray(a[scored], np.float64).tobytes()
+            == np.asarray(b[scored], np.float64).tobytes()
+        )
+    assert core[1].any() and core[4].any()  # some cosines and hits to compare
+    assert not features.scatter_buffer(copies=2).any()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"members": np.array([99], np.int64)}, "member row is out of range"),
+        ({"article_indices": np.array([10_000], np.int64)}, "article term is out of range"),
+        (
+            {"title_indices": np.array([-1], np.int64), "title_values": np.ones(1)},
+            "title term is out of range",
+        ),
+        ({"indices": np.array([500], np.int32)}, "column is out of range"),
+        ({"scratch": np.zeros(300)}, "inconsistent"),
+        ({"out": np.zeros(3)}, "inconsistent"),
+    ],
+)
+def test_article_overlap_refuses_inconsistent_buffers(
+    change: dict[str, object], message: str
+) -> None:
+    args: dict[str, object] = {
+        "indptr": np.array([0, 1], np.int32),
+        "indices": np.array([5], np.int32),
+        "data": np.ones(1),
+        "members": np.array([0], np.int64),
+        "article_indices": np.array([5], np.int64),
+        "article_values": np.ones(1),
+        "title_indices": np.array([], np.int64),
+        "title_values": np.ones(0),
+        "informative": np.ones(300, np.uint8),
+        "scratch": np.zeros(600),
+        "in_article": np.zeros(1),
+        "out": np.zeros(4),
+    }
+    compiled.article_overlap(*args.values())  # the unchanged call is valid
+    assert args["out"].tolist() == [1.0, 0.0, 1.0, 1.0]  # type: ignore[union-attr]
+    args.update(change)
+    with pytest.raises(ValueError, match=message):
+        compiled.article_overlap(*args.values())
