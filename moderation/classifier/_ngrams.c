@@ -675,6 +675,24 @@ done:
     return result;
 }
 
+/* The first position at or after ``from`` whose key is not below ``key`` in sorted ``keys``:
+ * a galloping search, cheap when successive keys (a row's sorted terms) are close. */
+static inline Py_ssize_t gallop(const int64_t *keys, Py_ssize_t n, Py_ssize_t from, int64_t key) {
+    Py_ssize_t lo = from, hi = from, step = 1;
+    while (hi < n && keys[hi] < key) {
+        lo = hi + 1;
+        hi += step;
+        step <<= 1;
+    }
+    if (hi > n) hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* The off-topic head's per-comment overlap with its article, for the comments ``members``
  * of one article: each stored value's weight in the article (written to in_article), the
  * cosine with the article and with its title (the products summed in row order from 0.0, as
@@ -736,30 +754,50 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     for (Py_ssize_t a = 0; a < n_article; a++) {
-        if (article_indices[a] < 0 || article_indices[a] >= n_features) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: an article term is out of range");
+        if (article_indices[a] < 0 || article_indices[a] >= n_features ||
+            (a > 0 && article_indices[a] <= article_indices[a - 1])) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: article terms out of range or not sorted");
             goto done;
         }
     }
     for (Py_ssize_t a = 0; a < n_title; a++) {
-        if (title_indices[a] < 0 || title_indices[a] >= n_features) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: a title term is out of range");
+        if (title_indices[a] < 0 || title_indices[a] >= n_features ||
+            (a > 0 && title_indices[a] <= title_indices[a - 1])) {
+            PyErr_SetString(PyExc_ValueError, "article_overlap: title terms out of range or not sorted");
             goto done;
         }
     }
+    /* Few terms to look up (a single comment, say): binary search in the sorted vectors;
+     * many: scatter the vectors into the scratch table, gather, and clear it again. */
+    Py_ssize_t n_terms = 0;
+    for (Py_ssize_t m = 0; m < n_members; m++) n_terms += indptr[members[m] + 1] - indptr[members[m]];
+    int search = 8 * n_terms < n_article;
     double *title_weights = scratch + n_features;
-    for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = article_values[a];
-    for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = title_values[a];
+    if (!search) {
+        for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = article_values[a];
+        for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = title_values[a];
+    }
     for (Py_ssize_t m = 0; m < n_members; m++) {
-        Py_ssize_t i = members[m];
+        Py_ssize_t i = members[m], at = 0, at_title = 0;
         double cosine = 0.0, cosine_title = 0.0;
         int64_t n_informative = 0, hits = 0;
         for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
             int32_t term = indices[j];
-            double weight = scratch[term];
+            double weight, title_weight;
+            if (search) { /* a row's terms ascend: each search starts where the last ended */
+                if (j > indptr[i] && term < indices[j - 1]) at = at_title = 0; /* unsorted row */
+                at = gallop(article_indices, n_article, at, term);
+                weight = at < n_article && article_indices[at] == term ? article_values[at] : 0.0;
+                at_title = gallop(title_indices, n_title, at_title, term);
+                title_weight = at_title < n_title && title_indices[at_title] == term
+                                   ? title_values[at_title] : 0.0;
+            } else {
+                weight = scratch[term];
+                title_weight = title_weights[term];
+            }
             in_article[j] = weight;
             cosine += data[j] * weight;
-            cosine_title += data[j] * title_weights[term];
+            cosine_title += data[j] * title_weight;
             if (informative[term]) {
                 n_informative++;
                 hits += weight > 0.0;
@@ -770,8 +808,10 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
         out[4 * i + 2] = (double)n_informative;
         out[4 * i + 3] = (double)hits;
     }
-    for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = 0.0;
-    for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = 0.0;
+    if (!search) {
+        for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = 0.0;
+        for (Py_ssize_t a = 0; a < n_title; a++) title_weights[title_indices[a]] = 0.0;
+    }
     result = Py_None;
     Py_INCREF(result);
 done:

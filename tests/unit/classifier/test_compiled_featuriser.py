@@ -343,16 +343,33 @@ def test_article_overlap_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) 
         )
     assert core[1].any() and core[4].any()  # some cosines and hits to compare
     assert not features.scatter_buffer(copies=2).any()
+    # One short comment under a long article: looked up by binary search, not scattered.
+    long_article = ("Everything", " ".join(CORPUS + TEXTS[:7] + TEXTS[8:]))
+    side = features.article_side(*long_article)
+    assert 8 * rows.row(4)[0].size < side.vector.indices.size
+    one = ({long_article: [4]}, {long_article: side})
+    core, numpy_path = (
+        heads._article_overlap(features, rows, *one),
+        heads._article_overlap_numpy(features, rows, *one),
+    )
+    at = slice(int(rows.indptr[4]), int(rows.indptr[5]))
+    assert core[0][at].tobytes() == numpy_path[0][at].tobytes() and core[0][at].any()
+    for a, b in zip(core[1:], numpy_path[1:], strict=True):
+        assert float(a[4]) == float(b[4])
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"members": np.array([99], np.int64)}, "member row is out of range"),
-        ({"article_indices": np.array([10_000], np.int64)}, "article term is out of range"),
+        ({"article_indices": np.array([10_000], np.int64)}, "article terms out of range"),
         (
             {"title_indices": np.array([-1], np.int64), "title_values": np.ones(1)},
-            "title term is out of range",
+            "title terms out of range",
+        ),
+        (
+            {"article_indices": np.array([7, 5], np.int64), "article_values": np.ones(2)},
+            "not sorted",
         ),
         ({"indices": np.array([500], np.int32)}, "column is out of range"),
         ({"scratch": np.zeros(300)}, "inconsistent"),
