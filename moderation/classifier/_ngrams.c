@@ -891,6 +891,52 @@ done:
     return result;
 }
 
+/* Which of the normaliser's rewrites could apply to ``text``, in one pass instead of one
+ * regex search each (moderation/classifier/normalise.py). Bits:
+ *   1  a letter-separator run: some p has alphanumerics at p, p+2, ..., p+2(letters-1) and
+ *      one of " .-_*" between each (necessary for _SPACED with ``letters`` letters; the
+ *      regex confirms);
+ *   2  three equal characters in a row, not newlines: exactly _REPEATS, (.)\1{2,};
+ *   4  whitespace that is not a plain space, or two whitespace characters in a row:
+ *      exactly _ODD_WHITESPACE.
+ * Whitespace and alphanumerics are tested as Python's re tests \s and \w. */
+static inline int separator(Py_UCS4 c) {
+    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
+}
+
+static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    int letters;
+    if (!PyArg_ParseTuple(args, "Ui", &text, &letters)) return NULL;
+    if (letters < 2) {
+        PyErr_SetString(PyExc_ValueError, "text_flags: letters must be at least 2");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), span = 2 * (Py_ssize_t)(letters - 1);
+    long flags = 0;
+    for (Py_ssize_t i = 0; i < n && flags != 7; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
+        if (Py_UNICODE_ISSPACE(c) && (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
+            flags |= 4;
+        }
+        if (i + 2 < n && c != '\n' && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
+            flags |= 2;
+        }
+        if (!(flags & 1) && i + span < n && separator(next) && Py_UNICODE_ISALNUM(c)) {
+            int run = 1;
+            for (Py_ssize_t k = 2; k <= span && run; k += 2) {
+                run = Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i + k)) &&
+                      (k == span || separator(PyUnicode_READ(kind, data, i + k + 1)));
+            }
+            if (run) flags |= 1;
+        }
+    }
+    return PyLong_FromLong(flags);
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
@@ -910,6 +956,9 @@ static PyMethodDef methods[] = {
     {"background_scores", background_scores, METH_VARARGS,
      "background_scores(sims, keep, own, members, z, percentile) -> None\n\n"
      "Background z-scores and percentiles; see off_topic_features.background_scores."},
+    {"text_flags", text_flags, METH_VARARGS,
+     "text_flags(text, letters) -> int\n\n"
+     "Which normalisation rewrites could apply; see normalise.py."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

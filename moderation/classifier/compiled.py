@@ -79,3 +79,8 @@ def background_scores(*args: Any) -> None:
     """``_ngrams.background_scores``; see ``_ngrams.c`` and
     :func:`off_topic_features.background_scores`."""
     _core().background_scores(*args)
+
+
+def text_flags(text: str, letters: int) -> int:
+    """``_ngrams.text_flags``; see ``_ngrams.c`` and :func:`normalise.normalise`."""
+    return int(_core().text_flags(text, letters))

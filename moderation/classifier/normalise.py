@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from moderation.classifier import compiled as compiled_core
+
 # Zero-width and invisible formatting characters, soft hyphen, control characters.
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1f]"
@@ -49,6 +51,11 @@ _LEET_TRIGGER = re.compile(
 )
 
 
+# Bits of compiled.text_flags: what the compiled core's one pass says may apply.
+SPACED_RUN, REPEATS, ODD_WHITESPACE = 1, 2, 4
+ALL_FLAGS = SPACED_RUN | REPEATS | ODD_WHITESPACE
+
+
 @dataclass(frozen=True)
 class Normalised:
     """Normalised text plus, for each of its characters, the index of the original character."""
@@ -84,13 +91,16 @@ def normalise(text: str) -> Normalised:
         )
     if _LEET_TRIGGER.search(out):
         out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
-    if _SPACED.search(out):
+    flags = _flags(out)
+    if flags & SPACED_RUN and _SPACED.search(out):
         out, offsets = _rewrite(
             out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True
         )
-    if _REPEATS.search(out):
+        flags = _flags(out)
+    if flags & REPEATS and _REPEATS.search(out):
         out, offsets = _rewrite(out, offsets, _REPEATS, lambda m: m.group()[:2])
-    if _ODD_WHITESPACE.search(out):
+        flags = _flags(out)
+    if flags & ODD_WHITESPACE and _ODD_WHITESPACE.search(out):
         out, offsets = _rewrite(out, offsets, _WHITESPACE, lambda m: " ")
     lowered = out.lower()
     if len(lowered) != len(out):  # e.g. "İ" lowers to two characters
@@ -99,6 +109,12 @@ def normalise(text: str) -> Normalised:
         lowered = "".join(p for p, _ in pieces)
         offsets = [o for p, o in pieces for _ in p]
     return Normalised(lowered, None if offsets is None else tuple(offsets), len(text))
+
+
+def _flags(text: str) -> int:
+    """Which of the last three rewrites could apply (``compiled.text_flags``: one pass in
+    the compiled core, never a false "no"); every flag when the core is off."""
+    return compiled_core.text_flags(text, 4) if compiled_core.enabled() else ALL_FLAGS
 
 
 def _translate_if(word: str, trigger: re.Pattern[str], table: dict[int, int]) -> str:

@@ -76,3 +76,43 @@ def test_russian_spam_cues_point_at_the_words_and_spare_economic_news() -> None:
     assert found["promo"] == ["Подпишись", "на мой канал"]
     news = "Процентная ставка по кредитам выросла, доходы падают. Свет отключают два раза в день."
     assert not any(cue_matches(news).values())
+
+
+_SPACED_PIECES = [*"abIé1_ .-*\n\t", "a b", "i d i o t", "s.t.u.p.i.d", "x-y-z", "f*c*k", "  "]
+
+
+def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
+    """The compiled core's one-pass flags (normalise._flags): "repeats" and "odd whitespace"
+    fire exactly when their regexes match, "spaced run" whenever _SPACED matches."""
+    from moderation.classifier import compiled
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    rng = random.Random(20261129)
+    spaced = ["".join(rng.choice(_SPACED_PIECES) for _ in range(12)) for _ in range(20_000)]
+    spaced_hits = 0
+    for text in [*texts, *spaced]:
+        flags = compiled.text_flags(text, 4)
+        assert bool(flags & normalise.REPEATS) == bool(normalise._REPEATS.search(text)), text
+        odd = bool(normalise._ODD_WHITESPACE.search(text))
+        assert bool(flags & normalise.ODD_WHITESPACE) == odd, text
+        if normalise._SPACED.search(text):
+            spaced_hits += 1
+            assert flags & normalise.SPACED_RUN, text
+    assert spaced_hits > 1000  # the generator makes plenty of spaced-out words
+    assert not compiled.text_flags("a plain sentence, with a comma.", 4)
+
+
+def test_normalise_is_the_same_with_the_core_on_and_off(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moderation.classifier import compiled
+
+    rng = random.Random(20261130)
+    spaced = ["".join(rng.choice(_SPACED_PIECES) for _ in range(12)) for _ in range(5_000)]
+    results = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(compiled.ENV, switch)
+        results[switch] = [normalise.normalise(t) for t in [*texts, *spaced]]
+    assert results["1"] == results["0"]
