@@ -937,6 +937,63 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromLong(flags);
 }
 
+/* Each word's summed contribution for the explanations (batch.word_sums): every stored
+ * value's share coef * value / count, added to the word of each of its occurrences in order,
+ * from 0.0, as np.bincount adds them. ``coef`` holds one coefficient per feature
+ * (by_feature: looked up at the value's column) or one per stored value. */
+static PyObject *word_sums(PyObject *Py_UNUSED(self), PyObject *args) {
+    enum { N = 7 };
+    PyObject *objs[N];
+    int by_feature;
+    if (!PyArg_ParseTuple(args, "OiOOOOOO", &objs[0], &by_feature, &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5], &objs[6])) {
+        return NULL;
+    }
+    static const char *names[N] = {"coef", "indices", "data", "counts", "occ_nnz", "occ_word",
+                                   "out"};
+    static const Py_ssize_t sizes[N] = {8, 4, 8, 8, 8, 8, 8};
+    Py_buffer views[N];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < N; got++) {
+        if (get(objs[got], &views[got], sizes[got], got == 6, names[got]) < 0) goto done;
+    }
+    Py_ssize_t n_coef = views[0].len / 8, nnz = views[1].len / 4, n_occ = views[4].len / 8;
+    Py_ssize_t n_words = views[6].len / 8;
+    if (views[2].len / 8 != nnz || views[3].len / 8 != nnz || views[5].len / 8 != n_occ ||
+        (!by_feature && n_coef != nnz)) {
+        PyErr_SetString(PyExc_ValueError, "word_sums: inconsistent buffer sizes");
+        goto done;
+    }
+    const double *coef = views[0].buf, *data = views[2].buf;
+    const int32_t *indices = views[1].buf;
+    const int64_t *counts = views[3].buf, *occ_nnz = views[4].buf, *occ_word = views[5].buf;
+    double *out = views[6].buf;
+    for (Py_ssize_t j = 0; by_feature && j < nnz; j++) {
+        if (indices[j] < 0 || indices[j] >= n_coef) {
+            PyErr_SetString(PyExc_ValueError, "word_sums: a column is out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n_occ; k++) {
+        if (occ_nnz[k] < 0 || occ_nnz[k] >= nnz || occ_word[k] < 0 || occ_word[k] >= n_words) {
+            PyErr_SetString(PyExc_ValueError, "word_sums: an occurrence is out of range");
+            goto done;
+        }
+    }
+    for (Py_ssize_t w = 0; w < n_words; w++) out[w] = 0.0;
+    for (Py_ssize_t k = 0; k < n_occ; k++) {
+        Py_ssize_t j = occ_nnz[k];
+        double c = by_feature ? coef[indices[j]] : coef[j];
+        out[occ_word[k]] += c * data[j] / (double)counts[j];
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
@@ -959,6 +1016,9 @@ static PyMethodDef methods[] = {
     {"text_flags", text_flags, METH_VARARGS,
      "text_flags(text, letters) -> int\n\n"
      "Which normalisation rewrites could apply; see normalise.py."},
+    {"word_sums", word_sums, METH_VARARGS,
+     "word_sums(coef, by_feature, indices, data, counts, occ_nnz, occ_word, out) -> None\n\n"
+     "Each word's summed contribution; see batch.word_sums."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

@@ -419,11 +419,25 @@ def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ordered[firsts], inverse, counts
 
 
-def word_sums(hashed: HashedBatch, rows: BatchRows, coef_at_nnz: np.ndarray) -> np.ndarray:
-    """Summed contribution of every word of the batch (see :func:`explain.word_spans`)."""
+def word_sums(
+    hashed: HashedBatch, rows: BatchRows, coef: np.ndarray, *, by_feature: bool = False
+) -> np.ndarray:
+    """Summed contribution of every word of the batch (see :func:`explain.word_spans`).
+
+    ``coef`` holds a coefficient per stored value of ``rows``, or with ``by_feature`` one per
+    feature (the model's). The compiled core adds the same terms in the same order.
+    """
     n_words = len(hashed.word_starts)
     if not n_words or not len(rows.occurrence_nnz):
         return np.zeros(n_words)
+    if compiled_core.enabled():
+        out = np.empty(n_words)
+        compiled_core.word_sums(
+            np.ascontiguousarray(coef, dtype=np.float64), int(by_feature), rows.matrix.indices,
+            rows.matrix.data, rows.counts, rows.occurrence_nnz, rows.occurrence_word, out,
+        )  # fmt: skip
+        return out
+    coef_at_nnz = coef[rows.matrix.indices] if by_feature else coef
     per_nnz = coef_at_nnz * rows.matrix.data / rows.counts
     return np.bincount(
         rows.occurrence_word, weights=per_nnz[rows.occurrence_nnz], minlength=n_words

@@ -84,3 +84,8 @@ def background_scores(*args: Any) -> None:
 def text_flags(text: str, letters: int) -> int:
     """``_ngrams.text_flags``; see ``_ngrams.c`` and :func:`normalise.normalise`."""
     return int(_core().text_flags(text, letters))
+
+
+def word_sums(*args: Any) -> None:
+    """``_ngrams.word_sums``; see ``_ngrams.c`` and :func:`batch.word_sums`."""
+    _core().word_sums(*args)

@@ -172,7 +172,7 @@ def score_toxicity_batch(
     probabilities = sigmoid(z)
     sub_z = matrix @ head.subtype_coef + head.subtype_intercept
     sub_p = np.array([[_sigmoid(float(s)) for s in row] for row in sub_z]).reshape(sub_z.shape)
-    top = TopWords(hashed, word_sums(hashed, rows, head.coef[matrix.indices]))
+    top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
     lexicon_coef = head.lexicon_coef.tolist()
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
@@ -208,7 +208,7 @@ def score_spam_batch(
     cues = cues.reshape(len(originals), len(CUE_NAMES))
     z = (matrix @ head.coef + cues @ head.cue_coef) + head.intercept
     probabilities = sigmoid(z)
-    top = TopWords(hashed, word_sums(hashed, rows, head.coef[matrix.indices]))
+    top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
     cue_coef = head.cue_coef
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):

@@ -398,3 +398,34 @@ def test_article_overlap_refuses_inconsistent_buffers(
     args.update(change)
     with pytest.raises(ValueError, match=message):
         compiled.article_overlap(*args.values())
+
+
+@pytest.mark.parametrize("by_feature", [True, False])
+def test_word_sums_equal_the_numpy_path_bit_for_bit(
+    by_feature: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each word's summed contribution (the explanations' input), core against numpy."""
+    from moderation.classifier.batch import word_sums
+
+    features = _fitted()[0]
+    hashed = hash_batch([normalise(t).text for t in TEXTS], range(2, 6), range(1, 3))
+    rows = featurise(features, hashed)
+    rng = np.random.default_rng(20261128)
+    size = int(features.n_features_out_) if by_feature else len(rows.matrix.data)
+    coef = rng.normal(size=size)
+    results = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(compiled.ENV, switch)
+        results[switch] = word_sums(hashed, rows, coef, by_feature=by_feature)
+    assert results["1"].tobytes() == results["0"].tobytes()
+    assert np.count_nonzero(results["1"]) > 20
+
+
+def test_word_sums_refuse_occurrences_out_of_range() -> None:
+    args: list[object] = [np.ones(3), 1, np.array([0], np.int32), np.ones(1),
+                          np.ones(1, np.int64), np.array([0]), np.array([5]), np.empty(2)]  # fmt: skip
+    with pytest.raises(ValueError, match="occurrence is out of range"):
+        compiled.word_sums(*args)
+    args[2] = np.array([7], np.int32)
+    with pytest.raises(ValueError, match="column is out of range"):
+        compiled.word_sums(*args)
