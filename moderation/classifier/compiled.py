@@ -89,3 +89,8 @@ def text_flags(text: str, letters: int) -> int:
 def word_sums(*args: Any) -> None:
     """``_ngrams.word_sums``; see ``_ngrams.c`` and :func:`batch.word_sums`."""
     _core().word_sums(*args)
+
+
+def spam_flags(text: str) -> int:
+    """``_ngrams.spam_flags``; see ``_ngrams.c`` and :func:`spam_cues.cue_matches`."""
+    return int(_core().spam_flags(text))

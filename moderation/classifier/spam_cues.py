@@ -23,6 +23,8 @@ import re
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.classifier import compiled as compiled_core
+
 # Every alternative of these two starts with a letter (see _word_spans).
 _CHANNEL = r"(?:мой|мо[её]м) (?:канал\w*|блог\w*)"
 _MONEY_WORDS = (
@@ -146,6 +148,12 @@ _PHONE = re.compile(r"[+\d](?:(?<=\+)\d|(?<=\d))[\d\s().-]{8,}\d")
 _PHONE_ASCII = re.compile(r"[+0-9](?:(?<=\+)\d|(?<=\d))[\d\s().-]{8,}\d")
 
 
+# Bits of compiled.spam_flags: the compiled core's one pass says which of the rarer patterns
+# could match (five in a row exactly; four capitals and a digit run as necessary conditions).
+FIVE_IN_A_ROW, CAPITALS, DIGIT_RUN = 1, 2, 4
+ALL_FLAGS = FIVE_IN_A_ROW | CAPITALS | DIGIT_RUN
+
+
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
@@ -187,17 +195,23 @@ def cue_matches(text: str) -> dict[str, list[tuple[int, int]]]:
             money = _spans(_LOWERED["money"], lowered)
     else:
         url, money, promo = (_spans(_PATTERNS[name], text) for name in ("url", "money", "promo"))
+    flags = compiled_core.spam_flags(text) if compiled_core.enabled() else ALL_FLAGS
     return {
         "url": url,
         "money": money,
         "promo": promo,
-        "shouting": _spans(_SHOUTING, text),
+        "shouting": _spans(_SHOUTING, text) if flags & CAPITALS else [],
         "repeated_chars": (
-            _spans(_PATTERNS["repeated_chars"], text) if _FIVE_IN_A_ROW.search(text) else []
+            _spans(_PATTERNS["repeated_chars"], text)
+            if flags & FIVE_IN_A_ROW and _FIVE_IN_A_ROW.search(text)
+            else []
         ),
-        "contact": _spans(
-            _PATTERNS["contact"] if "@" in text else _PHONE_ASCII if ascii else _PHONE,
-            text,
+        "contact": (
+            _spans(_PATTERNS["contact"], text)
+            if "@" in text
+            else _spans(_PHONE_ASCII if ascii else _PHONE, text)
+            if flags & DIGIT_RUN
+            else []
         ),
     }
 
