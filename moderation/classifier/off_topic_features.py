@@ -40,9 +40,17 @@ _CHIT_CHAT = re.compile(
     r"ok|okay|yes|no|indeed|exactly|right|wrong)\b",
     re.I,
 )
-# For ASCII text, the case-sensitive pattern over the lower-cased text finds the same matches
-# (every letter of the pattern is lower case), about twice as fast.
-_CHIT_CHAT_LOWER = re.compile(_CHIT_CHAT.pattern)
+# For ASCII text: every match is a whole word (each alternative is word characters between
+# \b's, and "thanks?" always wins over "thank you"), so the count is the number of word
+# starts where an alternative and \b match. In the lower-cased text with a space in front,
+# that is the number of non-word characters ([^a-z0-9_] in ASCII) followed by one: the
+# engine skips to those at C speed, instead of trying \b at every position. The words are
+# grouped by first letter (same strings), so most starts are rejected after one letter.
+_CHIT_CHAT_STARTS = re.compile(
+    r"[^a-z0-9_](?=(?:l(?:ol|mao)|h(?:aha\w*)|t(?:hanks?|hank you)|y(?:ou|our|es)|u"
+    r"|a(?:gree)|d(?:isagree)|w(?:ow|rong)|n(?:ice|o)|g(?:reat)|o(?:k|kay)"
+    r"|i(?:ndeed)|e(?:xactly)|r(?:ight))\b)"
+)
 
 Pair = tuple[str, str | None, str | None]  # (comment, article title, article body)
 
@@ -304,7 +312,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
 def chit_chat_count(comment: str) -> int:
     """How many chit-chat words (``_CHIT_CHAT``) ``comment`` has."""
     if comment.isascii():
-        return len(_CHIT_CHAT_LOWER.findall(comment.lower()))
+        return len(_CHIT_CHAT_STARTS.findall(" " + comment.lower()))
     return len(_CHIT_CHAT.findall(comment))
 
 
