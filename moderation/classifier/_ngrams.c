@@ -898,11 +898,22 @@ done:
  *      regex confirms);
  *   2  three equal characters in a row, not newlines: exactly _REPEATS, (.)\1{2,};
  *   4  whitespace that is not a plain space, or two whitespace characters in a row:
- *      exactly _ODD_WHITESPACE.
- * Whitespace and alphanumerics are tested as Python's re tests \s and \w. */
+ *      exactly _ODD_WHITESPACE (and normalise_ru._ODD_SPACE);
+ *   8  three equal characters in a row that are neither digits nor whitespace: exactly
+ *      normalise_ru._REPEATS, ([^\d\s])\1{2,};
+ *  16  a Cyrillic letter next to a Latin letter, digit, "@" or "$", or next to one of
+ *      "іїў": exactly normalise_ru._MIXED_TRIGGER.
+ * Whitespace, digits and alphanumerics are tested as Python's re tests \s, \d and \w. */
 static inline int separator(Py_UCS4 c) {
     return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
 }
+
+static inline int cyrillic(Py_UCS4 c) { return c >= 0x410 && c <= 0x44F; } /* [А-Яа-я] */
+static inline int latin_or_digit(Py_UCS4 c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '@' || c == '$';
+}
+static inline int i_yi_u(Py_UCS4 c) { return c == 0x456 || c == 0x457 || c == 0x45E; }
 
 static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
@@ -916,14 +927,19 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), span = 2 * (Py_ssize_t)(letters - 1);
     long flags = 0;
-    for (Py_ssize_t i = 0; i < n && flags != 7; i++) {
+    for (Py_ssize_t i = 0; i < n && flags != 31; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
         if (Py_UNICODE_ISSPACE(c) && (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
             flags |= 4;
         }
-        if (i + 2 < n && c != '\n' && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
-            flags |= 2;
+        if (i + 2 < n && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
+            if (c != '\n') flags |= 2;
+            if (!Py_UNICODE_ISDECIMAL(c) && !Py_UNICODE_ISSPACE(c)) flags |= 8;
+        }
+        if (i + 1 < n && ((cyrillic(c) && (latin_or_digit(next) || i_yi_u(next))) ||
+                          ((latin_or_digit(c) || i_yi_u(c)) && cyrillic(next)))) {
+            flags |= 16;
         }
         if (!(flags & 1) && i + span < n && separator(next) && Py_UNICODE_ISALNUM(c)) {
             int run = 1;

@@ -51,9 +51,10 @@ _LEET_TRIGGER = re.compile(
 )
 
 
-# Bits of compiled.text_flags: what the compiled core's one pass says may apply.
-SPACED_RUN, REPEATS, ODD_WHITESPACE = 1, 2, 4
-ALL_FLAGS = SPACED_RUN | REPEATS | ODD_WHITESPACE
+# Bits of compiled.text_flags: what the compiled core's one pass says may apply (the last
+# two are normalise_ru's repeats and mixed-script trigger).
+SPACED_RUN, REPEATS, ODD_WHITESPACE, REPEATS_RU, MIXED_RU = 1, 2, 4, 8, 16
+ALL_FLAGS = SPACED_RUN | REPEATS | ODD_WHITESPACE | REPEATS_RU | MIXED_RU
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,15 @@ def normalise(text: str) -> Normalised:
         )
     if _LEET_TRIGGER.search(out):
         out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
-    flags = _flags(out)
+    flags = text_flags(out)
     if flags & SPACED_RUN and _SPACED.search(out):
         out, offsets = _rewrite(
             out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True
         )
-        flags = _flags(out)
+        flags = text_flags(out)
     if flags & REPEATS and _REPEATS.search(out):
         out, offsets = _rewrite(out, offsets, _REPEATS, lambda m: m.group()[:2])
-        flags = _flags(out)
+        flags = text_flags(out)
     if flags & ODD_WHITESPACE and _ODD_WHITESPACE.search(out):
         out, offsets = _rewrite(out, offsets, _WHITESPACE, lambda m: " ")
     lowered = out.lower()
@@ -111,10 +112,13 @@ def normalise(text: str) -> Normalised:
     return Normalised(lowered, None if offsets is None else tuple(offsets), len(text))
 
 
-def _flags(text: str) -> int:
-    """Which of the last three rewrites could apply (``compiled.text_flags``: one pass in
-    the compiled core, never a false "no"); every flag when the core is off."""
-    return compiled_core.text_flags(text, 4) if compiled_core.enabled() else ALL_FLAGS
+def text_flags(text: str, spaced_letters: int = 4) -> int:
+    """Which rewrites could apply (``compiled.text_flags``: one pass in the compiled core,
+    never a false "no"); every flag when the core is off. ``spaced_letters``: how many
+    single letters the spaced-letters pattern needs (4 here, 3 in Russian)."""
+    if not compiled_core.enabled():
+        return ALL_FLAGS
+    return compiled_core.text_flags(text, spaced_letters)
 
 
 def _translate_if(word: str, trigger: re.Pattern[str], table: dict[int, int]) -> str:

@@ -18,7 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from moderation.classifier.normalise import Normalised
+from moderation.classifier.normalise import (
+    MIXED_RU,
+    ODD_WHITESPACE,
+    REPEATS_RU,
+    SPACED_RUN,
+    Normalised,
+    text_flags,
+)
 
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1f]"
@@ -119,15 +126,18 @@ def normalise_ru(text: str) -> Normalised:
     offsets: list[int] | None = None
     if _INVISIBLE.search(out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: [])
-    if _SPACED.search(out):
+    flags = text_flags(out, 3)  # what could apply, in one compiled pass (never a false "no")
+    if flags & SPACED_RUN and _SPACED.search(out):
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
-    if _MIXED_TRIGGER.search(out):
+        flags = text_flags(out, 3)
+    if flags & MIXED_RU and _MIXED_TRIGGER.search(out):
         out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix, only=_needs_unmix)
-    if _REPEATS.search(out):
+        flags = text_flags(out, 3)
+    if flags & REPEATS_RU and _REPEATS.search(out):
         out, offsets = _rewrite(out, offsets, _REPEATS, _squeeze)
     if _LATIN.search(out):
         out, offsets = _transliterate(out, offsets)
-    if _ODD_SPACE.search(out):
+    if text_flags(out, 3) & ODD_WHITESPACE and _ODD_SPACE.search(out):
         out, offsets = _rewrite(out, offsets, _SPACES, lambda m: [(" ", 0)])
     lowered = out.lower()
     if len(lowered) != len(out):  # e.g. "İ" lowers to two characters

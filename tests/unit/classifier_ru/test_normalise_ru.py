@@ -174,3 +174,50 @@ def test_words_skipped_by_the_mixed_word_rewrite_are_the_ones_it_leaves_unchange
             skipped += 1
             assert _unmix(match) == [(c, i) for i, c in enumerate(word)], word
     assert skipped > 1000
+
+
+def _random_russian(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    pieces = [*"хуйсукаХУЙ019@$aAbBcCxXyYеЕоОіїўІЇЎё .-_*\n\t\u00a0٣", "х у й", "с.у.к.а",
+              "b-l-y-a", "ууу", "!!!", "  ", "cyка", "п0шел", "Привет", "xyz"]  # fmt: skip
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(n)]
+
+
+def test_compiled_text_flags_match_the_russian_triggers() -> None:
+    """The compiled core's one-pass flags as normalise_ru reads them: repeats and the
+    mixed-script trigger fire exactly when their regexes match, the spaced run (3 letters)
+    whenever _SPACED matches."""
+    from moderation.classifier import compiled, normalise
+    from moderation.classifier import normalise_ru as ru
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    counts = {"spaced": 0, "mixed": 0, "repeats": 0}
+    for text in _random_russian(20_000, 20261128):
+        flags = compiled.text_flags(text, 3)
+        repeats, mixed = bool(ru._REPEATS.search(text)), bool(ru._MIXED_TRIGGER.search(text))
+        assert bool(flags & normalise.REPEATS_RU) == repeats, text
+        assert bool(flags & normalise.MIXED_RU) == mixed, text
+        assert bool(flags & normalise.ODD_WHITESPACE) == bool(ru._ODD_SPACE.search(text)), text
+        if ru._SPACED.search(text):
+            counts["spaced"] += 1
+            assert flags & normalise.SPACED_RUN, text
+        counts["mixed"] += mixed
+        counts["repeats"] += repeats
+    assert min(counts.values()) > 1000, counts
+
+
+def test_normalise_ru_is_the_same_with_the_core_on_and_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moderation.classifier import compiled
+
+    texts = _random_russian(5_000, 20261129)
+    results = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(compiled.ENV, switch)
+        results[switch] = [normalise_ru(t) for t in texts]
+    assert results["1"] == results["0"]
