@@ -1,17 +1,21 @@
 /*
- * The compiled core of the batch featuriser (moderation/classifier/batch.py).
+ * The compiled core of scoring (moderation/classifier/compiled.py wraps it).
  *
- * For every comment of a batch: hash its character and word n-grams (the same 64-bit hashes
- * as moderation/classifier/ngram_hashing.py), look each up in the sorted vocabulary, count
- * the distinct features, and say which word each occurrence's centre falls in. One pass per
- * comment in C replaces ~20 numpy passes over the batch; every output is an integer, so the
- * result is exactly what the numpy path (batch.featurise_numpy) gives. Tests compare the two.
+ * featurise: for every comment of a batch, hash its character and word n-grams (the same
+ * 64-bit hashes as moderation/classifier/ngram_hashing.py), look each up in the sorted
+ * vocabulary, count the distinct features, and say which word each occurrence's centre falls
+ * in. One pass per comment in C replaces ~20 numpy passes over the batch (batch.py).
  *
- * Only integers are computed here: the TF-IDF weights and norms stay in numpy, so the
- * floating-point results (scores, explanation weights) are bit-identical either way.
+ * The rest serve the heads (heads.py) and the normalisers: sparse products (csr_dot), word
+ * sums for explanations, the off-topic head's background cosines, article overlap and
+ * background scores, the English lexicon scan, word spans, and one-pass checks of which
+ * regular expressions could match (text_flags, spam_flags).
  *
- * Inputs are buffers (numpy arrays or bytes), checked for size and element width here; the
- * module holds no state and releases the GIL while it runs.
+ * Every output is an integer, or a float computed in the same order as the numpy path
+ * computes it, so the results are bit-identical with and without the core; tests compare the
+ * two. Inputs are buffers (numpy arrays or bytes), checked for size, element width and index
+ * bounds here (ValueError instead of reading out of bounds). The featuriser's scratch memory
+ * is kept between calls and guarded by the GIL, which it holds.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1084,7 +1088,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_ngrams",
-                                    "Compiled n-gram featuriser (see batch.py).", -1, methods,
+                                    "The compiled core of scoring (see compiled.py).", -1, methods,
                                     NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__ngrams(void) { return PyModule_Create(&module); }

@@ -1,7 +1,9 @@
-"""The compiled featuriser core (``_ngrams.c``): whether it is here, and whether to use it.
+"""The compiled core of scoring (``_ngrams.c``): whether it is here, whether to use it, and
+thin wrappers of its functions (the featuriser, sparse products, explanation word sums, the
+off-topic head's article and background figures, and one-pass regex pre-checks).
 
 ``pip install`` builds it with the machine's C compiler. The build is optional: without a
-compiler the install still succeeds and scoring runs the numpy featuriser, which gives the
+compiler the install still succeeds and scoring runs the numpy path, which gives the
 same results, only slower (the workers' heartbeats and ``/readyz`` say which one runs;
 docs/models.md, "Speed"). ``MODERATION_COMPILED_CORE=0`` turns the core off, e.g. to compare
 the two or to rule the core out while investigating a scoring problem.
