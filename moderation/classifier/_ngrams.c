@@ -906,7 +906,11 @@ done:
  *   8  three equal characters in a row that are neither digits nor whitespace: exactly
  *      normalise_ru._REPEATS, ([^\d\s])\1{2,};
  *  16  a Cyrillic letter next to a Latin letter, digit, "@" or "$", or next to one of
- *      "іїў": exactly normalise_ru._MIXED_TRIGGER.
+ *      "іїў": exactly normalise_ru._MIXED_TRIGGER;
+ *  32  a fullwidth character (U+FF01..U+FF5E, U+3000): exactly the _FULLWIDTH_TRIGGER class;
+ *  64  an ASCII letter next to a Greek or Cyrillic one: exactly _HOMOGLYPH_TRIGGER;
+ * 128  an invisible or control character: exactly the _INVISIBLE class;
+ * 256  one of "0-9@$!" followed by an ASCII letter (necessary for _LEET_TRIGGER).
  * Whitespace, digits and alphanumerics are tested as Python's re tests \s, \d and \w. */
 static inline int separator(Py_UCS4 c) {
     return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
@@ -918,6 +922,17 @@ static inline int latin_or_digit(Py_UCS4 c) {
            c == '@' || c == '$';
 }
 static inline int i_yi_u(Py_UCS4 c) { return c == 0x456 || c == 0x457 || c == 0x45E; }
+
+static inline int ascii_letter(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline int greek_or_cyrillic(Py_UCS4 c) { return c >= 0x370 && c <= 0x52F; }
+static inline int invisible(Py_UCS4 c) {
+    return c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
+           c <= 0x08 || (c >= 0x0E && c <= 0x1F);
+}
+static inline int leet_mark(Py_UCS4 c) {
+    return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '!';
+}
 
 static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
@@ -931,7 +946,7 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), span = 2 * (Py_ssize_t)(letters - 1);
     long flags = 0;
-    for (Py_ssize_t i = 0; i < n && flags != 31; i++) {
+    for (Py_ssize_t i = 0; i < n && flags != 511; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
         if (Py_UNICODE_ISSPACE(c) && (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
@@ -945,6 +960,13 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
                           ((latin_or_digit(c) || i_yi_u(c)) && cyrillic(next)))) {
             flags |= 16;
         }
+        if ((c >= 0xFF01 && c <= 0xFF5E) || c == 0x3000) flags |= 32;
+        if (i + 1 < n && ((ascii_letter(c) && greek_or_cyrillic(next)) ||
+                          (greek_or_cyrillic(c) && ascii_letter(next)))) {
+            flags |= 64;
+        }
+        if (invisible(c)) flags |= 128;
+        if (i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
         if (!(flags & 1) && i + span < n && separator(next) && Py_UNICODE_ISALNUM(c)) {
             int run = 1;
             for (Py_ssize_t k = 2; k <= span && run; k += 2) {

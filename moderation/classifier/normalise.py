@@ -51,10 +51,11 @@ _LEET_TRIGGER = re.compile(
 )
 
 
-# Bits of compiled.text_flags: what the compiled core's one pass says may apply (the last
-# two are normalise_ru's repeats and mixed-script trigger).
+# Bits of compiled.text_flags: what the compiled core's one pass says may apply (REPEATS_RU
+# and MIXED_RU are normalise_ru's repeats and mixed-script trigger).
 SPACED_RUN, REPEATS, ODD_WHITESPACE, REPEATS_RU, MIXED_RU = 1, 2, 4, 8, 16
-ALL_FLAGS = SPACED_RUN | REPEATS | ODD_WHITESPACE | REPEATS_RU | MIXED_RU
+FULLWIDTH, HOMOGLYPH, INVISIBLE, LEET = 32, 64, 128, 256
+ALL_FLAGS = 511
 
 
 @dataclass(frozen=True)
@@ -82,17 +83,23 @@ def normalise(text: str) -> Normalised:
     microseconds; only obfuscated or oddly spaced text pays for offset bookkeeping.
     """
     ascii = text.isascii()  # then there is nothing fullwidth and no Cyrillic/Greek letter
-    out = text if ascii else text.translate(_FULLWIDTH)
+    out = text
+    flags = text_flags(out)  # which steps could apply; recomputed after each that changes out
+    if not ascii and flags & FULLWIDTH:
+        out = text.translate(_FULLWIDTH)
+        flags = text_flags(out)
     offsets: list[int] | None = None
-    if _INVISIBLE.search(out):
+    if flags & INVISIBLE and _INVISIBLE.search(out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: "")
-    if not ascii and _HOMOGLYPH_TRIGGER.search(out):
+        flags = text_flags(out)
+    if not ascii and flags & HOMOGLYPH and _HOMOGLYPH_TRIGGER.search(out):
         out = _MIXED_WORD.sub(
             lambda m: _translate_if(m.group(), _NON_LATIN_LOOKALIKE, _HOMOGLYPHS), out
         )
-    if _LEET_TRIGGER.search(out):
+        flags = text_flags(out)
+    if flags & LEET and _LEET_TRIGGER.search(out):
         out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
-    flags = text_flags(out)
+        flags = text_flags(out)
     if flags & SPACED_RUN and _SPACED.search(out):
         out, offsets = _rewrite(
             out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from moderation.classifier.normalise import (
+    FULLWIDTH,
+    INVISIBLE,
     MIXED_RU,
     ODD_WHITESPACE,
     REPEATS_RU,
@@ -121,12 +123,14 @@ def normalise_ru(text: str) -> Normalised:
     costs a few microseconds and no offset bookkeeping.
     """
     out = text.replace("ё", "е").replace("Ё", "Е")
-    if _FULLWIDTH_TRIGGER.search(out):
-        out = out.translate(_FULLWIDTH)
-    offsets: list[int] | None = None
-    if _INVISIBLE.search(out):
-        out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: [])
     flags = text_flags(out, 3)  # what could apply, in one compiled pass (never a false "no")
+    if flags & FULLWIDTH and _FULLWIDTH_TRIGGER.search(out):
+        out = out.translate(_FULLWIDTH)
+        flags = text_flags(out, 3)
+    offsets: list[int] | None = None
+    if flags & INVISIBLE and _INVISIBLE.search(out):
+        out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: [])
+        flags = text_flags(out, 3)
     if flags & SPACED_RUN and _SPACED.search(out):
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
         flags = text_flags(out, 3)

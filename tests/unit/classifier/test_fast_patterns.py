@@ -78,7 +78,9 @@ def test_russian_spam_cues_point_at_the_words_and_spare_economic_news() -> None:
     assert not any(cue_matches(news).values())
 
 
-_SPACED_PIECES = [*"abIé1_ .-*\n\t", "a b", "i d i o t", "s.t.u.p.i.d", "x-y-z", "f*c*k", "  "]
+_FULLWIDTH_CLASS = re.compile("[\uff01-\uff5e\u3000]")
+_SPACED_PIECES = [*"abIé1_ .-*\n\t", "a b", "i d i o t", "s.t.u.p.i.d", "x-y-z", "f*c*k", "  ",
+                  *"ｉｄ\u3000оіαΩ\u200b\u00ad\ufeff\x01@$!7", "1d10t", "sh!t"]  # fmt: skip
 
 
 def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
@@ -100,6 +102,14 @@ def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
         if normalise._SPACED.search(text):
             spaced_hits += 1
             assert flags & normalise.SPACED_RUN, text
+        for bit, pattern in (
+            (normalise.FULLWIDTH, _FULLWIDTH_CLASS),
+            (normalise.HOMOGLYPH, normalise._HOMOGLYPH_TRIGGER),
+            (normalise.INVISIBLE, normalise._INVISIBLE),
+        ):
+            assert bool(flags & bit) == bool(pattern.search(text)), (text, bit)
+        if normalise._LEET_TRIGGER.search(text):
+            assert flags & normalise.LEET, text
     assert spaced_hits > 1000  # the generator makes plenty of spaced-out words
     assert not compiled.text_flags("a plain sentence, with a comma.", 4)
 
