@@ -245,12 +245,23 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         return cached
 
     def _background_mask(self, skip: frozenset[str]) -> np.ndarray:
-        return np.array([t not in skip for t in self.background_titles_], dtype=bool)
+        """Which background articles to compare with: those not titled as in ``skip``.
+        Remembered per ``skip`` (at most 1,024 of them): serving asks for the same few."""
+        masks: dict[frozenset[str], np.ndarray] = self.__dict__.setdefault("_masks", {})
+        mask = masks.get(skip)
+        if mask is None:
+            if len(masks) >= 1024:
+                masks.clear()
+            mask = np.array([t not in skip for t in self.background_titles_], dtype=bool)
+            mask.flags.writeable = False
+            masks[skip] = mask
+        return mask
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
         state.pop("_background", None)
         state.pop("_scatter", None)
+        state.pop("_masks", None)
         return state
 
     def transform(self, X: Sequence[Pair]) -> np.ndarray:
