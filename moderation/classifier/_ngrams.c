@@ -470,7 +470,14 @@ done:
  * its engine applies to str patterns. A word is a maximal run of them, optionally followed by
  * an apostrophe (' or ’) and another maximal run. */
 
-static inline int alnum(uint32_t c) { return Py_UNICODE_ISALNUM((Py_UCS4)c); }
+static inline int alnum(uint32_t c) {
+    if (c < 128) return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9');
+    return Py_UNICODE_ISALNUM((Py_UCS4)c);
+}
+/* \d as Python's re tests it (Py_UNICODE_ISDECIMAL), with the ASCII answer inline. */
+static inline int decimal(uint32_t c) {
+    return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL((Py_UCS4)c);
+}
 static inline int apostrophe(uint32_t c) { return c == '\'' || c == 0x2019; }
 
 static PyObject *find_words(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -954,7 +961,7 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         }
         if (i + 2 < n && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
             if (c != '\n') flags |= 2;
-            if (!Py_UNICODE_ISDECIMAL(c) && !Py_UNICODE_ISSPACE(c)) flags |= 8;
+            if (!decimal(c) && !Py_UNICODE_ISSPACE(c)) flags |= 8;
         }
         if (i + 1 < n && ((cyrillic(c) && (latin_or_digit(next) || i_yi_u(next))) ||
                           ((latin_or_digit(c) || i_yi_u(c)) && cyrillic(next)))) {
@@ -967,10 +974,10 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         }
         if (invisible(c)) flags |= 128;
         if (i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
-        if (!(flags & 1) && i + span < n && separator(next) && Py_UNICODE_ISALNUM(c)) {
+        if (!(flags & 1) && i + span < n && separator(next) && alnum(c)) {
             int run = 1;
             for (Py_ssize_t k = 2; k <= span && run; k += 2) {
-                run = Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i + k)) &&
+                run = alnum(PyUnicode_READ(kind, data, i + k)) &&
                       (k == span || separator(PyUnicode_READ(kind, data, i + k + 1)));
             }
             if (run) flags |= 1;
@@ -1043,7 +1050,7 @@ done:
  *   4  a run of at least ten characters from \d, \s and "().-" holding two or more digits
  *      (necessary for a phone number, \+?\d[\d\s().-]{8,}\d). */
 static inline int phone_char(Py_UCS4 c) {
-    return Py_UNICODE_ISDECIMAL(c) || Py_UNICODE_ISSPACE(c) || c == '(' || c == ')' ||
+    return decimal(c) || Py_UNICODE_ISSPACE(c) || c == '(' || c == ')' ||
            c == '.' || c == '-';
 }
 
@@ -1063,7 +1070,7 @@ static PyObject *spam_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         if (capitals >= 4) flags |= 2;
         if (phone_char(c)) {
             run++;
-            digits += Py_UNICODE_ISDECIMAL(c) != 0;
+            digits += decimal(c) != 0;
             if (run >= 10 && digits >= 2) flags |= 4;
         } else {
             run = digits = 0;
@@ -1071,6 +1078,64 @@ static PyObject *spam_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         last = c;
     }
     return PyLong_FromLong(flags);
+}
+
+/* How many chit-chat words ``text`` has (off_topic_features.chit_chat_count, whose pattern
+ * is \b(?:lol|...)\b, case-insensitive). Every match is a whole word, a maximal run of \w
+ * (alphanumerics and "_", as Python's re tests them): count the words that, folded as
+ * re.IGNORECASE folds them onto ASCII letters, are one of these or start with "haha". Four
+ * non-ASCII characters match an ASCII letter under re.IGNORECASE: U+0130 and U+0131 ("i"),
+ * U+017F ("s") and U+212A ("k"). */
+static const char *const CHIT_CHAT[] = {
+    "lol", "lmao", "thank", "thanks", "you", "your", "u", "agree", "disagree", "wow", "nice",
+    "great", "ok", "okay", "yes", "no", "indeed", "exactly", "right", "wrong"};
+
+static inline char ascii_fold(Py_UCS4 c) {
+    if (c >= 'A' && c <= 'Z') return (char)(c + 32);
+    if (c < 128) return (char)c;
+    if (c == 0x130 || c == 0x131) return 'i';
+    if (c == 0x17F) return 's';
+    if (c == 0x212A) return 'k';
+    return 0; /* matches no ASCII letter */
+}
+
+static PyObject *chit_chat(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 0, i = 0;
+    char word[9];
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(c == '_' || alnum(c))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t length = 0;
+        int plain = 1; /* every character folds onto an ASCII character */
+        for (; i < n; i++, length++) {
+            c = PyUnicode_READ(kind, data, i);
+            if (!(c == '_' || alnum(c))) break;
+            if (length < 8) {
+                word[length] = ascii_fold(c);
+                if (word[length] == 0) plain = 0;
+            }
+        }
+        if (length >= 4 && memcmp(word, "haha", 4) == 0) {
+            count++; /* haha\w*: the rest of the word is anything */
+            continue;
+        }
+        if (!plain || length > 8) continue;
+        word[length] = '\0';
+        for (size_t w = 0; w < sizeof CHIT_CHAT / sizeof *CHIT_CHAT; w++) {
+            if (CHIT_CHAT[w][0] == word[0] && strcmp(word, CHIT_CHAT[w]) == 0) {
+                count++;
+                break;
+            }
+        }
+    }
+    return PyLong_FromSsize_t(count);
 }
 
 static PyMethodDef methods[] = {
@@ -1100,6 +1165,8 @@ static PyMethodDef methods[] = {
      "Each word's summed contribution; see batch.word_sums."},
     {"spam_flags", spam_flags, METH_VARARGS,
      "spam_flags(text) -> int\n\nWhich rarer spam cues could match; see spam_cues.py."},
+    {"chit_chat", chit_chat, METH_VARARGS,
+     "chit_chat(text) -> int\n\nChit-chat words; see off_topic_features.py."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

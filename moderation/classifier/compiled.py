@@ -96,3 +96,9 @@ def word_sums(*args: Any) -> None:
 def spam_flags(text: str) -> int:
     """``_ngrams.spam_flags``; see ``_ngrams.c`` and :func:`spam_cues.cue_matches`."""
     return int(_core().spam_flags(text))
+
+
+def chit_chat(text: str) -> int:
+    """``_ngrams.chit_chat``; see ``_ngrams.c`` and
+    :func:`off_topic_features.chit_chat_count`."""
+    return int(_core().chit_chat(text))

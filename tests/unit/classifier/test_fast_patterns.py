@@ -63,8 +63,19 @@ def test_odd_whitespace_fires_exactly_when_the_plain_pattern_does(texts: list[st
         assert bool(normalise._ODD_WHITESPACE.search(text)) == expected, text
 
 
-def test_chit_chat_count_equals_the_case_insensitive_count(texts: list[str]) -> None:
-    assert [chit_chat_count(t) for t in texts] == [len(_CHIT_CHAT.findall(t)) for t in texts]
+@pytest.mark.parametrize("core", ["1", "0"])
+def test_chit_chat_count_equals_the_case_insensitive_count(
+    texts: list[str], core: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted word by word in the compiled core, or by the ASCII fast pattern, or by the
+    pattern itself: always the case-insensitive pattern's count (İ ı ſ K included)."""
+    from moderation.classifier import compiled
+
+    monkeypatch.setenv(compiled.ENV, core)
+    traps = ["İ YOU ıok ſo KO Kok hahaİ hahaé youé thanK İndeed", "ok_ u2 ok-ok yOu’r"]
+    for text in [*texts, *traps]:
+        assert chit_chat_count(text) == len(_CHIT_CHAT.findall(text)), text
+    assert sum(chit_chat_count(t) for t in texts) > 5_000
 
 
 def test_russian_spam_cues_point_at_the_words_and_spare_economic_news() -> None:
