@@ -1030,12 +1030,21 @@ static PyObject *word_sums(PyObject *Py_UNUSED(self), PyObject *args) {
             goto done;
         }
     }
-    for (Py_ssize_t w = 0; w < n_words; w++) out[w] = 0.0;
-    for (Py_ssize_t k = 0; k < n_occ; k++) {
-        Py_ssize_t j = occ_nnz[k];
-        double c = by_feature ? coef[indices[j]] : coef[j];
-        out[occ_word[k]] += c * data[j] / (double)counts[j];
+    /* Each stored value's share once (its coefficient gathered once, prefetched: the
+     * model's coefficients are megabytes), then added to the word of each occurrence. */
+    double *share = malloc(sizeof(double) * (size_t)(nnz > 0 ? nnz : 1));
+    if (share == NULL) {
+        PyErr_NoMemory();
+        goto done;
     }
+    for (Py_ssize_t j = 0; j < nnz; j++) {
+        if (by_feature && j + AHEAD < nnz) __builtin_prefetch(&coef[indices[j + AHEAD]]);
+        double c = by_feature ? coef[indices[j]] : coef[j];
+        share[j] = c * data[j] / (double)counts[j];
+    }
+    for (Py_ssize_t w = 0; w < n_words; w++) out[w] = 0.0;
+    for (Py_ssize_t k = 0; k < n_occ; k++) out[occ_word[k]] += share[occ_nnz[k]];
+    free(share);
     result = Py_None;
     Py_INCREF(result);
 done:
