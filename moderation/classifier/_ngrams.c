@@ -56,13 +56,11 @@ typedef struct {
     /* per comment scratch, sized for the longest comment */
     uint64_t *occ_hash; /* every n-gram occurrence's hash, then ... */
     int32_t *occ_id; /* ... the feature id of each found one */
-    int32_t *occ_local; /* first-seen index of each found occurrence's feature */
+    int32_t *occ_local; /* rank of each found occurrence's feature among the comment's */
     int64_t *occ_centre;
-    int64_t *seen_count; /* occurrences of each feature, by first-seen index */
     uint64_t *seen_bits; /* which feature ids the comment has (n_vocab bits, all 0 between) */
+    int32_t *before; /* features of the comment before each bitmap word (n_vocab / 64 + 1) */
     int32_t *word_at; /* the word each character position's centre falls in, or -1 */
-    int32_t *rank; /* first-seen index -> position in sorted order */
-    int32_t *slot; /* feature id -> first-seen index, or -1 (n_vocab entries) */
     uint64_t *rolling;
     uint64_t *word_hash;
 } Scratch;
@@ -164,38 +162,39 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
             n_found++;
         }
     }
-    /* Distinct features, in first-seen order, and how often each occurs. */
-    int32_t low = INT32_MAX;
-    for (int64_t k = 0; k < n_found; k++) {
-        if (k + AHEAD < n_found) __builtin_prefetch(&s->slot[s->occ_id[k + AHEAD]]);
-        int32_t id = s->occ_id[k], local = s->slot[id];
-        if (local < 0) {
-            local = (int32_t)n_seen++;
-            s->slot[id] = local;
-            s->seen_count[local] = 0;
+    /* The distinct features: mark each found id in a bitmap of the vocabulary (32 KB for
+     * 260,000 features, so it stays in cache), then read them back in ascending id order
+     * with a running count of the set bits before each bitmap word. An occurrence's place
+     * among the comment's features (its rank) is that count plus the set bits below it in
+     * its word; the bitmap is left clean for the next comment. */
+    Py_ssize_t base = out->nnz;
+    if (n_found > 0) {
+        int32_t low = INT32_MAX, high = -1;
+        for (int64_t k = 0; k < n_found; k++) {
+            int32_t id = s->occ_id[k];
             s->seen_bits[id >> 6] |= 1ULL << (id & 63);
             if (id < low) low = id;
+            if (id > high) high = id;
         }
-        s->seen_count[local]++;
-        s->occ_local[k] = local;
-    }
-    /* Distinct features in ascending id order (a scan of the bitmap from the lowest id
-     * seen), their counts; the bitmap and the id table are left clean for the next comment. */
-    Py_ssize_t base = out->nnz;
-    int64_t r = 0;
-    for (int64_t w = n_seen ? low >> 6 : 0; r < n_seen; w++) {
-        uint64_t word = s->seen_bits[w];
-        s->seen_bits[w] = 0;
-        while (word) {
-            int32_t id = (int32_t)(w * 64 + __builtin_ctzll(word));
-            word &= word - 1;
-            int32_t local = s->slot[id];
-            s->slot[id] = -1;
-            s->rank[local] = (int32_t)r;
-            out->ids[base + r] = id;
-            out->counts[base + r] = s->seen_count[local];
-            r++;
+        int32_t w0 = low >> 6, w1 = high >> 6;
+        for (int32_t w = w0; w <= w1; w++) {
+            uint64_t word = s->seen_bits[w];
+            s->before[w - w0] = (int32_t)n_seen;
+            while (word) {
+                out->ids[base + n_seen] = (int32_t)(w * 64 + __builtin_ctzll(word));
+                out->counts[base + n_seen] = 0;
+                n_seen++;
+                word &= word - 1;
+            }
         }
+        for (int64_t k = 0; k < n_found; k++) {
+            int32_t id = s->occ_id[k], w = id >> 6;
+            uint64_t below = s->seen_bits[w] & ((1ULL << (id & 63)) - 1);
+            int32_t rank = s->before[w - w0] + __builtin_popcountll(below);
+            out->counts[base + rank]++;
+            s->occ_local[k] = rank;
+        }
+        memset(&s->seen_bits[w0], 0, sizeof(uint64_t) * (size_t)(w1 - w0 + 1));
     }
     /* The word of every centre position (word_of for each, walking the words once). */
     int64_t clip = length > 0 ? length - 1 : 0;
@@ -208,7 +207,7 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
         centre = centre < 0 ? 0 : (centre > clip ? clip : centre);
         int32_t word = s->word_at[centre];
         if (word >= 0) {
-            out->occ_nnz[out->n_occ] = base + s->rank[s->occ_local[k]];
+            out->occ_nnz[out->n_occ] = base + s->occ_local[k];
             out->occ_word[out->n_occ] = word;
             out->n_occ++;
         }
@@ -240,12 +239,11 @@ static int grow(void **arrays[], const size_t item[], int count, size_t n) {
 
 static int reserve(size_t doc, size_t chars, size_t ids) {
     if (doc > scratch_doc) {
-        void **arrays[] = {(void **)&scratch.occ_hash,   (void **)&scratch.occ_id,
-                           (void **)&scratch.occ_local,  (void **)&scratch.occ_centre,
-                           (void **)&scratch.seen_count, (void **)&scratch.rank};
+        void **arrays[] = {(void **)&scratch.occ_hash, (void **)&scratch.occ_id,
+                           (void **)&scratch.occ_local, (void **)&scratch.occ_centre};
         const size_t item[] = {sizeof(uint64_t), sizeof(int32_t), sizeof(int32_t),
-                               sizeof(int64_t),  sizeof(int64_t), sizeof(int32_t)};
-        if (grow(arrays, item, 6, doc) < 0) return -1;
+                               sizeof(int64_t)};
+        if (grow(arrays, item, 4, doc) < 0) return -1;
         scratch_doc = doc;
     }
     if (chars > scratch_chars) {
@@ -257,10 +255,9 @@ static int reserve(size_t doc, size_t chars, size_t ids) {
     }
     if (ids > scratch_ids) {
         size_t words = ids / 64 + 1;
-        void **slot[] = {(void **)&scratch.slot}, **bits[] = {(void **)&scratch.seen_bits};
-        const size_t slot_item[] = {sizeof(int32_t)}, bits_item[] = {sizeof(uint64_t)};
-        if (grow(slot, slot_item, 1, ids) < 0 || grow(bits, bits_item, 1, words) < 0) return -1;
-        memset(scratch.slot, 0xff, sizeof(int32_t) * ids);
+        void **arrays[] = {(void **)&scratch.seen_bits, (void **)&scratch.before};
+        const size_t item[] = {sizeof(uint64_t), sizeof(int32_t)};
+        if (grow(arrays, item, 2, words) < 0) return -1;
         memset(scratch.seen_bits, 0, sizeof(uint64_t) * words);
         scratch_ids = ids;
     }
