@@ -59,6 +59,7 @@ typedef struct {
     int32_t *occ_local; /* rank of each found occurrence's feature among the comment's */
     int64_t *occ_centre;
     uint64_t *seen_bits; /* which feature ids the comment has (n_vocab bits, all 0 between) */
+    uint64_t *summary; /* which words of seen_bits are not 0 (n_vocab / 4096 + 1 words) */
     int32_t *before; /* features of the comment before each bitmap word (n_vocab / 64 + 1) */
     int32_t *word_at; /* the word each character position's centre falls in, or -1 */
     uint64_t *rolling;
@@ -78,6 +79,14 @@ typedef struct {
     int64_t *counts, *occ_nnz, *occ_word;
     Py_ssize_t nnz, n_occ;
 } Output;
+
+/* Set bits of x, branch-free and without a library call (no -mpopcnt: portable builds). */
+static inline int32_t bits_set(uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int32_t)((x * 0x0101010101010101ULL) >> 56);
+}
 
 static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ssize_t doc,
                           Output *out) {
@@ -163,38 +172,44 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
         }
     }
     /* The distinct features: mark each found id in a bitmap of the vocabulary (32 KB for
-     * 260,000 features, so it stays in cache), then read them back in ascending id order
-     * with a running count of the set bits before each bitmap word. An occurrence's place
-     * among the comment's features (its rank) is that count plus the set bits below it in
-     * its word; the bitmap is left clean for the next comment. */
+     * 260,000 features, so it stays in cache) and each non-empty bitmap word in a summary
+     * bitmap (one bit per word), then read the ids back in ascending order, visiting only the
+     * non-empty words, noting how many came before each. An occurrence's place among the
+     * comment's features (its rank) is that count plus the few ids of its word below it. Both
+     * bitmaps are left clean for the next comment. */
     Py_ssize_t base = out->nnz;
     if (n_found > 0) {
         int32_t low = INT32_MAX, high = -1;
         for (int64_t k = 0; k < n_found; k++) {
             int32_t id = s->occ_id[k];
             s->seen_bits[id >> 6] |= 1ULL << (id & 63);
+            s->summary[id >> 12] |= 1ULL << ((id >> 6) & 63);
             if (id < low) low = id;
             if (id > high) high = id;
         }
-        int32_t w0 = low >> 6, w1 = high >> 6;
-        for (int32_t w = w0; w <= w1; w++) {
-            uint64_t word = s->seen_bits[w];
-            s->before[w - w0] = (int32_t)n_seen;
-            while (word) {
-                out->ids[base + n_seen] = (int32_t)(w * 64 + __builtin_ctzll(word));
-                out->counts[base + n_seen] = 0;
-                n_seen++;
-                word &= word - 1;
+        for (int32_t v = low >> 12; v <= high >> 12; v++) {
+            for (uint64_t words = s->summary[v]; words; words &= words - 1) {
+                int32_t w = v * 64 + __builtin_ctzll(words);
+                s->before[w] = (int32_t)n_seen;
+                for (uint64_t word = s->seen_bits[w]; word; word &= word - 1) {
+                    out->ids[base + n_seen] = (int32_t)(w * 64 + __builtin_ctzll(word));
+                    out->counts[base + n_seen] = 0;
+                    n_seen++;
+                }
             }
         }
         for (int64_t k = 0; k < n_found; k++) {
             int32_t id = s->occ_id[k], w = id >> 6;
-            uint64_t below = s->seen_bits[w] & ((1ULL << (id & 63)) - 1);
-            int32_t rank = s->before[w - w0] + __builtin_popcountll(below);
+            int32_t rank = s->before[w] + bits_set(s->seen_bits[w] & ((1ULL << (id & 63)) - 1));
             out->counts[base + rank]++;
             s->occ_local[k] = rank;
         }
-        memset(&s->seen_bits[w0], 0, sizeof(uint64_t) * (size_t)(w1 - w0 + 1));
+        for (int32_t v = low >> 12; v <= high >> 12; v++) {
+            for (uint64_t words = s->summary[v]; words; words &= words - 1) {
+                s->seen_bits[v * 64 + __builtin_ctzll(words)] = 0;
+            }
+            s->summary[v] = 0;
+        }
     }
     /* The word of every centre position (word_of for each, walking the words once). */
     int64_t clip = length > 0 ? length - 1 : 0;
@@ -254,11 +269,16 @@ static int reserve(size_t doc, size_t chars, size_t ids) {
         scratch_chars = chars;
     }
     if (ids > scratch_ids) {
-        size_t words = ids / 64 + 1;
+        size_t words = ids / 64 + 1, summary = ids / 4096 + 1;
         void **arrays[] = {(void **)&scratch.seen_bits, (void **)&scratch.before};
         const size_t item[] = {sizeof(uint64_t), sizeof(int32_t)};
-        if (grow(arrays, item, 2, words) < 0) return -1;
+        void **summary_array[] = {(void **)&scratch.summary};
+        const size_t summary_item[] = {sizeof(uint64_t)};
+        if (grow(arrays, item, 2, words) < 0 || grow(summary_array, summary_item, 1, summary) < 0) {
+            return -1;
+        }
         memset(scratch.seen_bits, 0, sizeof(uint64_t) * words);
+        memset(scratch.summary, 0, sizeof(uint64_t) * summary);
         scratch_ids = ids;
     }
     return 0;
