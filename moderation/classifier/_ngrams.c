@@ -1164,6 +1164,121 @@ static PyObject *chit_chat(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromSsize_t(count);
 }
 
+/* py3langid's feature counts (langid.visit_counts): walk its byte DFA over ``text`` and count
+ * each feature the states emit. Returns {feature: count} in first-seen order, as the Counter
+ * py3langid builds (its scores sum the features in that order), or None for no feature. */
+static int32_t *dfa_seen;
+static size_t dfa_seen_size;
+
+static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
+    enum { N = 3 };
+    PyObject *objs[N];
+    const unsigned char *text;
+    Py_ssize_t n_text, n_features;
+    if (!PyArg_ParseTuple(args, "OOOny#", &objs[0], &objs[1], &objs[2], &n_features, &text,
+                          &n_text)) {
+        return NULL;
+    }
+    static const char *names[N] = {"nextmove", "rowbase", "output"};
+    static const Py_ssize_t sizes[N] = {4, 8, 8};
+    Py_buffer views[N];
+    int got = 0;
+    PyObject *result = NULL;
+    int64_t *order = NULL, *counts = NULL;
+    for (; got < N; got++) {
+        if (get(objs[got], &views[got], sizes[got], 0, names[got]) < 0) goto done;
+    }
+    const uint32_t *nextmove = views[0].buf;
+    const int64_t *rowbase = views[1].buf, *output = views[2].buf;
+    Py_ssize_t n_moves = views[0].len / 4, n_states = views[1].len / 8;
+    if (views[2].len / 8 != n_states || n_states < 1 || n_features < 0) {
+        PyErr_SetString(PyExc_ValueError, "dfa_counts: inconsistent buffer sizes");
+        goto done;
+    }
+    if ((size_t)n_features > dfa_seen_size) {
+        int32_t *bigger = realloc(dfa_seen, sizeof(int32_t) * (size_t)n_features);
+        if (bigger == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (size_t f = dfa_seen_size; f < (size_t)n_features; f++) bigger[f] = -1;
+        dfa_seen = bigger;
+        dfa_seen_size = (size_t)n_features;
+    }
+    order = malloc(sizeof(int64_t) * (size_t)(n_text + 1));
+    counts = malloc(sizeof(int64_t) * (size_t)(n_text + 1));
+    if (order == NULL || counts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n_seen = 0, state = 0;
+    int bad = 0;
+    for (Py_ssize_t i = 0; i < n_text; i++) {
+        int64_t move = rowbase[state] + text[i];
+        if (move < 0 || move >= n_moves || nextmove[move] >= (uint64_t)n_states) {
+            bad = 1;
+            break;
+        }
+        state = nextmove[move];
+        int64_t feature = output[state];
+        if (feature < 0) continue;
+        if (feature >= n_features) {
+            bad = 1;
+            break;
+        }
+        int32_t at = dfa_seen[feature];
+        if (at < 0) {
+            at = (int32_t)n_seen++;
+            dfa_seen[feature] = at;
+            order[at] = feature;
+            counts[at] = 0;
+        }
+        counts[at]++;
+    }
+    for (Py_ssize_t k = 0; k < n_seen; k++) dfa_seen[order[k]] = -1;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "dfa_counts: a state or feature is out of range");
+        goto done;
+    }
+    if (n_seen == 0) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    result = PyDict_New();
+    for (Py_ssize_t k = 0; result != NULL && k < n_seen; k++) {
+        PyObject *key = PyLong_FromLongLong(order[k]), *value = PyLong_FromLongLong(counts[k]);
+        if (key == NULL || value == NULL || PyDict_SetItem(result, key, value) < 0) {
+            Py_CLEAR(result);
+        }
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+    }
+done:
+    free(order);
+    free(counts);
+    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    return result;
+}
+
+/* Letters of ``text`` as language.py counts them: [^\W\d_] (alphanumeric, not a digit) and,
+ * of those, ASCII letters [A-Za-z]. Returns (letters, ascii_letters). */
+static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), letters = 0, ascii = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (alnum(c) && !decimal(c)) {
+            letters++;
+            ascii += c < 128;
+        }
+    }
+    return Py_BuildValue("nn", letters, ascii);
+}
+
 static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
@@ -1193,6 +1308,11 @@ static PyMethodDef methods[] = {
      "spam_flags(text) -> int\n\nWhich rarer spam cues could match; see spam_cues.py."},
     {"chit_chat", chit_chat, METH_VARARGS,
      "chit_chat(text) -> int\n\nChit-chat words; see off_topic_features.py."},
+    {"dfa_counts", dfa_counts, METH_VARARGS,
+     "dfa_counts(nextmove, rowbase, output, n_features, text) -> dict | None\n\n"
+     "py3langid's feature counts; see language.py."},
+    {"letter_counts", letter_counts, METH_VARARGS,
+     "letter_counts(text) -> (letters, ascii_letters)\n\nLetters as language.py counts them."},
     {"find_words", find_words, METH_VARARGS,
      "find_words(text, starts, lengths, word_ptr, word_starts, word_ends) -> n_words\n\n"
      "The spans of ngram_hashing.WORD in every comment; see batch.hash_batch."},

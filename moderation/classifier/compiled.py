@@ -102,3 +102,15 @@ def chit_chat(text: str) -> int:
     """``_ngrams.chit_chat``; see ``_ngrams.c`` and
     :func:`off_topic_features.chit_chat_count`."""
     return int(_core().chit_chat(text))
+
+
+def dfa_counts(*args: Any) -> dict[int, int] | None:
+    """``_ngrams.dfa_counts``; see ``_ngrams.c`` and :class:`language.LanguageDetector`."""
+    counts: dict[int, int] | None = _core().dfa_counts(*args)
+    return counts
+
+
+def letter_counts(text: str) -> tuple[int, int]:
+    """``_ngrams.letter_counts``; see ``_ngrams.c`` and :meth:`language.LanguageDetector.detect`."""
+    letters, ascii_letters = _core().letter_counts(text)
+    return int(letters), int(ascii_letters)

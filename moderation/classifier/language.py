@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from py3langid import langid
 
+from moderation.classifier import compiled as compiled_core
+
 log = logging.getLogger(__name__)
 CACHE_ENV = "MODERATION_CACHE_DIR"
 
@@ -57,7 +59,7 @@ class LanguageDetector:
 
     def __init__(self, candidates: tuple[str, ...] = CANDIDATES) -> None:
         ptc, pc, classes, nextmove, output, row = _candidates_model(candidates)
-        self._identifier = langid.LanguageIdentifier(
+        self._identifier = _Identifier(
             ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row
         )
 
@@ -81,8 +83,11 @@ class LanguageDetector:
             n_letters = len(raw) - len(raw.translate(None, _ASCII_LETTER_BYTES))
             ascii_share = 1.0
         else:
-            n_letters = len(_LETTER.findall(text))
-            ascii_share = len(_ASCII_LETTER.findall(text)) / n_letters if n_letters else 0.0
+            if compiled_core.enabled():  # the same counts in one compiled pass
+                n_letters, n_ascii = compiled_core.letter_counts(text)
+            else:
+                n_letters, n_ascii = len(_LETTER.findall(text)), len(_ASCII_LETTER.findall(text))
+            ascii_share = n_ascii / n_letters if n_letters else 0.0
         if not n_letters:
             return Detected("en", 0.5)
         if n_letters < SHORT_TEXT_LETTERS and ascii_share >= 0.8:
@@ -91,6 +96,32 @@ class LanguageDetector:
             return Detected("en", 0.9)
         language, confidence = self._identifier.classify(text)
         return Detected(str(language), float(confidence))
+
+
+class _Identifier(langid.LanguageIdentifier):
+    """py3langid's identifier, with its byte-by-byte DFA walk (``langid.visit_counts``, a
+    Python loop and the slowest part of classifying) in the compiled core when it is on. The
+    counts come back in the same first-seen order, so the scores are the same bits (tests
+    compare detections with the core on and off)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._walk: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        if self.tk_nextmove.itemsize == 4:
+            self._walk = (
+                np.frombuffer(self.tk_nextmove, dtype=np.uint32),
+                np.asarray(self._rowbase, dtype=np.int64),
+                np.asarray(self.tk_output, dtype=np.int64),
+            )
+
+    def _raw_score(self, text: bytes) -> np.ndarray:
+        if self._walk is None or not compiled_core.enabled():
+            return super()._raw_score(text)
+        visits = compiled_core.dfa_counts(*self._walk, len(self.nb_ptc), text)
+        if not visits:
+            return super()._raw_score(text)  # no features: py3langid's own fill
+        scores: np.ndarray = self._sparse_score(visits, self.nb_ptc)
+        return scores
 
 
 def plainly_english(text: str) -> bool:

@@ -135,3 +135,68 @@ def test_a_damaged_or_unwritable_cache_only_costs_the_rebuild(
     monkeypatch.setenv(language.CACHE_ENV, str(blocker / "below-a-file"))
     _same_identifier(detector, LanguageDetector())
     assert list(tmp_path.glob("**/*.tmp")) == []
+
+
+_MIXES = [
+    "The minister's rebate will not cover diesel for rural families this winter.",
+    "Цены на бензин выросли, а зарплаты нет. Спасибо правительству за заботу о народе.",
+    "Бұл мақала өте жақсы, рахмет сізге, автор шындықты жазды.",
+    "Men bu maqolani juda yaxshi deb o'ylayman, rahmat sizga.",
+    "Бу мақола жуда яхши, раҳмат сизга.", "Ce gouvernement ne comprend rien.", "ok 👍", "",
+    "Ты тупой дебил. You idiot.", "İstanbul'da hava çok güzel bugün, değil mi?",
+    "Это очень хорошая статья " * 40, "١٢٣ مرحبا بكم في موقعنا الإخباري", "ｆｕｌｌｗｉｄｔｈ",
+]  # fmt: skip
+
+
+def test_detections_are_the_same_with_the_core_on_and_off(
+    detector: LanguageDetector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """py3langid's DFA walk and the letter counts in the compiled core change nothing."""
+    import random
+
+    from moderation.classifier import compiled
+
+    rng = random.Random(20261128)
+    pieces = [*_MIXES, "a", "б", "ә", "ğ", "1", " ", "!", "_", "٣", "ⅷ", "ǅ", "👍"]
+    texts = [*_MIXES, *("".join(rng.choice(pieces) for _ in range(6)) for _ in range(300))]
+    results = {}
+    for switch in ("1", "0"):
+        monkeypatch.setenv(compiled.ENV, switch)
+        results[switch] = [detector.detect(t) for t in texts]
+    assert results["1"] == results["0"]
+    assert len({d.language for d in results["1"]}) >= 5  # the classifier really ran
+
+
+def test_compiled_letter_counts_match_the_patterns() -> None:
+    import random
+
+    from moderation.classifier import compiled
+    from moderation.classifier.language import _ASCII_LETTER, _LETTER
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    rng = random.Random(20261129)
+    alphabet = "aZб Ж1٣_ⅷǅ²ß'-𝕴😀\u0301\u200bİı"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        expected = (len(_LETTER.findall(text)), len(_ASCII_LETTER.findall(text)))
+        assert compiled.letter_counts(text) == expected, text
+
+
+def test_the_compiled_walk_refuses_states_out_of_range() -> None:
+    import numpy as np
+
+    from moderation.classifier import compiled
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    nextmove = np.zeros(256, dtype=np.uint32)
+    rowbase, output = np.zeros(1, dtype=np.int64), np.array([0], dtype=np.int64)
+    assert compiled.dfa_counts(nextmove, rowbase, output, 1, b"abc") == {0: 3}
+    assert compiled.dfa_counts(nextmove, rowbase, np.array([-1]), 1, b"abc") is None
+    with pytest.raises(ValueError, match="out of range"):
+        compiled.dfa_counts(np.full(256, 7, dtype=np.uint32), rowbase, output, 1, b"a")
+    with pytest.raises(ValueError, match="out of range"):
+        compiled.dfa_counts(nextmove, rowbase, output, 0, b"a")  # feature 0 of 0
