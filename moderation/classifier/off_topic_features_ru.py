@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from moderation.classifier.alternation import by_first_letter
 from moderation.classifier.off_topic_features import OffTopicFeatures, chit_chat_count
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.text_features_ru import RussianTextFeatures
@@ -26,12 +27,17 @@ from moderation.classifier.text_features_ru import RussianTextFeatures
 NAME_KEY = 5  # letters of a name compared: enough to tell names apart, short of case endings
 # A capitalised word not starting the text or a sentence, in either alphabet.
 _NAME_RU = re.compile(r"[A-ZА-ЯЁ](?<=\W[A-ZА-ЯЁ])(?<![.!?]\s[A-ZА-ЯЁ])[a-zа-яё]{2,}\b")
-_CHIT_CHAT_RU = re.compile(
-    r"\b(?:лол|ахах\w*|хаха\w*|спасибо|спс|согласен|согласна|согласны|вау|класс|круто|"
+_CHIT_CHAT_RU_WORDS = (
+    r"лол|ахах\w*|хаха\w*|спасибо|спс|согласен|согласна|согласны|вау|класс|круто|"
     r"супер|ок|окей|да|нет|ага|точно|именно|верно|неверно|правильно|привет|"
-    r"ты|вы|тебя|тебе|тобой|вас|вам|вами|твой|твоя|ваш|ваша)\b",
-    re.I,
+    r"ты|вы|тебя|тебе|тобой|вас|вам|вами|твой|твоя|ваш|ваша"
 )
+_CHIT_CHAT_RU = re.compile(rf"\b(?:{_CHIT_CHAT_RU_WORDS})\b", re.I)  # the definition
+# Counted faster, with the same result: every match is a whole word (each alternative is word
+# characters, "ахах\w*" taking the rest of its word), so count the non-word characters of
+# " " + text that a chit-chat word follows. The engine skips to those and, the words being
+# grouped by first letter, rejects most after one letter (the pattern tries every position).
+_CHIT_CHAT_RU_STARTS = re.compile(rf"\W(?=(?:{by_first_letter(_CHIT_CHAT_RU_WORDS)})\b)", re.I)
 
 
 class RussianOffTopicFeatures(OffTopicFeatures):
@@ -44,4 +50,4 @@ class RussianOffTopicFeatures(OffTopicFeatures):
         return {name[:NAME_KEY].lower() for name in _NAME_RU.findall(text)}
 
     def chit_chat(self, text: str) -> int:
-        return len(_CHIT_CHAT_RU.findall(text)) + chit_chat_count(text)
+        return len(_CHIT_CHAT_RU_STARTS.findall(" " + text)) + chit_chat_count(text)

@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
+from moderation.classifier.alternation import by_first_letter
 
 # Every alternative of these two starts with a letter (see _word_spans).
 _CHANNEL = r"(?:мой|мо[её]м) (?:канал\w*|блог\w*)"
@@ -89,48 +90,11 @@ _MONEY_HINT = re.compile(r"\$|€|£|₽|в (?:день|час|неделю|ме
 # _money_and_promo_words); it skips to non-word characters at C speed ([^a-z0-9_а-яё] holds
 # them all; the lookbehind rejects the few word characters it also holds, like "é"), and
 # rejects most of them after one letter, as its word list is grouped by first letter.
-def _top_level_alternatives(alternation: str) -> list[str]:
-    """The alternatives of ``alternation`` ("a|b(?:c|d)" -> ["a", "b(?:c|d)"])."""
-    parts: list[str] = []
-    depth, start, in_class, i = 0, 0, False, 0
-    while i < len(alternation):
-        char = alternation[i]
-        if char == "\\":
-            i += 1  # skip the escaped character
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(alternation[start:i])
-            start = i + 1
-        i += 1
-    parts.append(alternation[start:])
-    return parts
-
-
-def _by_first_letter(alternation: str) -> str:
-    """The same alternatives grouped by first letter: "money|cash|casino" becomes
-    "m(?:oney)|c(?:ash|asino)". It matches the same strings, but the engine tries only the
-    group of the letter at hand. Alternatives that start otherwise stay as they are."""
-    groups: dict[str, list[str]] = {}
-    others: list[str] = []
-    for alternative in _top_level_alternatives(alternation):
-        first, rest = alternative[:1], alternative[1:]
-        if first.isalpha() and rest[:1] not in ("?", "*", "+", "{"):
-            groups.setdefault(first, []).append(rest)
-        else:
-            others.append(alternative)
-    return "|".join([f"{c}(?:{'|'.join(rests)})" for c, rests in groups.items()] + others)
-
-
 # "(?:на |в )?Y" written out as "на Y|в Y|Y" (same strings), so that it has first letters.
 _PROMO_WORDS_SPELT_OUT = _PROMO_WORDS.replace(
     f"|(?:на |в )?{_CHANNEL}|", f"|на {_CHANNEL}|в {_CHANNEL}|{_CHANNEL}|"
 )
-_MONEY_OR_PROMO_WORD = _by_first_letter(f"{_MONEY_WORDS}|{_PROMO_WORDS_SPELT_OUT}")
+_MONEY_OR_PROMO_WORD = by_first_letter(f"{_MONEY_WORDS}|{_PROMO_WORDS_SPELT_OUT}")
 # Group 1: what \b(?:MONEY WORDS)\b matches after the character; group 2: the promotion words.
 _WORD_STARTS = re.compile(
     rf"[^a-z0-9_а-яё](?=(?:{_MONEY_OR_PROMO_WORD})\b)(?<=\W)"

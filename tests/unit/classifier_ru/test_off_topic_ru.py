@@ -158,3 +158,23 @@ def test_nearest_check_pairs_use_the_most_similar_article() -> None:
     assert "Лавров" in off_topic_side["blinken"] and "Блинкен" in off_topic_side["lavrov"]
     assert "Сырдарь" in off_topic_side["water"]
     assert "Узбекистана" in off_topic_side["football"]
+
+
+def test_russian_chit_chat_count_equals_the_pattern_as_defined() -> None:
+    """The faster count (from the non-word character before each word, words grouped by
+    first letter) finds what the case-insensitive pattern finds, on tricky and random mixes."""
+    import random
+
+    from moderation.classifier.off_topic_features_ru import _CHIT_CHAT_RU, _CHIT_CHAT_RU_STARTS
+
+    rng = random.Random(20261128)
+    pieces = ["да", "Да", "ДА", "нет", "ты", "Вы", "ахаха", "ХАХАХ", "спс", "ок", "окей",
+              " ", ",", "_", "1", "ёжик", "\u1c80", "таты", "ваш", "вашего", "привет", "\u0301",
+              "лол", "тобой", "верно", "неверно", "agree", "ok", "é", "\n"]  # fmt: skip
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+    counted = 0
+    for text in texts:
+        expected = len(_CHIT_CHAT_RU.findall(text))
+        assert len(_CHIT_CHAT_RU_STARTS.findall(" " + text)) == expected, text
+        counted += expected
+    assert counted > 5_000
