@@ -35,7 +35,12 @@ def top_level_alternatives(alternation: str) -> list[str]:
 def by_first_letter(alternation: str) -> str:
     """The same alternatives grouped by first letter: "money|cash|casino" becomes
     "m(?:oney)|c(?:ash|asino)". It matches the same strings, but the engine tries only the
-    group of the letter at hand. Alternatives that start otherwise stay as they are."""
+    group of the letter at hand.
+
+    Alternatives that do not start with a plain letter ("(?:a|b)c", "[ab]c", "x?y") stay as
+    they are, after the groups: where one of them could match at the same position as an
+    earlier letter-led one, the first match found there could differ, so each caller's tests
+    compare its grouped pattern with the plain alternation."""
     groups: dict[str, list[str]] = {}
     others: list[str] = []
     for alternative in top_level_alternatives(alternation):

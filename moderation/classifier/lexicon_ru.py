@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.classifier.alternation import by_first_letter
 from moderation.classifier.lexicon import LEXICON_FEATURES, summarise
 from moderation.classifier.normalise_ru import normalise_ru
 from moderation.classifier.text_features import MAX_CHARS
@@ -81,7 +82,11 @@ _STEM_GROUPS = "(?:" + "|".join(f"({p})" for p in STEMS.values()) + ")"
 _AT_WORD_START = re.compile(_PREFIXES + _STEM_GROUPS)
 # Any stem anywhere: no prefix and no look-behind, so the regex engine can skip ahead on the
 # first letter; several times faster on clean text than searching for whole words directly.
-_ANY_STEM = re.compile("|".join(STEMS.values()))
+# Grouped by first letter (alternation.by_first_letter), the engine tries one group per
+# position instead of every stem: the same matches (tests compare with the plain alternation),
+# about twice as fast on long comments.
+ANY_STEM_PLAIN = "|".join(STEMS.values())
+_ANY_STEM = re.compile(by_first_letter(ANY_STEM_PLAIN))
 _WORD_CHARS = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyz0123456789")
 # The whole-word pattern as one regex, to search running text with (for tools and tests).
 LEXICON_WORD = re.compile(r"(?<![а-яa-z0-9])" + _PREFIXES + _STEM_GROUPS)

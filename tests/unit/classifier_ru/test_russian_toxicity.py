@@ -91,3 +91,25 @@ def test_evaluate_rows(trained: tuple[Path, dict, dict]) -> None:
     assert names[0] == "ru_2ch_pikabu_test (random split)"
     assert any("trained without ParaDetox" in n for n in names)
     assert all(r["score"] == "toxicity_ru" for r in rows)
+
+
+def test_grouped_lexicon_stems_find_what_the_plain_alternation_finds() -> None:
+    """The lexicon's stem search, grouped by first letter, gives the same matches (start, end
+    and the same stem chosen) as the plain alternation of the stems, on random mixes of
+    stems, their neighbours and ordinary words."""
+    import re
+
+    from moderation.classifier.lexicon_ru import _ANY_STEM, ANY_STEM_PLAIN, STEMS
+
+    plain = re.compile(ANY_STEM_PLAIN)
+    samples = [re.sub(r"\\[wb]|[\\()?*+|\[\]!]", "", stem)[:6] for stem in STEMS.values()]
+    pieces = [*samples, "ёб", "еб", "сука", "сучка", "хер", "херня", "хач", "хачапури", " ",
+              "а", "ть", "ый", "привет", "на", "вы", "2", "x"]  # fmt: skip
+    rng = random.Random(20261128)
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        expected = [(m.start(), m.end(), m.group()) for m in plain.finditer(text)]
+        assert [(m.start(), m.end(), m.group()) for m in _ANY_STEM.finditer(text)] == expected
+        found += len(expected)
+    assert found > 10_000
