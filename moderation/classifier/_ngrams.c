@@ -299,6 +299,73 @@ static int get(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, int writable
     return 0;
 }
 
+/* The buffers of one call, acquired together (those from ``writable_from`` on writable) and
+ * released together. */
+#define MAX_BUFFERS 16
+typedef struct {
+    Py_buffer views[MAX_BUFFERS];
+    int got;
+} Buffers;
+
+static int acquire(Buffers *b, PyObject *const objs[], const char *const names[],
+                   const Py_ssize_t sizes[], int n, int writable_from) {
+    for (b->got = 0; b->got < n; b->got++) {
+        int k = b->got;
+        if (get(objs[k], &b->views[k], sizes[k], k >= writable_from, names[k]) < 0) return -1;
+    }
+    return 0;
+}
+
+static void release(Buffers *b) {
+    for (int k = 0; k < b->got; k++) PyBuffer_Release(&b->views[k]);
+}
+
+/* CSR rows: pointers that start at 0, end at nnz and never decrease; columns in range. */
+static int check_rows(const char *who, const int32_t *indptr, Py_ssize_t n,
+                      const int32_t *indices, Py_ssize_t nnz, Py_ssize_t n_columns) {
+    if (indptr[0] != 0 || indptr[n] != nnz) {
+        PyErr_Format(PyExc_ValueError, "%s: row pointers do not match the values", who);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (indptr[i + 1] < indptr[i]) {
+            PyErr_Format(PyExc_ValueError, "%s: row pointers decrease", who);
+            return -1;
+        }
+    }
+    for (Py_ssize_t j = 0; j < nnz; j++) {
+        if (indices[j] < 0 || indices[j] >= n_columns) {
+            PyErr_Format(PyExc_ValueError, "%s: a column is out of range", who);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Row numbers ``members`` of an n-row batch. */
+static int check_members(const char *who, const int64_t *members, Py_ssize_t n_members,
+                         Py_ssize_t n) {
+    for (Py_ssize_t m = 0; m < n_members; m++) {
+        if (members[m] < 0 || members[m] >= n) {
+            PyErr_Format(PyExc_ValueError, "%s: a member row is out of range", who);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A sparse vector's terms: ascending and in [0, n_features). */
+static int check_terms(const char *what, const int64_t *terms, Py_ssize_t n,
+                       Py_ssize_t n_features) {
+    for (Py_ssize_t a = 0; a < n; a++) {
+        if (terms[a] < 0 || terms[a] >= n_features || (a > 0 && terms[a] <= terms[a - 1])) {
+            PyErr_Format(PyExc_ValueError, "%s terms out of range or not sorted", what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 #define N_BUFFERS 13
 
 static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -314,12 +381,10 @@ static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
         "text", "starts", "lengths", "word_starts", "word_ends", "word_ptr", "vocab",
         "bucket_starts", "indptr", "ids", "counts", "occ_nnz", "occ_word"};
     static const Py_ssize_t sizes[N_BUFFERS] = {4, 8, 8, 8, 8, 8, 8, 4, 4, 4, 8, 8, 8};
-    Py_buffer views[N_BUFFERS];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < N_BUFFERS; got++) {
-        if (get(objs[got], &views[got], sizes[got], got >= 8, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, N_BUFFERS, 8) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[1].len / 8, n_vocab = views[6].len / 8;
     Py_ssize_t n_text = views[0].len / 4, n_words = views[3].len / 8;
     Py_ssize_t cap_nnz = views[9].len / 4, cap_occ = views[11].len / 8;
@@ -369,7 +434,7 @@ static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
     for (Py_ssize_t d = 0; d < n; d++) featurise_one(&b, &v, &scratch, d, &out);
     result = Py_BuildValue("nn", out.nnz, out.n_occ);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -407,12 +472,10 @@ static PyObject *lexicon_scan(PyObject *Py_UNUSED(self), PyObject *args) {
     static const char *names[LEXICON_BUFFERS] = {"text", "starts", "lengths", "hashes", "rates",
                                                  "features", "kept", "spans", "kept_rates"};
     static const Py_ssize_t sizes[LEXICON_BUFFERS] = {4, 8, 8, 8, 8, 8, 8, 8, 8};
-    Py_buffer views[LEXICON_BUFFERS];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < LEXICON_BUFFERS; got++) {
-        if (get(objs[got], &views[got], sizes[got], got >= 5, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, LEXICON_BUFFERS, 5) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[1].len / 8, n_text = views[0].len / 4, n_words = views[3].len / 8;
     if (views[2].len / 8 != n || views[4].len / 8 != n_words || views[5].len / 8 != 3 * n ||
         views[6].len / 8 != n || views[7].len / 8 != 2 * LEXICON_KEPT * n ||
@@ -477,7 +540,7 @@ static PyObject *lexicon_scan(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -506,12 +569,10 @@ static PyObject *find_words(PyObject *Py_UNUSED(self), PyObject *args) {
     static const char *names[6] = {"text", "starts", "lengths", "word_ptr", "word_starts",
                                    "word_ends"};
     static const Py_ssize_t sizes[6] = {4, 8, 8, 8, 8, 8};
-    Py_buffer views[6];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < 6; got++) {
-        if (get(objs[got], &views[got], sizes[got], got >= 3, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, 6, 3) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[1].len / 8, n_text = views[0].len / 4, cap = views[4].len / 8;
     if (views[2].len / 8 != n || views[3].len / 8 != n + 1 || views[5].len / 8 != cap) {
         PyErr_SetString(PyExc_ValueError, "find_words: inconsistent buffer sizes");
@@ -555,7 +616,7 @@ static PyObject *find_words(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_END_ALLOW_THREADS
     result = PyLong_FromLongLong(found);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -574,12 +635,10 @@ static PyObject *csr_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     static const char *names[5] = {"indptr", "indices", "data", "dense", "out"};
     static const Py_ssize_t sizes[5] = {4, 4, 8, 8, 8};
-    Py_buffer views[5];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < 5; got++) {
-        if (get(objs[got], &views[got], sizes[got], got == 4, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, 5, 4) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4;
     if (n < 0 || k_cols < 1 || views[2].len / 8 != nnz || views[4].len / 8 != n * k_cols ||
         views[3].len / 8 % k_cols != 0) {
@@ -589,23 +648,7 @@ static PyObject *csr_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     const int32_t *indptr = views[0].buf, *indices = views[1].buf;
     const double *data = views[2].buf, *dense = views[3].buf;
     double *out = views[4].buf;
-    Py_ssize_t n_rows_dense = views[3].len / 8 / k_cols;
-    if (indptr[0] != 0 || indptr[n] != nnz) {
-        PyErr_SetString(PyExc_ValueError, "csr_dot: row pointers do not match the values");
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (indptr[i + 1] < indptr[i]) {
-            PyErr_SetString(PyExc_ValueError, "csr_dot: row pointers decrease");
-            goto done;
-        }
-    }
-    for (Py_ssize_t j = 0; j < nnz; j++) {
-        if (indices[j] < 0 || indices[j] >= n_rows_dense) {
-            PyErr_SetString(PyExc_ValueError, "csr_dot: a column is out of range");
-            goto done;
-        }
-    }
+    if (check_rows("csr_dot", indptr, n, indices, nnz, views[3].len / 8 / k_cols) < 0) goto done;
     Py_BEGIN_ALLOW_THREADS
     /* One pass over each row for all k columns at once (each column's sum still runs over
      * the row in order), prefetching the dense rows a stride ahead: they are megabytes, so
@@ -623,7 +666,7 @@ static PyObject *csr_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -640,12 +683,10 @@ static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     static const char *names[6] = {"indptr", "indices", "data", "term_rows", "table", "out"};
     static const Py_ssize_t sizes[6] = {4, 4, 8, 8, 4, 8};
-    Py_buffer views[6];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < 6; got++) {
-        if (get(objs[got], &views[got], sizes[got], got == 5, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, 6, 5) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4;
     Py_ssize_t n_terms = views[3].len / 8, n_table = views[4].len / 4;
     if (n < 0 || k_cols < 1 || views[2].len / 8 != nnz || views[5].len / 8 != n * k_cols ||
@@ -658,21 +699,10 @@ static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     const int64_t *term_rows = views[3].buf;
     const float *table = views[4].buf;
     double *out = views[5].buf;
-    if (indptr[0] != 0 || indptr[n] != nnz) {
-        PyErr_SetString(PyExc_ValueError, "background_dot: row pointers do not match the values");
-        goto done;
-    }
-    Py_ssize_t n_rows_table = n_table / k_cols;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (indptr[i + 1] < indptr[i]) {
-            PyErr_SetString(PyExc_ValueError, "background_dot: row pointers decrease");
-            goto done;
-        }
-    }
+    if (check_rows("background_dot", indptr, n, indices, nnz, n_terms) < 0) goto done;
     for (Py_ssize_t j = 0; j < nnz; j++) {
-        if (indices[j] < 0 || indices[j] >= n_terms || term_rows[indices[j]] < 0 ||
-            term_rows[indices[j]] >= n_rows_table) {
-            PyErr_SetString(PyExc_ValueError, "background_dot: a term or table row is out of range");
+        if (term_rows[indices[j]] < 0 || term_rows[indices[j]] >= n_table / k_cols) {
+            PyErr_SetString(PyExc_ValueError, "background_dot: a table row is out of range");
             goto done;
         }
     }
@@ -699,7 +729,7 @@ static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -738,12 +768,10 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
                                    "article_values", "title_indices", "title_values",
                                    "informative", "scratch", "in_article", "out"};
     static const Py_ssize_t sizes[N] = {4, 4, 8, 8, 8, 8, 8, 8, 1, 8, 8, 8};
-    Py_buffer views[N];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < N; got++) {
-        if (get(objs[got], &views[got], sizes[got], got >= 9, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, N, 9) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4, n_members = views[3].len / 8;
     Py_ssize_t n_article = views[4].len / 8, n_title = views[6].len / 8;
     Py_ssize_t n_features = views[8].len;
@@ -759,41 +787,11 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
                   *title_indices = views[6].buf;
     const uint8_t *informative = views[8].buf;
     double *scratch = views[9].buf, *in_article = views[10].buf, *out = views[11].buf;
-    if (indptr[0] != 0 || indptr[n] != nnz) {
-        PyErr_SetString(PyExc_ValueError, "article_overlap: row pointers do not match the values");
+    if (check_rows("article_overlap", indptr, n, indices, nnz, n_features) < 0 ||
+        check_members("article_overlap", members, n_members, n) < 0 ||
+        check_terms("article_overlap: article", article_indices, n_article, n_features) < 0 ||
+        check_terms("article_overlap: title", title_indices, n_title, n_features) < 0) {
         goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (indptr[i + 1] < indptr[i]) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: row pointers decrease");
-            goto done;
-        }
-    }
-    for (Py_ssize_t j = 0; j < nnz; j++) {
-        if (indices[j] < 0 || indices[j] >= n_features) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: a column is out of range");
-            goto done;
-        }
-    }
-    for (Py_ssize_t m = 0; m < n_members; m++) {
-        if (members[m] < 0 || members[m] >= n) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: a member row is out of range");
-            goto done;
-        }
-    }
-    for (Py_ssize_t a = 0; a < n_article; a++) {
-        if (article_indices[a] < 0 || article_indices[a] >= n_features ||
-            (a > 0 && article_indices[a] <= article_indices[a - 1])) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: article terms out of range or not sorted");
-            goto done;
-        }
-    }
-    for (Py_ssize_t a = 0; a < n_title; a++) {
-        if (title_indices[a] < 0 || title_indices[a] >= n_features ||
-            (a > 0 && title_indices[a] <= title_indices[a - 1])) {
-            PyErr_SetString(PyExc_ValueError, "article_overlap: title terms out of range or not sorted");
-            goto done;
-        }
     }
     /* Few terms to look up (a single comment, say): binary search in the sorted vectors;
      * many: scatter the vectors into the scratch table, gather, and clear it again. */
@@ -843,7 +841,7 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -861,12 +859,10 @@ static PyObject *background_scores(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     static const char *names[N] = {"sims", "keep", "own", "members", "z", "percentile"};
     static const Py_ssize_t sizes[N] = {8, 1, 8, 8, 8, 8};
-    Py_buffer views[N];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < N; got++) {
-        if (get(objs[got], &views[got], sizes[got], got >= 4, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, N, 4) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t k_cols = views[1].len, n = views[2].len / 8, n_members = views[3].len / 8;
     if (views[0].len / 8 != n * k_cols || views[4].len / 8 != n || views[5].len / 8 != n) {
         PyErr_SetString(PyExc_ValueError, "background_scores: inconsistent buffer sizes");
@@ -876,12 +872,7 @@ static PyObject *background_scores(PyObject *Py_UNUSED(self), PyObject *args) {
     const uint8_t *keep = views[1].buf;
     const int64_t *members = views[3].buf;
     double *z = views[4].buf, *percentile = views[5].buf;
-    for (Py_ssize_t m = 0; m < n_members; m++) {
-        if (members[m] < 0 || members[m] >= n) {
-            PyErr_SetString(PyExc_ValueError, "background_scores: a member row is out of range");
-            goto done;
-        }
-    }
+    if (check_members("background_scores", members, n_members, n) < 0) goto done;
     Py_ssize_t kept = 0;
     for (Py_ssize_t k = 0; k < k_cols; k++) kept += keep[k] != 0;
     for (Py_ssize_t m = 0; m < n_members; m++) {
@@ -915,7 +906,7 @@ static PyObject *background_scores(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -1018,12 +1009,10 @@ static PyObject *word_sums(PyObject *Py_UNUSED(self), PyObject *args) {
     static const char *names[N] = {"coef", "indices", "data", "counts", "occ_nnz", "occ_word",
                                    "out"};
     static const Py_ssize_t sizes[N] = {8, 4, 8, 8, 8, 8, 8};
-    Py_buffer views[N];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
-    for (; got < N; got++) {
-        if (get(objs[got], &views[got], sizes[got], got == 6, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, N, 6) < 0) goto done;
+    Py_buffer *views = buffers.views;
     Py_ssize_t n_coef = views[0].len / 8, nnz = views[1].len / 4, n_occ = views[4].len / 8;
     Py_ssize_t n_words = views[6].len / 8;
     if (views[2].len / 8 != nnz || views[3].len / 8 != nnz || views[5].len / 8 != n_occ ||
@@ -1065,7 +1054,7 @@ static PyObject *word_sums(PyObject *Py_UNUSED(self), PyObject *args) {
     result = Py_None;
     Py_INCREF(result);
 done:
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 
@@ -1181,13 +1170,11 @@ static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     static const char *names[N] = {"nextmove", "rowbase", "output"};
     static const Py_ssize_t sizes[N] = {4, 8, 8};
-    Py_buffer views[N];
-    int got = 0;
+    Buffers buffers;
     PyObject *result = NULL;
     int64_t *order = NULL, *counts = NULL;
-    for (; got < N; got++) {
-        if (get(objs[got], &views[got], sizes[got], 0, names[got]) < 0) goto done;
-    }
+    if (acquire(&buffers, objs, names, sizes, N, N) < 0) goto done;
+    Py_buffer *views = buffers.views;
     const uint32_t *nextmove = views[0].buf;
     const int64_t *rowbase = views[1].buf, *output = views[2].buf;
     Py_ssize_t n_moves = views[0].len / 4, n_states = views[1].len / 8;
@@ -1257,7 +1244,7 @@ static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
 done:
     free(order);
     free(counts);
-    for (int k = 0; k < got; k++) PyBuffer_Release(&views[k]);
+    release(&buffers);
     return result;
 }
 

@@ -8,7 +8,7 @@ the built extension these tests skip locally and fail under CI=true (``.ci/run``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -282,10 +282,19 @@ def test_background_products_refuse_inconsistent_buffers(
         "k": 4,
         "out": np.empty(4),
     }
-    compiled.background_dot(*args.values())  # the unchanged call is valid
-    args.update(change)
+    _assert_refused(compiled.background_dot, args, change, message)
+
+
+def _assert_refused(
+    function: Callable[..., object],
+    args: dict[str, object],
+    change: dict[str, object],
+    message: str,
+) -> None:
+    """``function(*args)`` is a valid call; with ``change`` applied it raises ValueError."""
+    function(*args.values())
     with pytest.raises(ValueError, match=message):
-        compiled.background_dot(*args.values())
+        function(*{**args, **change}.values())
 
 
 def test_background_scores_equal_the_numpy_path_bit_for_bit() -> None:
@@ -393,11 +402,8 @@ def test_article_overlap_refuses_inconsistent_buffers(
         "in_article": np.zeros(1),
         "out": np.zeros(4),
     }
-    compiled.article_overlap(*args.values())  # the unchanged call is valid
+    _assert_refused(compiled.article_overlap, args, change, message)
     assert args["out"].tolist() == [1.0, 0.0, 1.0, 1.0]  # type: ignore[union-attr]
-    args.update(change)
-    with pytest.raises(ValueError, match=message):
-        compiled.article_overlap(*args.values())
 
 
 @pytest.mark.parametrize("by_feature", [True, False])
