@@ -925,7 +925,8 @@ done:
  *  32  a fullwidth character (U+FF01..U+FF5E, U+3000): exactly the _FULLWIDTH_TRIGGER class;
  *  64  an ASCII letter next to a Greek or Cyrillic one: exactly _HOMOGLYPH_TRIGGER;
  * 128  an invisible or control character: exactly the _INVISIBLE class;
- * 256  one of "0-9@$!" followed by an ASCII letter (necessary for _LEET_TRIGGER).
+ * 256  one of "0-9@$!" followed by an ASCII letter (necessary for _LEET_TRIGGER);
+ * 512  an ASCII letter: exactly normalise_ru._LATIN.
  * Whitespace, digits and alphanumerics are tested as Python's re tests \s, \d and \w. */
 static inline int separator(Py_UCS4 c) {
     return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
@@ -961,7 +962,7 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), span = 2 * (Py_ssize_t)(letters - 1);
     long flags = 0;
-    for (Py_ssize_t i = 0; i < n && flags != 511; i++) {
+    for (Py_ssize_t i = 0; i < n && flags != 1023; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
         if (Py_UNICODE_ISSPACE(c) && (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
@@ -982,6 +983,7 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         }
         if (invisible(c)) flags |= 128;
         if (i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
+        if (ascii_letter(c)) flags |= 512;
         if (!(flags & 1) && i + span < n && separator(next) && alnum(c)) {
             int run = 1;
             for (Py_ssize_t k = 2; k <= span && run; k += 2) {

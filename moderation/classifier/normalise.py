@@ -54,8 +54,10 @@ _LEET_TRIGGER = re.compile(
 # Bits of compiled.text_flags: what the compiled core's one pass says may apply (REPEATS_RU
 # and MIXED_RU are normalise_ru's repeats and mixed-script trigger).
 SPACED_RUN, REPEATS, ODD_WHITESPACE, REPEATS_RU, MIXED_RU = 1, 2, 4, 8, 16
-FULLWIDTH, HOMOGLYPH, INVISIBLE, LEET = 32, 64, 128, 256
-ALL_FLAGS = 511
+FULLWIDTH, HOMOGLYPH, INVISIBLE, LEET, LATIN = 32, 64, 128, 256, 512
+# The flags that are exactly their regex's answer (the others are necessary conditions).
+EXACT = REPEATS | ODD_WHITESPACE | REPEATS_RU | MIXED_RU | FULLWIDTH | HOMOGLYPH | INVISIBLE | LATIN
+NOT_COMPUTED = -1  # every bit set: the core is off, so every regex decides
 
 
 @dataclass(frozen=True)
@@ -89,26 +91,26 @@ def normalise(text: str) -> Normalised:
         out = text.translate(_FULLWIDTH)
         flags = text_flags(out)
     offsets: list[int] | None = None
-    if flags & INVISIBLE and _INVISIBLE.search(out):
+    if applies(flags, INVISIBLE, _INVISIBLE, out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: "")
         flags = text_flags(out)
-    if not ascii and flags & HOMOGLYPH and _HOMOGLYPH_TRIGGER.search(out):
+    if not ascii and applies(flags, HOMOGLYPH, _HOMOGLYPH_TRIGGER, out):
         out = _MIXED_WORD.sub(
             lambda m: _translate_if(m.group(), _NON_LATIN_LOOKALIKE, _HOMOGLYPHS), out
         )
         flags = text_flags(out)
-    if flags & LEET and _LEET_TRIGGER.search(out):
+    if applies(flags, LEET, _LEET_TRIGGER, out):
         out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
         flags = text_flags(out)
-    if flags & SPACED_RUN and _SPACED.search(out):
+    if applies(flags, SPACED_RUN, _SPACED, out):
         out, offsets = _rewrite(
             out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True
         )
         flags = text_flags(out)
-    if flags & REPEATS and _REPEATS.search(out):
+    if applies(flags, REPEATS, _REPEATS, out):
         out, offsets = _rewrite(out, offsets, _REPEATS, lambda m: m.group()[:2])
         flags = text_flags(out)
-    if flags & ODD_WHITESPACE and _ODD_WHITESPACE.search(out):
+    if applies(flags, ODD_WHITESPACE, _ODD_WHITESPACE, out):
         out, offsets = _rewrite(out, offsets, _WHITESPACE, lambda m: " ")
     lowered = out.lower()
     if len(lowered) != len(out):  # e.g. "İ" lowers to two characters
@@ -121,11 +123,21 @@ def normalise(text: str) -> Normalised:
 
 def text_flags(text: str, spaced_letters: int = 4) -> int:
     """Which rewrites could apply (``compiled.text_flags``: one pass in the compiled core,
-    never a false "no"); every flag when the core is off. ``spaced_letters``: how many
-    single letters the spaced-letters pattern needs (4 here, 3 in Russian)."""
+    never a false "no"); :data:`NOT_COMPUTED` when the core is off. ``spaced_letters``: how
+    many single letters the spaced-letters pattern needs (4 here, 3 in Russian)."""
     if not compiled_core.enabled():
-        return ALL_FLAGS
+        return NOT_COMPUTED
     return compiled_core.text_flags(text, spaced_letters)
+
+
+def applies(flags: int, bit: int, pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` matches ``text``, given its ``flags``: an exact flag computed by
+    the core answers alone, otherwise the flag rules out or the pattern decides."""
+    if not flags & bit:
+        return False
+    if bit & EXACT and flags != NOT_COMPUTED:
+        return True
+    return pattern.search(text) is not None
 
 
 def _translate_if(word: str, trigger: re.Pattern[str], table: dict[int, int]) -> str:

@@ -21,11 +21,13 @@ from collections.abc import Callable, Sequence
 from moderation.classifier.normalise import (
     FULLWIDTH,
     INVISIBLE,
+    LATIN,
     MIXED_RU,
     ODD_WHITESPACE,
     REPEATS_RU,
     SPACED_RUN,
     Normalised,
+    applies,
     text_flags,
 )
 
@@ -124,24 +126,25 @@ def normalise_ru(text: str) -> Normalised:
     """
     out = text.replace("ё", "е").replace("Ё", "Е")
     flags = text_flags(out, 3)  # what could apply, in one compiled pass (never a false "no")
-    if flags & FULLWIDTH and _FULLWIDTH_TRIGGER.search(out):
+    if applies(flags, FULLWIDTH, _FULLWIDTH_TRIGGER, out):
         out = out.translate(_FULLWIDTH)
         flags = text_flags(out, 3)
     offsets: list[int] | None = None
-    if flags & INVISIBLE and _INVISIBLE.search(out):
+    if applies(flags, INVISIBLE, _INVISIBLE, out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: [])
         flags = text_flags(out, 3)
-    if flags & SPACED_RUN and _SPACED.search(out):
+    if applies(flags, SPACED_RUN, _SPACED, out):
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
         flags = text_flags(out, 3)
-    if flags & MIXED_RU and _MIXED_TRIGGER.search(out):
+    if applies(flags, MIXED_RU, _MIXED_TRIGGER, out):
         out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix, only=_needs_unmix)
         flags = text_flags(out, 3)
-    if flags & REPEATS_RU and _REPEATS.search(out):
+    if applies(flags, REPEATS_RU, _REPEATS, out):
         out, offsets = _rewrite(out, offsets, _REPEATS, _squeeze)
-    if _LATIN.search(out):
+        flags = text_flags(out, 3)
+    if applies(flags, LATIN, _LATIN, out):
         out, offsets = _transliterate(out, offsets)
-    if text_flags(out, 3) & ODD_WHITESPACE and _ODD_SPACE.search(out):
+    if applies(text_flags(out, 3), ODD_WHITESPACE, _ODD_SPACE, out):
         out, offsets = _rewrite(out, offsets, _SPACES, lambda m: [(" ", 0)])
     lowered = out.lower()
     if len(lowered) != len(out):  # e.g. "İ" lowers to two characters

@@ -202,6 +202,7 @@ def test_compiled_text_flags_match_the_russian_triggers() -> None:
         assert bool(flags & normalise.REPEATS_RU) == repeats, text
         assert bool(flags & normalise.MIXED_RU) == mixed, text
         assert bool(flags & normalise.ODD_WHITESPACE) == bool(ru._ODD_SPACE.search(text)), text
+        assert bool(flags & normalise.LATIN) == bool(ru._LATIN.search(text)), text
         if ru._SPACED.search(text):
             counts["spaced"] += 1
             assert flags & normalise.SPACED_RUN, text
