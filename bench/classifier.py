@@ -12,7 +12,7 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
 * alt-profanity-check (toxicity only, no explanations) on the same texts in the same run;
 * Russian: forum comments (``ru_2ch_pikabu``) under a Russian article, one at a time and as
   one batch, with both languages' models loaded in the same process;
-* the compiled featuriser against the numpy one (``MODERATION_COMPILED_CORE=0``): batches and
+* the compiled featuriser against the numpy one (``compiled.USE``, as ``MODERATION_COMPILED_CORE=0``): batches and
   single comments with the article, the two alternating round by round in this process.
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
@@ -238,11 +238,11 @@ def _featurisers(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any
     try:
         for _ in range(rounds):
             for name, value in (("compiled", "1"), ("numpy", "0")):
-                os.environ[compiled.ENV] = value
+                compiled.USE = value == "1"
                 runs[name].append(_throughput(scorer.score, comments, 1))
                 singles[name].append(_latencies(lambda c: scorer.score([c]), sample, 1))
     finally:
-        os.environ.pop(compiled.ENV, None)
+        compiled.USE = compiled.configured()
     result: dict[str, Any] = {}
     for name in runs:
         result[name] = {

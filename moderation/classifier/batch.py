@@ -14,6 +14,7 @@ word contributions are summed in that order: the explanation weights come out bi
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from moderation.classifier import compiled as compiled_core
 from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS, pick_spans
 from moderation.classifier.ngram_hashing import _P, _P_INV, _WORD_SALT, WORD, _mix
 from moderation.classifier.normalise import Normalised
-from moderation.classifier.text_features import BUCKET_BITS, TextFeatures
+from moderation.classifier.text_features import BUCKET_BITS, TextFeatures, log_tf, tfidf_row
 from moderation.domain.scores import Span
 
 _U = np.uint64
@@ -315,22 +316,29 @@ def featurise_numpy(features: TextFeatures, hashed: HashedBatch) -> BatchRows:
 
 
 def _tfidf_rows(
-    features: TextFeatures, ids: np.ndarray, counts: np.ndarray, indptr: np.ndarray
+    features: TextFeatures,
+    ids: np.ndarray,
+    counts: np.ndarray,
+    indptr: np.ndarray,
+    *,
+    compiled: bool = False,
 ) -> SparseRows:
-    """Sublinear TF-IDF rows, each l2-normalised, from sorted feature ids and their counts."""
-    values = (1.0 + np.log(counts)) * features.idf_[ids]
-    # The norm exactly as vectorise computes it (a dot product per row, on a fresh array):
-    # explanations split ties between equal words by the last bits of these values.
-    bounds = indptr.tolist()
-    n = len(bounds) - 1
-    if n == 1:
-        values = values / (math.sqrt(float(values @ values)) or 1.0)
+    """Sublinear TF-IDF rows, each l2-normalised, from sorted feature ids and their counts:
+    :func:`text_features.tfidf_row` for each row, or the compiled core's ``tfidf``."""
+    n = len(indptr) - 1
+    idf = features.idf_
+    if compiled:
+        table = log_tf(int(counts.max()) + 1 if len(counts) else 1)
+        values = np.empty(len(ids))
+        compiled_core.tfidf(indptr, ids, counts, idf, table, values)
+    elif n == 1:
+        values = tfidf_row(counts, idf[ids])
     else:
-        norms = np.empty(n)
-        for i in range(n):
-            row = values[bounds[i] : bounds[i + 1]].copy()
-            norms[i] = math.sqrt(float(row @ row)) or 1.0
-        values = values / np.repeat(norms, np.diff(indptr))
+        bounds = indptr.tolist()
+        values = np.concatenate(
+            [np.zeros(0)]
+            + [tfidf_row(counts[a:b], idf[ids[a:b]]) for a, b in itertools.pairwise(bounds)]
+        )
     return SparseRows(values, ids, indptr, (n, int(features.n_features_out_)))
 
 
@@ -354,7 +362,7 @@ def _featurise_compiled(features: TextFeatures, hashed: HashedBatch) -> BatchRow
         word_lo, word_hi, int(features.word_bounded), BUCKET_BITS,
         indptr, ids, counts, occurrence_nnz, occurrence_word,
     )  # fmt: skip
-    matrix = _tfidf_rows(features, ids[:nnz], counts[:nnz], indptr)
+    matrix = _tfidf_rows(features, ids[:nnz], counts[:nnz], indptr, compiled=True)
     return BatchRows(
         matrix, counts[:nnz], occurrence_nnz[:n_occurrences], occurrence_word[:n_occurrences]
     )

@@ -34,9 +34,19 @@ def available() -> bool:
     return _CORE is not None
 
 
+def configured() -> bool:
+    """``MODERATION_COMPILED_CORE`` does not turn the core off (unset means on)."""
+    return os.environ.get(ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+# Read once, when the process starts: scoring asks many times per comment, and reading the
+# environment costs half a microsecond each time. Tests and the benchmark switch it here.
+USE = configured()
+
+
 def enabled() -> bool:
-    """Scoring uses the core: it is available and ``MODERATION_COMPILED_CORE`` is not 0."""
-    return _CORE is not None and os.environ.get(ENV, "1").strip() not in {"0", "false", "no"}
+    """Scoring uses the core: it is available and not turned off (:data:`USE`)."""
+    return USE and _CORE is not None
 
 
 def _core() -> ModuleType:
@@ -59,6 +69,11 @@ def lexicon_scan(*args: Any) -> None:
 def find_words(*args: Any) -> int:
     """``_ngrams.find_words``; see ``_ngrams.c`` and :func:`batch.hash_batch`."""
     return int(_core().find_words(*args))
+
+
+def tfidf(*args: Any) -> None:
+    """``_ngrams.tfidf``; see ``_ngrams.c`` and :func:`text_features.tfidf_row`."""
+    _core().tfidf(*args)
 
 
 def csr_dot(*args: Any) -> None:

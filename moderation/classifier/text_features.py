@@ -171,9 +171,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         found = ids >= 0
         occurrence_ids = ids[found]
         indices, counts = np.unique(occurrence_ids, return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf_[indices]
-        norm = math.sqrt(float(values @ values)) or 1.0
-        return Vectorised(normalised, indices, values / norm, occurrence_ids, centres[found])
+        values = tfidf_row(counts, self.idf_[indices])
+        return Vectorised(normalised, indices, values, occurrence_ids, centres[found])
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         rows = [self.vectorise(text) for text in X]
@@ -181,6 +180,37 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         indices = np.concatenate([r.indices for r in rows]) if rows else np.zeros(0, np.int64)
         data = np.concatenate([r.values for r in rows]) if rows else np.zeros(0)
         return sp.csr_matrix((data, indices, indptr), shape=(len(rows), self.n_features_out_))
+
+
+_LOG_TF = np.zeros(0)
+
+
+def log_tf(size: int) -> np.ndarray:
+    """A table of at least ``size`` entries: 1 + log k at k (numpy's log; 0 at k = 0).
+
+    Every path (this module, the batch path and the compiled core) takes the sublinear term
+    frequency from this table, so they all use the same bits whatever log each has.
+    """
+    global _LOG_TF
+    if len(_LOG_TF) < size:
+        table = np.arange(1 << max(size - 1, 1).bit_length(), dtype=np.float64)
+        table[1:] = 1.0 + np.log(table[1:])
+        _LOG_TF = table
+    return _LOG_TF
+
+
+def tfidf_row(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """One comment's sublinear TF-IDF values, l2-normalised.
+
+    The squares are summed in order (a cumulative sum), as the compiled core's ``tfidf``
+    sums them: the two give the same bits, which explanations need (they break ties between
+    equal words by the last bits).
+    """
+    if not len(counts):
+        return np.zeros(0)
+    values = log_tf(int(counts.max()) + 1)[counts] * idf
+    norm = math.sqrt(float(np.cumsum(values * values)[-1])) or 1.0
+    return values / norm
 
 
 def _frequent(parts: list[np.ndarray], min_df: int, limit: int) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ the built extension these tests skip locally and fail under CI=true (``.ci/run``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -137,8 +138,15 @@ def test_outputs_too_small_for_the_worst_case_are_refused() -> None:
 
 def test_the_core_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(compiled.ENV, raising=False)
+    assert compiled.configured()
+    for off in ("0", "false", " No ", "OFF"):
+        monkeypatch.setenv(compiled.ENV, off)
+        assert not compiled.configured()
+    monkeypatch.setenv(compiled.ENV, "1")
+    assert compiled.configured()
+    monkeypatch.setattr(compiled, "USE", True)
     assert compiled.enabled()
-    monkeypatch.setenv(compiled.ENV, "0")
+    monkeypatch.setattr(compiled, "USE", False)
     assert not compiled.enabled()
 
 
@@ -159,9 +167,9 @@ def test_words_found_by_the_core_are_the_regex_words(monkeypatch: pytest.MonkeyP
     words = 0
     for start in range(0, len(texts), 500):
         chunk = texts[start : start + 500]
-        monkeypatch.setenv(compiled.ENV, "1")
+        monkeypatch.setattr(compiled, "USE", True)
         core = hash_batch(chunk, range(2, 6), range(1, 3))
-        monkeypatch.setenv(compiled.ENV, "0")
+        monkeypatch.setattr(compiled, "USE", False)
         regex = hash_batch(chunk, range(2, 6), range(1, 3))
         assert np.array_equal(core.word_ptr, regex.word_ptr)
         assert np.array_equal(core.local_word_starts, regex.local_word_starts)
@@ -184,11 +192,11 @@ def test_sparse_products_equal_scipy_bit_for_bit(monkeypatch: pytest.MonkeyPatch
     ).astype(np.int32)
     rows = SparseRows(rng.normal(size=int(indptr[-1])), indices, indptr, (n, n_features))
     vector, table = rng.normal(size=n_features), rng.normal(size=(n_features, 3))
-    monkeypatch.setenv(compiled.ENV, "1")
+    monkeypatch.setattr(compiled, "USE", True)
     assert (rows @ vector).tobytes() == (rows.scipy() @ vector).tobytes()
     assert (rows @ table).tobytes() == (rows.scipy() @ table).tobytes()
     assert (rows @ np.zeros((n_features, 0))).shape == (n, 0)
-    monkeypatch.setenv(compiled.ENV, "0")
+    monkeypatch.setattr(compiled, "USE", False)
     assert (rows @ vector).tobytes() == (rows.scipy() @ vector).tobytes()
 
 
@@ -205,16 +213,76 @@ def test_sparse_product_refuses_columns_out_of_range() -> None:
         )  # fmt: skip
 
 
+def _random_rows(
+    rng: np.random.Generator, n: int, n_columns: int, longest: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row pointers and sorted distinct columns of ``n`` random CSR rows; row 0 is empty."""
+    lengths = rng.integers(0, longest, n)
+    lengths[0] = 0  # an empty comment
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    columns = [np.sort(rng.choice(n_columns, k, replace=False)) for k in lengths]
+    return indptr, np.concatenate(columns).astype(np.int32)
+
+
+def _tfidf_case(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    n_features = 500
+    indptr, ids = _random_rows(rng, 30, n_features, 80)
+    counts = rng.integers(1, 3000, len(ids)).astype(np.int64)
+    idf = (1.0 + 5.0 * rng.random(n_features)).astype(np.float32)
+    return indptr, ids, counts, idf
+
+
+def test_tfidf_equals_the_numpy_rows_bit_for_bit() -> None:
+    from moderation.classifier.text_features import log_tf, tfidf_row
+
+    indptr, ids, counts, idf = _tfidf_case(np.random.default_rng(7))
+    out = np.empty(len(ids))
+    compiled.tfidf(indptr, ids, counts, idf, log_tf(int(counts.max()) + 1), out)
+    for a, b in itertools.pairwise(indptr.tolist()):
+        assert out[a:b].tobytes() == tfidf_row(counts[a:b], idf[ids[a:b]]).tobytes()
+        if b > a:
+            assert np.isclose(np.linalg.norm(out[a:b]), 1.0)
+
+
+def test_log_tf_is_numpys_log_and_grows_on_demand() -> None:
+    from moderation.classifier.text_features import log_tf
+
+    table = log_tf(5000)
+    assert len(table) >= 5000 and table[0] == 0.0
+    k = np.arange(1, 5000)
+    assert table[1:5000].tobytes() == (1.0 + np.log(k)).tobytes()
+    assert log_tf(10) is table  # a smaller request reuses the table
+
+
+@pytest.mark.parametrize(
+    ("position", "value", "message"),
+    [
+        (2, np.ones(2, np.int64), "inconsistent"),  # counts and ids of different lengths
+        (2, np.zeros(1, np.int64), "outside the log_tf table"),  # a count of zero
+        (4, np.ones(2), "outside the log_tf table"),  # a count past the table
+        (1, np.array([999], np.int32), "out of range"),  # a feature id past idf
+        (0, np.array([0, 2], np.int32), "do not match"),  # rows that hold more than given
+        (5, np.empty(3), "inconsistent"),  # an output of another length
+    ],
+)
+def test_tfidf_refuses_inconsistent_buffers(position: int, value: object, message: str) -> None:
+    from moderation.classifier.text_features import log_tf
+
+    arguments: list[object] = [
+        np.array([0, 1], np.int32), np.array([4], np.int32), np.array([3], np.int64),
+        np.ones(10, np.float32), log_tf(8), np.empty(1),
+    ]  # fmt: skip
+    compiled.tfidf(*arguments)  # valid as given
+    arguments[position] = value
+    with pytest.raises(ValueError, match=message):
+        compiled.tfidf(*arguments)
+
+
 def _background_case(
     rng: np.random.Generator, n: int = 40, n_terms: int = 300, n_articles: int = 57
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Random CSR rows and a background table whose row 0 is zeros, as the model's is."""
-    lengths = rng.integers(0, 60, n)
-    lengths[0] = 0  # an empty comment
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    indices = np.concatenate(
-        [np.sort(rng.choice(n_terms, k, replace=False)) for k in lengths]
-    ).astype(np.int32)
+    indptr, indices = _random_rows(rng, n, n_terms, 60)
     data = rng.random(int(indptr[-1]))
     present = rng.random(n_terms) < 0.6
     term_rows = np.zeros(n_terms, dtype=np.intp)
@@ -252,7 +320,7 @@ def test_background_similarities_follow_the_core_switch(monkeypatch: pytest.Monk
     rows = [features.ngrams_.vectorise(text) for text in TEXTS]
     results = {}
     for switch in ("1", "0"):
-        monkeypatch.setenv(compiled.ENV, switch)
+        monkeypatch.setattr(compiled, "USE", switch == "1")
         results[switch] = [features.background_similarities(r.values, r.indices) for r in rows]
     assert any(s.any() for s in results["1"])
     for core, numpy_path in zip(results["1"], results["0"], strict=True):
@@ -421,7 +489,7 @@ def test_word_sums_equal_the_numpy_path_bit_for_bit(
     coef = rng.normal(size=size)
     results = {}
     for switch in ("1", "0"):
-        monkeypatch.setenv(compiled.ENV, switch)
+        monkeypatch.setattr(compiled, "USE", switch == "1")
         results[switch] = word_sums(hashed, rows, coef, by_feature=by_feature)
     assert results["1"].tobytes() == results["0"].tobytes()
     assert np.count_nonzero(results["1"]) > 20
