@@ -970,9 +970,9 @@ done:
 
 /* Which of the normaliser's rewrites could apply to ``text``, in one pass instead of one
  * regex search each (moderation/classifier/normalise.py). Bits:
- *   1  a letter-separator run: some p has alphanumerics at p, p+2, ..., p+2(letters-1) and
- *      one of " .-_*" between each (necessary for _SPACED with ``letters`` letters; the
- *      regex confirms);
+ *   1  spaced letters: exactly _SPACED with ``letters`` letters (normalise.py, 4;
+ *      normalise_ru.py, 3), (?<![\w])(?:[^\W\d_][ .\-_*]){letters-1,}[^\W\d_](?![\w])
+ *      (see spaced_run);
  *   2  three equal characters in a row, not newlines: exactly _REPEATS, (.)\1{2,};
  *   4  whitespace that is not a plain space, or two whitespace characters in a row:
  *      exactly _ODD_WHITESPACE (and normalise_ru._ODD_SPACE);
@@ -1008,6 +1008,27 @@ static inline int leet_mark(Py_UCS4 c) {
     return (c >= '0' && c <= '9') || c == '@' || c == '$' || c == '!';
 }
 
+static inline int word_char(Py_UCS4 c) { return c == '_' || alnum(c); } /* \w */
+static inline int re_letter(Py_UCS4 c) { return alnum(c) && !decimal(c); } /* [^\W\d_] */
+
+/* Whether _SPACED matches at ``p``: a letter not after a word character, then ``pairs``
+ * times a separator and a letter, then no word character. A longer run ends the same way
+ * unless the character after a letter is "_", the one separator that is also a word
+ * character: then the run may go on, and the match needs it to end well further on. */
+static int spaced_run(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, int pairs) {
+#define AT(i) PyUnicode_READ(kind, data, (i))
+    if (!re_letter(AT(p)) || (p > 0 && word_char(AT(p - 1)))) return 0;
+    Py_ssize_t j = p;
+    for (int k = 0; k < pairs; k++, j += 2) {
+        if (j + 2 >= n || !separator(AT(j + 1)) || !re_letter(AT(j + 2))) return 0;
+    }
+    for (;; j += 2) { /* j: the last letter of a long enough run */
+        if (j + 1 >= n || !word_char(AT(j + 1))) return 1;
+        if (AT(j + 1) != '_' || j + 2 >= n || !re_letter(AT(j + 2))) return 0;
+    }
+#undef AT
+}
+
 static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
     int letters;
@@ -1018,7 +1039,7 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), span = 2 * (Py_ssize_t)(letters - 1);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     long flags = 0;
     for (Py_ssize_t i = 0; i < n && flags != 1023; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -1042,13 +1063,8 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         if (invisible(c)) flags |= 128;
         if (i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
         if (ascii_letter(c)) flags |= 512;
-        if (!(flags & 1) && i + span < n && separator(next) && alnum(c)) {
-            int run = 1;
-            for (Py_ssize_t k = 2; k <= span && run; k += 2) {
-                run = alnum(PyUnicode_READ(kind, data, i + k)) &&
-                      (k == span || separator(PyUnicode_READ(kind, data, i + k + 1)));
-            }
-            if (run) flags |= 1;
+        if (!(flags & 1) && separator(next) && spaced_run(kind, data, n, i, letters - 1)) {
+            flags |= 1;
         }
     }
     return PyLong_FromLong(flags);
@@ -1318,12 +1334,28 @@ static PyObject *letter_counts(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), letters = 0, ascii = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (alnum(c) && !decimal(c)) {
+        if (re_letter(c)) {
             letters++;
             ascii += c < 128;
         }
     }
     return Py_BuildValue("nn", letters, ascii);
+}
+
+/* How many characters of ``text`` are in normalise_ru._CYRILLIC, [а-яА-ЯіїўІЇЎ]. */
+static PyObject *cyrillic_letters(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 0;
+    if (kind == PyUnicode_1BYTE_KIND) return PyLong_FromSsize_t(0);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        count += (c >= 0x410 && c <= 0x44F) || c == 0x456 || c == 0x457 || c == 0x45E ||
+                 c == 0x406 || c == 0x407 || c == 0x40E;
+    }
+    return PyLong_FromSsize_t(count);
 }
 
 static PyMethodDef methods[] = {
@@ -1360,6 +1392,8 @@ static PyMethodDef methods[] = {
     {"dfa_counts", dfa_counts, METH_VARARGS,
      "dfa_counts(nextmove, rowbase, output, n_features, text) -> dict | None\n\n"
      "py3langid's feature counts; see language.py."},
+    {"cyrillic_letters", cyrillic_letters, METH_VARARGS,
+     "cyrillic_letters(text): how many characters are in [а-яА-ЯіїўІЇЎ]."},
     {"letter_counts", letter_counts, METH_VARARGS,
      "letter_counts(text) -> (letters, ascii_letters)\n\nLetters as language.py counts them."},
     {"find_words", find_words, METH_VARARGS,

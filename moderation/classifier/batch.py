@@ -234,7 +234,9 @@ class SparseRows:
 
     def __matmul__(self, dense: np.ndarray) -> np.ndarray:
         columns = 1 if dense.ndim == 1 else dense.shape[1]
-        if not compiled_core.enabled() or columns == 0:
+        if columns == 0:  # e.g. the sub-types of a language that has none
+            return np.zeros((self.shape[0], 0))
+        if not compiled_core.enabled():
             return np.asarray(self.scipy() @ dense)
         out = np.empty((self.shape[0], columns))
         table = np.ascontiguousarray(dense, dtype=np.float64)

@@ -129,3 +129,8 @@ def letter_counts(text: str) -> tuple[int, int]:
     """``_ngrams.letter_counts``; see ``_ngrams.c`` and :meth:`language.LanguageDetector.detect`."""
     letters, ascii_letters = _core().letter_counts(text)
     return int(letters), int(ascii_letters)
+
+
+def cyrillic_letters(text: str) -> int:
+    """``_ngrams.cyrillic_letters``; see ``_ngrams.c`` and :func:`normalise_ru._transliterate`."""
+    return int(_core().cyrillic_letters(text))

@@ -55,8 +55,8 @@ _LEET_TRIGGER = re.compile(
 # and MIXED_RU are normalise_ru's repeats and mixed-script trigger).
 SPACED_RUN, REPEATS, ODD_WHITESPACE, REPEATS_RU, MIXED_RU = 1, 2, 4, 8, 16
 FULLWIDTH, HOMOGLYPH, INVISIBLE, LEET, LATIN = 32, 64, 128, 256, 512
-# The flags that are exactly their regex's answer (the others are necessary conditions).
-EXACT = REPEATS | ODD_WHITESPACE | REPEATS_RU | MIXED_RU | FULLWIDTH | HOMOGLYPH | INVISIBLE | LATIN
+# The flags that are exactly their regex's answer: all but LEET, a necessary condition only.
+EXACT = (2 * LATIN - 1) & ~LEET
 NOT_COMPUTED = -1  # every bit set: the core is off, so every regex decides
 
 

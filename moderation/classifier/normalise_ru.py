@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from moderation.classifier import compiled as compiled_core
 from moderation.classifier.normalise import (
     FULLWIDTH,
     INVISIBLE,
@@ -244,8 +245,11 @@ def _transliterate(text: str, offsets: list[int] | None) -> tuple[str, list[int]
     )
     if function_words and ru >= 2 and ru > en:
         return _rewrite(text, offsets, _LATIN_WORD, _translit_word)
-    if len(_CYRILLIC.findall(text)) > sum(len(w) for w in words):
-        return _rewrite(text, offsets, _LATIN_WORD, _translit_if_russian_looking)
+    if _cyrillic_letters(text) > sum(len(w) for w in words):
+        # Only the Russian-looking words change: when there are none, nothing does.
+        if not any(map(_russian_looking, words)):
+            return text, offsets
+        return _rewrite(text, offsets, _LATIN_WORD, _translit_word, only=_russian_looking)
     if _TRANSLIT_PROFANITY.search(text):
         return _rewrite(text, offsets, _TRANSLIT_PROFANITY, _translit_word)
     return text, offsets
@@ -254,13 +258,20 @@ def _transliterate(text: str, offsets: list[int] | None) -> tuple[str, list[int]
 _ENGLISH_SPELLING = re.compile(r"w|q|th|ph|ee|oo|ea|ou|ck|ing$|ed$|^.{1,2}$", re.I)
 
 
-def _translit_if_russian_looking(match: re.Match[str]) -> Pieces:
-    word = match.group()
-    if _TRANSLIT_PROFANITY.fullmatch(word) or (
-        _RU_SPELLING.search(word) and not _ENGLISH_SPELLING.search(word)
-    ):
-        return _translit_word(match)
-    return [(c, i) for i, c in enumerate(word)]
+def _russian_looking(word: str) -> bool:
+    """A translit profanity, or a word with translit spellings and no English ones (its case
+    does not matter: the patterns ignore it)."""
+    return _TRANSLIT_PROFANITY.fullmatch(word) is not None or (
+        _RU_SPELLING.search(word) is not None and _ENGLISH_SPELLING.search(word) is None
+    )
+
+
+def _cyrillic_letters(text: str) -> int:
+    """How many characters of ``text`` are in :data:`_CYRILLIC` (in the compiled core when it
+    is on: counting with the regex makes a string of each)."""
+    if compiled_core.enabled():
+        return compiled_core.cyrillic_letters(text)
+    return len(_CYRILLIC.findall(text))
 
 
 def _translit_word(match: re.Match[str]) -> Pieces:

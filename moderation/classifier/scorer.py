@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from moderation.classifier.batch import HashedBatch, featurise, hash_batch
+from moderation.classifier.batch import BatchRows, HashedBatch, featurise, hash_batch
 from moderation.classifier.heads import (
     OffTopicHead,
     Scored,
@@ -47,8 +47,18 @@ class LanguageModels:
     spam: SpamHead
     off_topic: OffTopicHead | None
 
+    def features(self, *, with_spam: bool = True) -> list[TextFeatures]:
+        """The n-gram features :meth:`score_many` may featurise (spam's only ``with_spam``)."""
+        every = [self.toxicity.ngrams] + ([self.spam.ngrams] if with_spam else [])
+        return every + ([self.off_topic.features.ngrams_] if self.off_topic else [])
+
     def score_many(
-        self, comments: Sequence[CommentInput], language: str, *, with_spam: bool = True
+        self,
+        comments: Sequence[CommentInput],
+        language: str,
+        *,
+        with_spam: bool = True,
+        views: _Views | None = None,
     ) -> list[CommentScores]:
         """:meth:`score` for many comments at once: one hashing pass, one product per head.
 
@@ -57,8 +67,12 @@ class LanguageModels:
         Russian-normalised text, the shared spam head English-normalised text): comments
         are normalised and hashed once per distinct normaliser. Falls back to :meth:`score`
         for feature extractors the batch path does not know.
+
+        ``views``: the comments' texts already normalised, hashed and featurised for another
+        language's models (a mixed comment's partner reuses them); at most :data:`CHUNK`
+        comments, the texts of ``comments`` in order.
         """
-        if len(comments) > CHUNK:  # bounded temporaries: RSS stays flat, caches stay warm
+        if views is None and len(comments) > CHUNK:  # bounded temporaries, warm caches
             return [
                 result
                 for start in range(0, len(comments), CHUNK)
@@ -71,20 +85,18 @@ class LanguageModels:
         toxicity_ngrams = self.toxicity.ngrams
         spam_ngrams = self.spam.ngrams
         off_topic_ngrams = self.off_topic.features.ngrams_ if self.off_topic else None
-        every = [toxicity_ngrams, spam_ngrams] + ([off_topic_ngrams] if off_topic_ngrams else [])
-        if not all(_batchable(f) for f in every):
+        if not all(_batchable(f) for f in self.features()):
             return [self.score(c, language, with_spam=with_spam) for c in comments]
         originals = [c.text for c in comments]
-        views = _Views(originals, every)
+        if views is None:
+            views = _Views(originals, self.features())
         normalised, hashed = views.of(toxicity_ngrams)
-        rows = featurise(toxicity_ngrams, hashed)
+        rows = views.rows(toxicity_ngrams)
         toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
         spam: list[Scored | None] = [None] * len(comments)
         if with_spam:
             spam_normalised, spam_hashed = views.of(spam_ngrams)
-            spam_rows = (
-                rows if spam_ngrams is toxicity_ngrams else featurise(spam_ngrams, spam_hashed)
-            )
+            spam_rows = views.rows(spam_ngrams)
             spam = list(
                 score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
             )
@@ -95,7 +107,7 @@ class LanguageModels:
         ]
         if self.off_topic is not None and off_topic_ngrams is not None and any(articles):
             ot_normalised, ot_hashed = views.of(off_topic_ngrams)
-            ot_rows = featurise(off_topic_ngrams, ot_hashed)
+            ot_rows = views.rows(off_topic_ngrams)
             off_topic = score_off_topic_batch(
                 self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles
             )
@@ -178,7 +190,14 @@ class ModerationScorer:
         self._article_languages: dict[str, str] = {}
 
     def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
-        """Detect each comment's language, then score each language's comments together."""
+        """Detect each comment's language, then score each language's comments together.
+
+        Comments go in chunks of :data:`CHUNK` per language. A chunk's mixed EN+RU comments
+        are then scored by the other language's models together; when the whole chunk is
+        mixed (a single mixed comment, say) they reuse the chunk's normalised and featurised
+        texts: the Russian route featurises English text for its spam head, which is what the
+        English toxicity model reads.
+        """
         languages = [self.language_of(c) for c in comments]
         results: list[CommentScores | None] = [None] * len(comments)
         groups: dict[str, list[int]] = {}
@@ -188,16 +207,44 @@ class ModerationScorer:
             else:
                 results[i] = _unsupported(language)
         for language, members in groups.items():
-            models = self.routes[language]
-            seen = [self._as_seen_by(comments[i], language) for i in members]
-            many = getattr(models, "score_many", None)
-            if many is None:
-                scored = [models.score(comment, language) for comment in seen]
-            else:
-                scored = many(seen, language)
-            for i, result in zip(members, scored, strict=True):
-                results[i] = self._with_mixed(comments[i], result)
+            for start in range(0, len(members), CHUNK):
+                chunk = members[start : start + CHUNK]
+                scored = self._score_chunk([comments[i] for i in chunk], language)
+                for i, result in zip(chunk, scored, strict=True):
+                    results[i] = result
         return [r for r in results if r is not None]
+
+    def _score_chunk(self, chunk: list[CommentInput], language: str) -> list[CommentScores]:
+        models = self.routes[language]
+        seen = [self._as_seen_by(comment, language) for comment in chunk]
+        partner = self.routes.get(MIXED_PARTNER.get(language, ""))
+        if not isinstance(models, LanguageModels) or not isinstance(partner, LanguageModels | None):
+            # Stand-ins for the models (tests): one comment at a time.
+            return [
+                self._with_mixed(c, models.score(s, language))
+                for c, s in zip(chunk, seen, strict=True)
+            ]
+        shared_spam = partner is not None and partner.spam is models.spam
+        every = models.features()
+        if partner is not None:
+            every += partner.features(with_spam=not shared_spam)
+        views = _Views([c.text for c in chunk], every)
+        scored = models.score_many(seen, language, views=views)
+        mixed = [i for i, c in enumerate(chunk) if partner is not None and is_mixed_en_ru(c.text)]
+        if not mixed or partner is None:
+            return scored
+        # Off-topic stays the routed model's (the partner does not get the article), and so
+        # does spam when both languages share the spam head.
+        alone = [replace(chunk[i], article_title=None, article_body=None) for i in mixed]
+        others = partner.score_many(
+            alone,
+            MIXED_PARTNER[language],
+            with_spam=not shared_spam,
+            views=views if len(mixed) == len(chunk) else None,
+        )
+        for i, other in zip(mixed, others, strict=True):
+            scored[i] = self._combine(scored[i], other)
+        return scored
 
     def language_of(self, comment: CommentInput) -> str:
         """The route for ``comment``: the one place both scoring paths decide the language."""
@@ -250,6 +297,10 @@ class ModerationScorer:
         shared_spam = routed_models is not None and partner_models.spam is routed_models.spam
         alone = replace(comment, article_title=None, article_body=None)
         other = partner_models.score_many([alone], partner, with_spam=not shared_spam)[0]
+        return self._combine(routed, other)
+
+    def _combine(self, routed: CommentScores, other: CommentScores) -> CommentScores:
+        """A mixed comment's scores from its routed and its partner language's models."""
         if routed.language == "ru":
             counts = True
         else:
@@ -295,6 +346,7 @@ class _Views:
         for f in features:
             self.members.setdefault(self._key(f), []).append(f)
         self._made: dict[tuple[object, int], tuple[list[Normalised], HashedBatch]] = {}
+        self._rows: dict[int, tuple[TextFeatures, BatchRows]] = {}
 
     def _key(self, features: TextFeatures) -> tuple[object, int]:
         return type(features).normalise, min(features.max_chars, self.longest)
@@ -306,6 +358,12 @@ class _Views:
             hashed = hash_batch([nz.text for nz in normalised], *_sizes(*self.members[key]))
             self._made[key] = (normalised, hashed)
         return self._made[key]
+
+    def rows(self, features: TextFeatures) -> BatchRows:
+        """The comments' rows for ``features`` (one of those given), featurised once."""
+        if id(features) not in self._rows:
+            self._rows[id(features)] = (features, featurise(features, self.of(features)[1]))
+        return self._rows[id(features)][1]
 
 
 def _batchable(features: TextFeatures) -> bool:

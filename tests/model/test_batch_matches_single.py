@@ -175,3 +175,34 @@ def test_compiled_core_and_numpy_give_the_same_results(
     without = scorer.score(comments)
     assert with_core == without
     assert sum(bool(r.spans.get("toxicity")) for r in with_core) > 100
+
+
+MIXED = (
+    "Ты тупой дебил, заткнись уже. You idiot.",
+    "Отличная статья, thanks for sharing this great article",
+    "Спасибо автору, very good point about the economy",
+    "You are an idiot, иди нахуй",
+    "Great analysis of the talks, спасибо автору",
+    "Полностью согласен, the minister is a liar and a moron",
+)
+RUSSIAN_ARTICLE = ("Блинкен посетил Астану", "Госсекретарь США встретился с президентом.")
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5], ids=["all mixed", "half mixed"])
+def test_mixed_batches_equal_the_reference(scorer: ModerationScorer, share: float) -> None:
+    """A chunk whose comments are all mixed EN+RU lets the partner language reuse its
+    featurised text; a chunk with some mixed scores those apart. Both give the reference,
+    across chunk boundaries too (more than scorer.CHUNK comments)."""
+    from moderation.classifier.scorer import CHUNK
+
+    rng = random.Random(7)
+    plain = ("Полностью согласен с автором статьи", "I fully agree with the author here")
+    comments = []
+    for i in range(CHUNK + 12):
+        text = rng.choice(MIXED) if rng.random() < share else rng.choice(plain)
+        article = RUSSIAN_ARTICLE if i % 3 == 0 else ARTICLES[0] if i % 3 == 1 else (None, None)
+        comments.append(CommentInput(f"{text} {i}", *article))
+    batch = scorer.score(comments)
+    assert batch == [_reference(scorer, c) for c in comments]
+    assert {r.language for r in batch} == {"en", "ru"}
+    assert scorer.score(comments[:1]) == batch[:1]  # a single mixed comment

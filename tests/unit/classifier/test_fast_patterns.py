@@ -90,13 +90,21 @@ def test_russian_spam_cues_point_at_the_words_and_spare_economic_news() -> None:
 
 
 _FULLWIDTH_CLASS = re.compile("[\uff01-\uff5e\u3000]")
+# Where a spaced run starts, ends or goes on: "_" is a separator and a word character; digits
+# and "²" or "½" are word characters but not letters; "é", "ы" and "ǅ" are letters.
+_SPACED_EDGES = [
+    "a b c d", "a b c", "xa b c d", "a b c dx", "a b c d_e", "a b c d_", "a b c d_1",
+    "a_b_c_d", "_a b c d", "a b c d.", "a b c d e f", "1 2 3 4", "a 1 c d", "a b c ²",
+    "½a b c d", "é.ы.ǅ.x", "a b c d\u0301", "a  b c d", "a b c d_e_f_g1", "a*b*c*d!",
+]  # fmt: skip
 _SPACED_PIECES = [*"abIé1_ .-*\n\t", "a b", "i d i o t", "s.t.u.p.i.d", "x-y-z", "f*c*k", "  ",
                   *"ｉｄ\u3000оіαΩ\u200b\u00ad\ufeff\x01@$!7", "1d10t", "sh!t"]  # fmt: skip
 
 
 def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
-    """The compiled core's one-pass flags (normalise._flags): "repeats" and "odd whitespace"
-    fire exactly when their regexes match, "spaced run" whenever _SPACED matches."""
+    """The compiled core's one-pass flags (normalise.text_flags): "spaced run", "repeats",
+    "odd whitespace" and the other exact flags fire exactly when their regexes match;
+    "leetspeak" whenever its trigger matches."""
     from moderation.classifier import compiled
     from tests.support.servers import unavailable
 
@@ -105,14 +113,13 @@ def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
     rng = random.Random(20261129)
     spaced = ["".join(rng.choice(_SPACED_PIECES) for _ in range(12)) for _ in range(20_000)]
     spaced_hits = 0
-    for text in [*texts, *spaced]:
+    for text in [*texts, *spaced, *_SPACED_EDGES]:
         flags = compiled.text_flags(text, 4)
         assert bool(flags & normalise.REPEATS) == bool(normalise._REPEATS.search(text)), text
         odd = bool(normalise._ODD_WHITESPACE.search(text))
         assert bool(flags & normalise.ODD_WHITESPACE) == odd, text
-        if normalise._SPACED.search(text):
-            spaced_hits += 1
-            assert flags & normalise.SPACED_RUN, text
+        spaced_hits += bool(normalise._SPACED.search(text))
+        assert bool(flags & normalise.SPACED_RUN) == bool(normalise._SPACED.search(text)), text
         for bit, pattern in (
             (normalise.FULLWIDTH, _FULLWIDTH_CLASS),
             (normalise.HOMOGLYPH, normalise._HOMOGLYPH_TRIGGER),

@@ -168,20 +168,24 @@ def test_detections_are_the_same_with_the_core_on_and_off(
 
 
 def test_compiled_letter_counts_match_the_patterns() -> None:
+    """language.py's letter counts and normalise_ru's Cyrillic count, as the patterns count."""
     import random
 
     from moderation.classifier import compiled
     from moderation.classifier.language import _ASCII_LETTER, _LETTER
+    from moderation.classifier.normalise_ru import _CYRILLIC
     from tests.support.servers import unavailable
 
     if not compiled.available():
         unavailable("the compiled featuriser is not built (pip install -e . builds it)")
     rng = random.Random(20261129)
-    alphabet = "aZб Ж1٣_ⅷǅ²ß'-𝕴😀\u0301\u200bİı"
+    alphabet = "aZб Ж1٣_ⅷǅ²ß'-𝕴😀\u0301\u200bİıЁёіїўІЇЎєґѐџЀ"
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         expected = (len(_LETTER.findall(text)), len(_ASCII_LETTER.findall(text)))
         assert compiled.letter_counts(text) == expected, text
+        assert compiled.cyrillic_letters(text) == len(_CYRILLIC.findall(text)), text
+    assert compiled.cyrillic_letters("plain latin-1 text, café") == 0
 
 
 def test_the_compiled_walk_refuses_states_out_of_range() -> None:

@@ -51,6 +51,39 @@ def test_is_mixed_en_ru(text: str, mixed: bool) -> None:
     assert is_mixed_en_ru(text) is mixed
 
 
+def test_word_searches_find_what_their_definitions_find() -> None:
+    """The script-word patterns as searched (from the first letter) and as defined."""
+    import random
+
+    from moderation.classifier import language_routing as routing
+
+    rng = random.Random(20261128)
+    pieces = [*"abZ бЖёЁ1_ -'ǅéßі٣²", "abc", "Где", "xyzw", "ёлка", "Straße", "cyкa"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        for fast, definition in (
+            (routing._LATIN_WORD, routing.LATIN_WORD),
+            (routing._CYRILLIC_WORD, routing.CYRILLIC_WORD),
+        ):
+            found = [m.span() for m in fast.finditer(text)]
+            assert found == [m.span() for m in definition.finditer(text)], text
+
+
+@pytest.mark.parametrize(
+    ("text", "mixed"),
+    [
+        ("Пишите mail@example.com или звоните", False),
+        ("Пишите mail@example.com, thanks", True),  # a Latin word outside the address
+        ("см. http://example.com/news и www.example.org", False),
+        ("смотрите https://example.com/news, good", True),
+        ("Пишите на почту, email me", True),  # no address at all
+    ],
+)
+def test_mixed_ignores_addresses(text: str, mixed: bool) -> None:
+    """Words inside addresses do not make a comment mixed; words outside them do."""
+    assert is_mixed_en_ru(text) is mixed
+
+
 def _scores(toxicity: float, spam: float, word: str, language: str = "ru") -> CommentScores:
     span = Span(0, len(word), word, 1.0)
     return CommentScores(

@@ -120,6 +120,17 @@ def test_leaves_ordinary_text_alone(text: str) -> None:
     assert normalise_ru(text).text == text.lower()
 
 
+def test_russian_looking_words_in_cyrillic_text_are_transliterated_in_place() -> None:
+    """Mostly Cyrillic text: translit words change, English ones stay, spans still map."""
+    text = "Купил Samsung, а эта zhopa и suka опять, Brexit ему"
+    normalised = normalise_ru(text)
+    assert normalised.text == "купил samsung, а эта жопа и сука опять, brexit ему"
+    for word, original in (("жопа", "zhopa"), ("сука", "suka"), ("samsung", "Samsung")):
+        start = normalised.text.index(word)
+        span = normalised.original_span(start, start + len(word))
+        assert text[span[0] : span[1]] == original
+
+
 def test_english_word_with_a_cyrillic_letter_stays_latin() -> None:
     assert normalise_ru("The idiоt said").text == "the idiot said"  # Cyrillic о
 
@@ -187,8 +198,8 @@ def _random_russian(n: int, seed: int) -> list[str]:
 
 def test_compiled_text_flags_match_the_russian_triggers() -> None:
     """The compiled core's one-pass flags as normalise_ru reads them: repeats and the
-    mixed-script trigger fire exactly when their regexes match, the spaced run (3 letters)
-    whenever _SPACED matches."""
+    mixed-script trigger and the spaced run (3 letters) fire exactly when their regexes
+    match."""
     from moderation.classifier import compiled, normalise
     from moderation.classifier import normalise_ru as ru
     from tests.support.servers import unavailable
@@ -203,9 +214,9 @@ def test_compiled_text_flags_match_the_russian_triggers() -> None:
         assert bool(flags & normalise.MIXED_RU) == mixed, text
         assert bool(flags & normalise.ODD_WHITESPACE) == bool(ru._ODD_SPACE.search(text)), text
         assert bool(flags & normalise.LATIN) == bool(ru._LATIN.search(text)), text
-        if ru._SPACED.search(text):
-            counts["spaced"] += 1
-            assert flags & normalise.SPACED_RUN, text
+        spaced = bool(ru._SPACED.search(text))
+        assert bool(flags & normalise.SPACED_RUN) == spaced, text
+        counts["spaced"] += spaced
         counts["mixed"] += mixed
         counts["repeats"] += repeats
     assert min(counts.values()) > 1000, counts
