@@ -1190,13 +1190,61 @@ static inline char ascii_fold(Py_UCS4 c) {
     return 0; /* matches no ASCII letter */
 }
 
+/* The Russian chit-chat words (off_topic_features_ru._CHIT_CHAT_RU), matched the same way:
+ * whole words, folded as re.IGNORECASE folds them: lower case, and the Cyrillic letters that
+ * re.IGNORECASE treats as another case of a letter although lower() leaves them alone
+ * (U+1C80..U+1C88, as re._casefix lists them). Two start words match any word they begin. */
+static const Py_UCS4 *const CHIT_CHAT_RU[] = {
+    U"лол", U"спасибо", U"спс", U"согласен", U"согласна", U"согласны", U"вау", U"класс",
+    U"круто", U"супер", U"ок", U"окей", U"да", U"нет", U"ага", U"точно", U"именно", U"верно",
+    U"неверно", U"правильно", U"привет", U"ты", U"вы", U"тебя", U"тебе", U"тобой", U"вас",
+    U"вам", U"вами", U"твой", U"твоя", U"ваш", U"ваша"};
+static const Py_UCS4 *const CHIT_CHAT_RU_STARTS[] = {U"ахах", U"хаха"};
+#define RU_LONGEST 9
+
+static inline Py_UCS4 russian_fold(Py_UCS4 c) {
+    static const Py_UCS4 extra[] = {0x432, 0x434, 0x43E, 0x441, 0x442, 0x442, 0x44A, 0x463, 0xA64B};
+    c = Py_UNICODE_TOLOWER(c);
+    return c >= 0x1C80 && c <= 0x1C88 ? extra[c - 0x1C80] : c;
+}
+
+static int ucs4_equal(const Py_UCS4 *a, const Py_UCS4 *b, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (a[k] != b[k]) return 0;
+    }
+    return 1;
+}
+
+static Py_ssize_t ucs4_length(const Py_UCS4 *a) {
+    Py_ssize_t n = 0;
+    while (a[n]) n++;
+    return n;
+}
+
+static int russian_chit_chat(const Py_UCS4 *word, Py_ssize_t length) {
+    for (size_t w = 0; w < sizeof CHIT_CHAT_RU_STARTS / sizeof *CHIT_CHAT_RU_STARTS; w++) {
+        if (length >= 4 && ucs4_equal(word, CHIT_CHAT_RU_STARTS[w], 4)) return 1;
+    }
+    if (length > RU_LONGEST) return 0;
+    for (size_t w = 0; w < sizeof CHIT_CHAT_RU / sizeof *CHIT_CHAT_RU; w++) {
+        const Py_UCS4 *candidate = CHIT_CHAT_RU[w];
+        if (candidate[0] == word[0] && ucs4_length(candidate) == length &&
+            ucs4_equal(word, candidate, length)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *chit_chat(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
-    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int russian = 0;
+    if (!PyArg_ParseTuple(args, "U|p", &text, &russian)) return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = 0, i = 0;
     char word[9];
+    Py_UCS4 folded[RU_LONGEST + 1];
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (!(c == '_' || alnum(c))) {
@@ -1212,6 +1260,11 @@ static PyObject *chit_chat(PyObject *Py_UNUSED(self), PyObject *args) {
                 word[length] = ascii_fold(c);
                 if (word[length] == 0) plain = 0;
             }
+            if (russian && length <= RU_LONGEST) folded[length] = russian_fold(c);
+        }
+        if (russian && russian_chit_chat(folded, length)) {
+            count++;
+            continue;
         }
         if (length >= 4 && memcmp(word, "haha", 4) == 0) {
             count++; /* haha\w*: the rest of the word is anything */
@@ -1388,7 +1441,8 @@ static PyMethodDef methods[] = {
     {"spam_flags", spam_flags, METH_VARARGS,
      "spam_flags(text) -> int\n\nWhich rarer spam cues could match; see spam_cues.py."},
     {"chit_chat", chit_chat, METH_VARARGS,
-     "chit_chat(text) -> int\n\nChit-chat words; see off_topic_features.py."},
+     "chit_chat(text, russian=False) -> int\n\nChit-chat words (English, and Russian too with\n"
+     "russian); see off_topic_features.py and off_topic_features_ru.py."},
     {"dfa_counts", dfa_counts, METH_VARARGS,
      "dfa_counts(nextmove, rowbase, output, n_features, text) -> dict | None\n\n"
      "py3langid's feature counts; see language.py."},

@@ -113,10 +113,10 @@ def spam_flags(text: str) -> int:
     return int(_core().spam_flags(text))
 
 
-def chit_chat(text: str) -> int:
-    """``_ngrams.chit_chat``; see ``_ngrams.c`` and
-    :func:`off_topic_features.chit_chat_count`."""
-    return int(_core().chit_chat(text))
+def chit_chat(text: str, russian: bool = False) -> int:
+    """``_ngrams.chit_chat``; see ``_ngrams.c``, :func:`off_topic_features.chit_chat_count`
+    and (``russian``) :meth:`off_topic_features_ru.RussianOffTopicFeatures.chit_chat`."""
+    return int(_core().chit_chat(text, russian))
 
 
 def dfa_counts(*args: Any) -> dict[int, int] | None:

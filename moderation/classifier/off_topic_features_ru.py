@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from moderation.classifier import compiled as compiled_core
 from moderation.classifier.alternation import by_first_letter
 from moderation.classifier.off_topic_features import OffTopicFeatures, chit_chat_count
 from moderation.classifier.text_features import TextFeatures
@@ -50,4 +51,8 @@ class RussianOffTopicFeatures(OffTopicFeatures):
         return {name[:NAME_KEY].lower() for name in _NAME_RU.findall(text)}
 
     def chit_chat(self, text: str) -> int:
+        """Russian and English chit-chat words (both counted in one pass in the compiled
+        core, the same counts as the patterns)."""
+        if compiled_core.enabled():
+            return compiled_core.chit_chat(text, True)
         return len(_CHIT_CHAT_RU_STARTS.findall(" " + text)) + chit_chat_count(text)

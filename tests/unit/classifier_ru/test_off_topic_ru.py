@@ -160,21 +160,82 @@ def test_nearest_check_pairs_use_the_most_similar_article() -> None:
     assert "Узбекистана" in off_topic_side["football"]
 
 
-def test_russian_chit_chat_count_equals_the_pattern_as_defined() -> None:
-    """The faster count (from the non-word character before each word, words grouped by
-    first letter) finds what the case-insensitive pattern finds, on tricky and random mixes."""
-    import random
+@pytest.mark.parametrize("core", [True, False], ids=["core", "no core"])
+def test_russian_chit_chat_counts_equal_the_patterns_as_defined(
+    core: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled core's word-by-word count, or the pattern searched from the non-word
+    character before each word: what the case-insensitive patterns find (Russian and English
+    words), on tricky and random mixes."""
+    from moderation.classifier import compiled
+    from moderation.classifier.off_topic_features import _CHIT_CHAT
+    from moderation.classifier.off_topic_features_ru import _CHIT_CHAT_RU
+    from tests.support.servers import unavailable
 
-    from moderation.classifier.off_topic_features_ru import _CHIT_CHAT_RU, _CHIT_CHAT_RU_STARTS
+    if core and not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    monkeypatch.setattr(compiled, "USE", core)
+    features = RussianOffTopicFeatures()
+    texts, counted = _chit_chat_mixes(), 0
+    for text in texts:
+        expected = len(_CHIT_CHAT_RU.findall(text)) + len(_CHIT_CHAT.findall(text))
+        assert features.chit_chat(text) == expected, text
+        counted += expected
+    assert counted > 5_000
+
+
+def _chit_chat_mixes() -> list[str]:
+    import random
 
     rng = random.Random(20261128)
     pieces = ["да", "Да", "ДА", "нет", "ты", "Вы", "ахаха", "ХАХАХ", "спс", "ок", "окей",
               " ", ",", "_", "1", "ёжик", "\u1c80", "таты", "ваш", "вашего", "привет", "\u0301",
-              "лол", "тобой", "верно", "неверно", "agree", "ok", "é", "\n"]  # fmt: skip
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+              "лол", "тобой", "верно", "неверно", "agree", "ok", "é", "\n", "ᲁа", "ᲄы", "ТᲂБᲂЙ",
+              "правильно", "правильноо", "ахах", "ахаᲂ", "İ", "you", "ok", "haha", "хаха"]  # fmt: skip
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+
+
+def test_russian_chit_chat_count_equals_the_pattern_as_defined() -> None:
+    """The faster count (from the non-word character before each word, words grouped by
+    first letter) finds what the case-insensitive pattern finds, on tricky and random mixes."""
+    from moderation.classifier.off_topic_features_ru import _CHIT_CHAT_RU, _CHIT_CHAT_RU_STARTS
+
+    texts = _chit_chat_mixes()
     counted = 0
     for text in texts:
         expected = len(_CHIT_CHAT_RU.findall(text))
         assert len(_CHIT_CHAT_RU_STARTS.findall(" " + text)) == expected, text
         counted += expected
     assert counted > 5_000
+
+
+def test_russian_chit_chat_folds_every_character_as_the_pattern_does() -> None:
+    """Every code point that re.IGNORECASE lets stand for a letter of a Russian chit-chat word
+    (not only upper case: U+1C80..U+1C88 too), put in such a word, is counted as the pattern
+    counts it; so is every other code point (not counted)."""
+    import re
+    import sys
+
+    from moderation.classifier import compiled
+    from moderation.classifier.off_topic_features_ru import _CHIT_CHAT_RU, _CHIT_CHAT_RU_WORDS
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    words = [w.removesuffix(r"\w*") for w in _CHIT_CHAT_RU_WORDS.split("|")]
+    letters = sorted(set("".join(words)))
+    any_letter = re.compile(f"[{''.join(letters)}]", re.IGNORECASE)
+    stand_ins = [
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if not 0xD800 <= c <= 0xDFFF and any_letter.fullmatch(chr(c))
+    ]
+    assert len(stand_ins) > 2 * len(letters)  # upper and lower case at least
+    checked = 0
+    for char in [*stand_ins, "ё", "Ё", "e", "a", "\u0301", "ꙋ"]:
+        for word in words:
+            for k in range(len(word)):
+                text = f"{word[:k]}{char}{word[k + 1 :]}"
+                assert compiled.chit_chat(text, True) == len(_CHIT_CHAT_RU.findall(text)), text
+                checked += 1
+    assert checked > 9_000
