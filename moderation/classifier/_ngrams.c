@@ -1283,31 +1283,35 @@ static PyObject *chit_chat(PyObject *Py_UNUSED(self), PyObject *args) {
 }
 
 /* py3langid's feature counts (langid.visit_counts): walk its byte DFA over ``text`` and count
- * each feature the states emit. Returns {feature: count} in first-seen order, as the Counter
- * py3langid builds (its scores sum the features in that order), or None for no feature. */
+ * each feature the states emit. Writes the features in first-seen order, as the Counter
+ * py3langid builds (its scores sum the features in that order), to ``ids`` and their counts
+ * (as float32, as py3langid converts them) to ``counts``; both hold at least len(text)
+ * items (each byte emits at most one feature). Returns how many features were seen. */
 static int32_t *dfa_seen;
 static size_t dfa_seen_size;
 
 static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
-    enum { N = 3 };
+    enum { N = 5 };
     PyObject *objs[N];
     const unsigned char *text;
     Py_ssize_t n_text, n_features;
-    if (!PyArg_ParseTuple(args, "OOOny#", &objs[0], &objs[1], &objs[2], &n_features, &text,
-                          &n_text)) {
+    if (!PyArg_ParseTuple(args, "OOOny#OO", &objs[0], &objs[1], &objs[2], &n_features, &text,
+                          &n_text, &objs[3], &objs[4])) {
         return NULL;
     }
-    static const char *names[N] = {"nextmove", "rowbase", "output"};
-    static const Py_ssize_t sizes[N] = {4, 8, 8};
+    static const char *names[N] = {"nextmove", "rowbase", "output", "ids", "counts"};
+    static const Py_ssize_t sizes[N] = {4, 8, 8, 8, 4};
     Buffers buffers;
     PyObject *result = NULL;
-    int64_t *order = NULL, *counts = NULL;
-    if (acquire(&buffers, objs, names, sizes, N, N) < 0) goto done;
+    if (acquire(&buffers, objs, names, sizes, N, 3) < 0) goto done;
     Py_buffer *views = buffers.views;
     const uint32_t *nextmove = views[0].buf;
     const int64_t *rowbase = views[1].buf, *output = views[2].buf;
+    int64_t *order = views[3].buf;
+    float *counts = views[4].buf;
     Py_ssize_t n_moves = views[0].len / 4, n_states = views[1].len / 8;
-    if (views[2].len / 8 != n_states || n_states < 1 || n_features < 0) {
+    if (views[2].len / 8 != n_states || n_states < 1 || n_features < 0 ||
+        views[3].len / 8 < n_text || views[4].len / 4 < n_text) {
         PyErr_SetString(PyExc_ValueError, "dfa_counts: inconsistent buffer sizes");
         goto done;
     }
@@ -1320,12 +1324,6 @@ static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
         for (size_t f = dfa_seen_size; f < (size_t)n_features; f++) bigger[f] = -1;
         dfa_seen = bigger;
         dfa_seen_size = (size_t)n_features;
-    }
-    order = malloc(sizeof(int64_t) * (size_t)(n_text + 1));
-    counts = malloc(sizeof(int64_t) * (size_t)(n_text + 1));
-    if (order == NULL || counts == NULL) {
-        PyErr_NoMemory();
-        goto done;
     }
     Py_ssize_t n_seen = 0, state = 0;
     int bad = 0;
@@ -1356,23 +1354,8 @@ static PyObject *dfa_counts(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "dfa_counts: a state or feature is out of range");
         goto done;
     }
-    if (n_seen == 0) {
-        result = Py_None;
-        Py_INCREF(result);
-        goto done;
-    }
-    result = PyDict_New();
-    for (Py_ssize_t k = 0; result != NULL && k < n_seen; k++) {
-        PyObject *key = PyLong_FromLongLong(order[k]), *value = PyLong_FromLongLong(counts[k]);
-        if (key == NULL || value == NULL || PyDict_SetItem(result, key, value) < 0) {
-            Py_CLEAR(result);
-        }
-        Py_XDECREF(key);
-        Py_XDECREF(value);
-    }
+    result = PyLong_FromSsize_t(n_seen);
 done:
-    free(order);
-    free(counts);
     release(&buffers);
     return result;
 }
@@ -1444,7 +1427,7 @@ static PyMethodDef methods[] = {
      "chit_chat(text, russian=False) -> int\n\nChit-chat words (English, and Russian too with\n"
      "russian); see off_topic_features.py and off_topic_features_ru.py."},
     {"dfa_counts", dfa_counts, METH_VARARGS,
-     "dfa_counts(nextmove, rowbase, output, n_features, text) -> dict | None\n\n"
+     "dfa_counts(nextmove, rowbase, output, n_features, text, ids, counts) -> n_seen\n\n"
      "py3langid's feature counts; see language.py."},
     {"cyrillic_letters", cyrillic_letters, METH_VARARGS,
      "cyrillic_letters(text): how many characters are in [а-яА-ЯіїўІЇЎ]."},

@@ -119,10 +119,9 @@ def chit_chat(text: str, russian: bool = False) -> int:
     return int(_core().chit_chat(text, russian))
 
 
-def dfa_counts(*args: Any) -> dict[int, int] | None:
+def dfa_counts(*args: Any) -> int:
     """``_ngrams.dfa_counts``; see ``_ngrams.c`` and :class:`language.LanguageDetector`."""
-    counts: dict[int, int] | None = _core().dfa_counts(*args)
-    return counts
+    return int(_core().dfa_counts(*args))
 
 
 def letter_counts(text: str) -> tuple[int, int]:

@@ -117,10 +117,12 @@ class _Identifier(langid.LanguageIdentifier):
     def _raw_score(self, text: bytes) -> np.ndarray:
         if self._walk is None or not compiled_core.enabled():
             return super()._raw_score(text)
-        visits = compiled_core.dfa_counts(*self._walk, len(self.nb_ptc), text)
-        if not visits:
+        ids, counts = np.empty(len(text), dtype=np.intp), np.empty(len(text), dtype=np.float32)
+        seen = compiled_core.dfa_counts(*self._walk, len(self.nb_ptc), text, ids, counts)
+        if not seen:
             return super()._raw_score(text)  # no features: py3langid's own fill
-        scores: np.ndarray = self._sparse_score(visits, self.nb_ptc)
+        # py3langid's _sparse_score, on the arrays it would build from its Counter.
+        scores: np.ndarray = np.log1p(counts[:seen]) @ self.nb_ptc[ids[:seen]] + self.nb_pc
         return scores
 
 

@@ -198,9 +198,13 @@ def test_the_compiled_walk_refuses_states_out_of_range() -> None:
         unavailable("the compiled featuriser is not built (pip install -e . builds it)")
     nextmove = np.zeros(256, dtype=np.uint32)
     rowbase, output = np.zeros(1, dtype=np.int64), np.array([0], dtype=np.int64)
-    assert compiled.dfa_counts(nextmove, rowbase, output, 1, b"abc") == {0: 3}
-    assert compiled.dfa_counts(nextmove, rowbase, np.array([-1]), 1, b"abc") is None
+    ids, counts = np.empty(3, dtype=np.intp), np.empty(3, dtype=np.float32)
+    assert compiled.dfa_counts(nextmove, rowbase, output, 1, b"abc", ids, counts) == 1
+    assert ids[0] == 0 and counts[0] == 3.0
+    assert compiled.dfa_counts(nextmove, rowbase, np.array([-1]), 1, b"abc", ids, counts) == 0
     with pytest.raises(ValueError, match="out of range"):
-        compiled.dfa_counts(np.full(256, 7, dtype=np.uint32), rowbase, output, 1, b"a")
+        compiled.dfa_counts(np.full(256, 7, dtype=np.uint32), rowbase, output, 1, b"a", ids, counts)
     with pytest.raises(ValueError, match="out of range"):
-        compiled.dfa_counts(nextmove, rowbase, output, 0, b"a")  # feature 0 of 0
+        compiled.dfa_counts(nextmove, rowbase, output, 0, b"a", ids, counts)  # feature 0 of 0
+    with pytest.raises(ValueError, match="inconsistent"):  # outputs shorter than the text
+        compiled.dfa_counts(nextmove, rowbase, output, 1, b"abcd", ids, counts)
