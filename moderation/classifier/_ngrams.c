@@ -1139,10 +1139,62 @@ done:
  *   1  five equal characters in a row, not newlines: exactly (.)\1{4,};
  *   2  four ASCII capitals in a row (necessary for \b[A-Z]{4,}\b);
  *   4  a run of at least ten characters from \d, \s and "().-" holding two or more digits
- *      (necessary for a phone number, \+?\d[\d\s().-]{8,}\d). */
+ *      (necessary for a phone number, \+?\d[\d\s().-]{8,}\d);
+ *   8  exactly spam_cues._URL_HINT found in text.lower();
+ *  16  exactly spam_cues._MONEY_HINT found in text.lower().
+ * (8 and 16 hold for texts without spam_cues._CASE_TRAPS, the only ones cue_matches asks.) */
 static inline int phone_char(Py_UCS4 c) {
     return decimal(c) || Py_UNICODE_ISSPACE(c) || c == '(' || c == ')' ||
            c == '.' || c == '-';
+}
+
+/* Whether ``text`` lower-cased has ``ascii`` (lower-case ASCII) at ``i``: ASCII letters
+ * compared without case (the only other character that lower-cases to an ASCII letter is
+ * U+212A KELVIN SIGN, "k", which none of the hints has; U+0130 lower-cases to two characters
+ * and such texts take the case-insensitive patterns instead, spam_cues._CASE_TRAPS). */
+static int ascii_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, const char *ascii) {
+    for (; *ascii; ascii++, i++) {
+        if (i >= n) return 0;
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (Py_UCS4)(unsigned char)*ascii) return 0;
+    }
+    return 1;
+}
+
+/* The same for lower-case Cyrillic ``word``: a character matches when lower() gives it. */
+static int lower_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, const Py_UCS4 *word) {
+    for (; *word; word++, i++) {
+        if (i >= n || Py_UNICODE_TOLOWER(PyUnicode_READ(kind, data, i)) != *word) return 0;
+    }
+    return 1;
+}
+
+/* spam_cues._URL_HINT in the lower-cased text at ``i``: \.(?:com|...|biz)\b, :// or www. */
+static int url_hint_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c) {
+    static const char *const domains[] = {"com", "net", "org", "ru", "ly", "io", "co", "me",
+                                          "info", "biz"};
+    if (c == ':') return ascii_at(kind, data, n, i, "://");
+    if (c == 'w' || c == 'W') return ascii_at(kind, data, n, i, "www.");
+    if (c != '.') return 0;
+    for (size_t d = 0; d < sizeof domains / sizeof *domains; d++) {
+        Py_ssize_t end = i + 1 + (Py_ssize_t)strlen(domains[d]);
+        if (ascii_at(kind, data, n, i + 1, domains[d]) &&
+            (end >= n || !word_char(PyUnicode_READ(kind, data, end)))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* spam_cues._MONEY_HINT in the lower-cased text at ``i``: a currency sign or "в день"-like. */
+static int money_hint_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c) {
+    static const Py_UCS4 *const periods[] = {U"в день", U"в час", U"в неделю", U"в месяц"};
+    if (c == '$' || c == 0x20AC || c == 0xA3 || c == 0x20BD) return 1;
+    if (c != 0x432 && c != 0x412) return 0; /* only "в" and "В" lower-case to "в" */
+    for (size_t p = 0; p < sizeof periods / sizeof *periods; p++) {
+        if (lower_at(kind, data, n, i, periods[p])) return 1;
+    }
+    return 0;
 }
 
 static PyObject *spam_flags(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -1153,8 +1205,10 @@ static PyObject *spam_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), same = 0, capitals = 0, run = 0, digits = 0;
     Py_UCS4 last = 0;
     long flags = 0;
-    for (Py_ssize_t i = 0; i < n && flags != 7; i++) {
+    for (Py_ssize_t i = 0; i < n && flags != 31; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(flags & 8) && url_hint_at(kind, data, n, i, c)) flags |= 8;
+        if (!(flags & 16) && money_hint_at(kind, data, n, i, c)) flags |= 16;
         same = i > 0 && c == last && c != '\n' ? same + 1 : 1;
         if (same >= 5) flags |= 1;
         capitals = c >= 'A' && c <= 'Z' ? capitals + 1 : 0;

@@ -113,9 +113,10 @@ _PHONE_ASCII = re.compile(r"[+0-9](?:(?<=\+)\d|(?<=\d))[\d\s().-]{8,}\d")
 
 
 # Bits of compiled.spam_flags: the compiled core's one pass says which of the rarer patterns
-# could match (five in a row exactly; four capitals and a digit run as necessary conditions).
-FIVE_IN_A_ROW, CAPITALS, DIGIT_RUN = 1, 2, 4
-ALL_FLAGS = FIVE_IN_A_ROW | CAPITALS | DIGIT_RUN
+# could match (five in a row exactly; four capitals and a digit run as necessary conditions)
+# and whether the url and money hints are found in the lower-cased text (exactly).
+FIVE_IN_A_ROW, CAPITALS, DIGIT_RUN, URL_HINT, MONEY_HINT = 1, 2, 4, 8, 16
+ALL_FLAGS = FIVE_IN_A_ROW | CAPITALS | DIGIT_RUN | URL_HINT | MONEY_HINT
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -151,15 +152,21 @@ def _money_and_promo_words(
 def cue_matches(text: str) -> dict[str, list[tuple[int, int]]]:
     """Original-text spans matched by each regular-expression cue (as :data:`_PATTERNS`)."""
     ascii = text.isascii()
+    computed = compiled_core.enabled()
+    flags = compiled_core.spam_flags(text) if computed else ALL_FLAGS
     if ascii or not _CASE_TRAPS.search(text):
         lowered = text.lower()
-        url = _spans(_LOWERED["url"], lowered) if _URL_HINT.search(lowered) else []
+        url_hint = flags & URL_HINT if computed else _URL_HINT.search(lowered)
+        url = _spans(_LOWERED["url"], lowered) if url_hint else []
         money, promo = _money_and_promo_words(lowered)
-        if ("$" in lowered) if ascii else _MONEY_HINT.search(lowered):
+        if computed:
+            money_hint: object = flags & MONEY_HINT
+        else:
+            money_hint = ("$" in lowered) if ascii else _MONEY_HINT.search(lowered)
+        if money_hint:
             money = _spans(_LOWERED["money"], lowered)
     else:
         url, money, promo = (_spans(_PATTERNS[name], text) for name in ("url", "money", "promo"))
-    flags = compiled_core.spam_flags(text) if compiled_core.enabled() else ALL_FLAGS
     return {
         "url": url,
         "money": money,

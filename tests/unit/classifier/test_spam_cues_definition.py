@@ -75,6 +75,30 @@ def test_random_mixes_match_the_definition(core: str, monkeypatch: pytest.Monkey
         assert sum(bool(cue_matches(t)[name]) for t in texts) > 100, name  # the cues fire
 
 
+def test_compiled_hints_are_the_hint_patterns_on_lower_cased_text() -> None:
+    """spam_flags' url and money bits: exactly the hints' answers on text.lower() (for texts
+    without case traps, the only ones cue_matches asks)."""
+    from moderation.classifier import spam_cues
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    rng = random.Random(20261130)
+    pieces = [*PIECES, ".COM", ".Co", ".cOmx", ".info_", ".biz.", ":/", "://", "WwW.", "ww.",
+              "В ДЕНЬ", "в Час", "в неделю", "в месяц", "в мес", "вдень", "\u212a", ".iO"]  # fmt: skip
+    texts = [*EDGE_CASES, *("".join(rng.choice(pieces) for _ in range(8)) for _ in range(20_000))]
+    hits = {spam_cues.URL_HINT: 0, spam_cues.MONEY_HINT: 0}
+    for text in texts:
+        if spam_cues._CASE_TRAPS.search(text):
+            continue
+        flags, lowered = compiled.spam_flags(text), text.lower()
+        for bit, hint in ((spam_cues.URL_HINT, spam_cues._URL_HINT),
+                          (spam_cues.MONEY_HINT, spam_cues._MONEY_HINT)):  # fmt: skip
+            assert bool(flags & bit) == bool(hint.search(lowered)), (text, bit)
+            hits[bit] += bool(flags & bit)
+    assert min(hits.values()) > 1000, hits
+
+
 def test_values_use_the_matches() -> None:
     text = "FREE money!!!!! Check it out: www.example.com, +1 555 123 4567"
     values = dict(zip(CUE_NAMES, cue_values(text), strict=True))
