@@ -108,7 +108,15 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
         n_all++;                         \
     } while (0)
 
-    /* Character n-grams of " text ", size by size, position by position. */
+    /* Character n-grams of " text ", size by size, position by position. Word-bounded
+     * n-grams of 3+ characters keep only those without a space inside (their first and last
+     * characters may be spaces): spaces[k] counts the spaces before position k, so that is
+     * one comparison. (spaces lives in word_at, unused until the words are assigned below.) */
+    int32_t *spaces = s->word_at;
+    if (b->word_bounded) {
+        spaces[0] = 0;
+        for (int64_t k = 0; k < padded; k++) spaces[k + 1] = spaces[k] + (CODE(k) == SPACE_CODE);
+    }
     for (int64_t i = 0; i < padded; i++) s->rolling[i] = CODE(i);
     for (int size = 1; size <= b->char_hi && size <= padded; size++) {
         int64_t count = padded - size + 1;
@@ -122,11 +130,7 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
                 int keep = 1;
                 if (size == 1) keep = CODE(i) != SPACE_CODE;
                 else if (size == 2) keep = !(CODE(i) == SPACE_CODE && CODE(i + 1) == SPACE_CODE);
-                else {
-                    for (int64_t k = i + 1; k < i + size - 1; k++) {
-                        if (CODE(k) == SPACE_CODE) { keep = 0; break; }
-                    }
-                }
+                else keep = spaces[i + size - 1] == spaces[i + 1];
                 if (!keep) continue;
             }
             FOUND(mix(s->rolling[i] ^ (uint64_t)size), i + shift);
