@@ -1036,41 +1036,45 @@ static int spaced_run(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, in
 static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
     int letters;
-    if (!PyArg_ParseTuple(args, "Ui", &text, &letters)) return NULL;
+    long wanted = 1023; /* the bits to compute: the others stay 0 */
+    if (!PyArg_ParseTuple(args, "Ui|l", &text, &letters, &wanted)) return NULL;
     if (letters < 2) {
         PyErr_SetString(PyExc_ValueError, "text_flags: letters must be at least 2");
         return NULL;
     }
+    wanted &= 1023;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     long flags = 0;
-    for (Py_ssize_t i = 0; i < n && flags != 1023; i++) {
+#define WANT(bit) ((wanted & ~flags) & (bit))
+    for (Py_ssize_t i = 0; i < n && flags != wanted; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         Py_UCS4 next = i + 1 < n ? PyUnicode_READ(kind, data, i + 1) : 0;
-        if (Py_UNICODE_ISSPACE(c) && (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
+        if (WANT(4) && Py_UNICODE_ISSPACE(c) &&
+            (c != ' ' || (i + 1 < n && Py_UNICODE_ISSPACE(next)))) {
             flags |= 4;
         }
-        if (i + 2 < n && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
-            if (c != '\n') flags |= 2;
-            if (!decimal(c) && !Py_UNICODE_ISSPACE(c)) flags |= 8;
+        if (WANT(2 | 8) && i + 2 < n && next == c && PyUnicode_READ(kind, data, i + 2) == c) {
+            if (c != '\n') flags |= 2 & wanted;
+            if (!decimal(c) && !Py_UNICODE_ISSPACE(c)) flags |= 8 & wanted;
         }
-        if (i + 1 < n && ((cyrillic(c) && (latin_or_digit(next) || i_yi_u(next))) ||
-                          ((latin_or_digit(c) || i_yi_u(c)) && cyrillic(next)))) {
+        if (WANT(16) && i + 1 < n &&
+            ((cyrillic(c) && (latin_or_digit(next) || i_yi_u(next))) ||
+             ((latin_or_digit(c) || i_yi_u(c)) && cyrillic(next)))) {
             flags |= 16;
         }
-        if ((c >= 0xFF01 && c <= 0xFF5E) || c == 0x3000) flags |= 32;
-        if (i + 1 < n && ((ascii_letter(c) && greek_or_cyrillic(next)) ||
-                          (greek_or_cyrillic(c) && ascii_letter(next)))) {
+        if (WANT(32) && ((c >= 0xFF01 && c <= 0xFF5E) || c == 0x3000)) flags |= 32;
+        if (WANT(64) && i + 1 < n && ((ascii_letter(c) && greek_or_cyrillic(next)) ||
+                                      (greek_or_cyrillic(c) && ascii_letter(next)))) {
             flags |= 64;
         }
-        if (invisible(c)) flags |= 128;
-        if (i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
-        if (ascii_letter(c)) flags |= 512;
-        if (!(flags & 1) && separator(next) && spaced_run(kind, data, n, i, letters - 1)) {
-            flags |= 1;
-        }
+        if (WANT(128) && invisible(c)) flags |= 128;
+        if (WANT(256) && i + 1 < n && leet_mark(c) && ascii_letter(next)) flags |= 256;
+        if (WANT(512) && ascii_letter(c)) flags |= 512;
+        if (WANT(1) && separator(next) && spaced_run(kind, data, n, i, letters - 1)) flags |= 1;
     }
+#undef WANT
     return PyLong_FromLong(flags);
 }
 
@@ -1474,8 +1478,8 @@ static PyMethodDef methods[] = {
      "background_scores(sims, keep, own, members, z, percentile) -> None\n\n"
      "Background z-scores and percentiles; see off_topic_features.background_scores."},
     {"text_flags", text_flags, METH_VARARGS,
-     "text_flags(text, letters) -> int\n\n"
-     "Which normalisation rewrites could apply; see normalise.py."},
+     "text_flags(text, letters, wanted=1023) -> int\n\n"
+     "Which normalisation rewrites could apply (only the wanted bits); see normalise.py."},
     {"word_sums", word_sums, METH_VARARGS,
      "word_sums(coef, by_feature, indices, data, counts, occ_nnz, occ_word, out) -> None\n\n"
      "Each word's summed contribution; see batch.word_sums."},

@@ -98,9 +98,9 @@ def background_scores(*args: Any) -> None:
     _core().background_scores(*args)
 
 
-def text_flags(text: str, letters: int) -> int:
+def text_flags(text: str, letters: int, wanted: int = 1023) -> int:
     """``_ngrams.text_flags``; see ``_ngrams.c`` and :func:`normalise.normalise`."""
-    return int(_core().text_flags(text, letters))
+    return int(_core().text_flags(text, letters, wanted))
 
 
 def word_sums(*args: Any) -> None:

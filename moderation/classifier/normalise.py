@@ -57,6 +57,10 @@ SPACED_RUN, REPEATS, ODD_WHITESPACE, REPEATS_RU, MIXED_RU = 1, 2, 4, 8, 16
 FULLWIDTH, HOMOGLYPH, INVISIBLE, LEET, LATIN = 32, 64, 128, 256, 512
 # The flags that are exactly their regex's answer: all but LEET, a necessary condition only.
 EXACT = (2 * LATIN - 1) & ~LEET
+# The steps of normalise and, after each, those still to come: a recomputation after a
+# rewrite asks the core only for these (unasked bits stay 0: ask only for what you test).
+_STEPS = (FULLWIDTH, INVISIBLE, HOMOGLYPH, LEET, SPACED_RUN, REPEATS, ODD_WHITESPACE)
+_AFTER = {step: sum(_STEPS[k + 1 :]) for k, step in enumerate(_STEPS)}
 NOT_COMPUTED = -1  # every bit set: the core is off, so every regex decides
 
 
@@ -87,30 +91,31 @@ def normalise(text: str) -> Normalised:
     """
     ascii = text.isascii()  # then there is nothing fullwidth and no Cyrillic/Greek letter
     out = text
-    flags = text_flags(out)  # which steps could apply; recomputed after each that changes out
+    # Which steps could apply; after a step changes ``out``, recomputed for the steps after it.
+    flags = text_flags(out, wanted=sum(_STEPS))
     if not ascii and flags & FULLWIDTH:
         out = text.translate(_FULLWIDTH)
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[FULLWIDTH])
     offsets: list[int] | None = None
     if applies(flags, INVISIBLE, _INVISIBLE, out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: "")
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[INVISIBLE])
     if not ascii and applies(flags, HOMOGLYPH, _HOMOGLYPH_TRIGGER, out):
         out = _MIXED_WORD.sub(
             lambda m: _translate_if(m.group(), _NON_LATIN_LOOKALIKE, _HOMOGLYPHS), out
         )
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[HOMOGLYPH])
     if applies(flags, LEET, _LEET_TRIGGER, out):
         out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[LEET])
     if applies(flags, SPACED_RUN, _SPACED, out):
         out, offsets = _rewrite(
             out, offsets, _SPACED, lambda m: _SEPARATOR.sub("", m.group()), keep_letters=True
         )
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[SPACED_RUN])
     if applies(flags, REPEATS, _REPEATS, out):
         out, offsets = _rewrite(out, offsets, _REPEATS, lambda m: m.group()[:2])
-        flags = text_flags(out)
+        flags = text_flags(out, wanted=_AFTER[REPEATS])
     if applies(flags, ODD_WHITESPACE, _ODD_WHITESPACE, out):
         out, offsets = _rewrite(out, offsets, _WHITESPACE, lambda m: " ")
     lowered = out.lower()
@@ -122,13 +127,14 @@ def normalise(text: str) -> Normalised:
     return Normalised(lowered, None if offsets is None else tuple(offsets), len(text))
 
 
-def text_flags(text: str, spaced_letters: int = 4) -> int:
+def text_flags(text: str, spaced_letters: int = 4, *, wanted: int = 2 * LATIN - 1) -> int:
     """Which rewrites could apply (``compiled.text_flags``: one pass in the compiled core,
     never a false "no"); :data:`NOT_COMPUTED` when the core is off. ``spaced_letters``: how
-    many single letters the spaced-letters pattern needs (4 here, 3 in Russian)."""
+    many single letters the spaced-letters pattern needs (4 here, 3 in Russian). Only the
+    ``wanted`` bits are computed (the pass checks less); the others are 0."""
     if not compiled_core.enabled():
         return NOT_COMPUTED
-    return compiled_core.text_flags(text, spaced_letters)
+    return compiled_core.text_flags(text, spaced_letters, wanted)
 
 
 def applies(flags: int, bit: int, pattern: re.Pattern[str], text: str) -> bool:

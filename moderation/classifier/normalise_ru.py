@@ -32,6 +32,10 @@ from moderation.classifier.normalise import (
     text_flags,
 )
 
+# The steps of normalise_ru whose flags the core computes and, after each, those still to come.
+_STEPS = (FULLWIDTH, INVISIBLE, SPACED_RUN, MIXED_RU, REPEATS_RU, LATIN, ODD_WHITESPACE)
+_AFTER = {step: sum(_STEPS[k + 1 :]) for k, step in enumerate(_STEPS)}
+
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1f]"
 )
@@ -127,26 +131,28 @@ def normalise_ru(text: str) -> Normalised:
     clean Cyrillic text costs a few microseconds and no offset bookkeeping.
     """
     out = text.replace("ё", "е").replace("Ё", "Е")
-    flags = text_flags(out, 3)  # what could apply, in one compiled pass (never a false "no")
+    # What could apply, in one compiled pass (never a false "no"); after a step changes
+    # ``out``, recomputed for the steps after it.
+    flags = text_flags(out, 3, wanted=sum(_STEPS))
     if applies(flags, FULLWIDTH, _FULLWIDTH_TRIGGER, out):
         out = out.translate(_FULLWIDTH)
-        flags = text_flags(out, 3)
+        flags = text_flags(out, 3, wanted=_AFTER[FULLWIDTH])
     offsets: list[int] | None = None
     if applies(flags, INVISIBLE, _INVISIBLE, out):
         out, offsets = _rewrite(out, offsets, _INVISIBLE, lambda m: [])
-        flags = text_flags(out, 3)
+        flags = text_flags(out, 3, wanted=_AFTER[INVISIBLE])
     if applies(flags, SPACED_RUN, _SPACED, out):
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
-        flags = text_flags(out, 3)
+        flags = text_flags(out, 3, wanted=_AFTER[SPACED_RUN])
     if applies(flags, MIXED_RU, _MIXED_TRIGGER, out):
         out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix, only=_needs_unmix)
-        flags = text_flags(out, 3)
+        flags = text_flags(out, 3, wanted=_AFTER[MIXED_RU])
     if applies(flags, REPEATS_RU, _REPEATS, out):
         out, offsets = _rewrite(out, offsets, _REPEATS, _squeeze)
-        flags = text_flags(out, 3)
+        flags = text_flags(out, 3, wanted=_AFTER[REPEATS_RU])
     if applies(flags, LATIN, _LATIN, out):
         out, offsets = _transliterate(out, offsets)
-    if applies(text_flags(out, 3), ODD_WHITESPACE, _ODD_SPACE, out):
+    if applies(text_flags(out, 3, wanted=ODD_WHITESPACE), ODD_WHITESPACE, _ODD_SPACE, out):
         out, offsets = _rewrite(out, offsets, _SPACES, lambda m: [(" ", 0)])
     lowered = out.lower()
     if len(lowered) != len(out):  # e.g. "İ" lowers to two characters

@@ -134,6 +134,22 @@ def test_compiled_text_flags_never_miss_a_rewrite(texts: list[str]) -> None:
     )  # no rewrite
 
 
+def test_compiled_text_flags_compute_only_the_wanted_bits(texts: list[str]) -> None:
+    """Asking for some bits gives exactly those bits of the full answer (and 0 elsewhere)."""
+    from moderation.classifier import compiled
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    rng = random.Random(20261201)
+    spaced = ["".join(rng.choice(_SPACED_PIECES) for _ in range(12)) for _ in range(5_000)]
+    for text in [*texts, *spaced, *_SPACED_EDGES]:
+        for letters in (3, 4):
+            full = compiled.text_flags(text, letters)
+            wanted = rng.randrange(1024)
+            assert compiled.text_flags(text, letters, wanted) == full & wanted, (text, wanted)
+
+
 def test_normalise_is_the_same_with_the_core_on_and_off(
     texts: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
