@@ -1233,6 +1233,84 @@ static PyObject *spam_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromLong(flags);
 }
 
+/* How many whitespace-separated words ``text`` has and how many distinct ones once
+ * lower-cased: len(text.lower().split()) and len(set(...)), for spam_cues.cue_values.
+ * Words are compared character by character lower-cased with the simple mapping, which is
+ * what str.lower() does except for U+0130 (two characters) and the Greek capital sigma
+ * (final form by context): for a text with either, returns (-1, -1) and Python counts. */
+static uint64_t word_key(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
+    uint64_t h = 0;
+    for (Py_ssize_t k = start; k < end; k++) h = h * P + Py_UNICODE_TOLOWER(PyUnicode_READ(kind, data, k)) + 1u;
+    return mix(h);
+}
+
+static int same_word(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t length) {
+    for (Py_ssize_t k = 0; k < length; k++) {
+        if (Py_UNICODE_TOLOWER(PyUnicode_READ(kind, data, a + k)) !=
+            Py_UNICODE_TOLOWER(PyUnicode_READ(kind, data, b + k))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *distinct_words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = 0, distinct = 0;
+    /* Open addressing over (start, length) of the first occurrence of each word; at most
+     * n / 2 + 1 words, so 2 * n + 4 slots keep the table at most a quarter full. */
+    size_t slots = 4;
+    while (slots < (size_t)n * 2 + 4) slots *= 2;
+    Py_ssize_t *table = malloc(sizeof(Py_ssize_t) * 2 * slots);
+    uint64_t *keys = malloc(sizeof(uint64_t) * slots);
+    if (table == NULL || keys == NULL) {
+        free(table);
+        free(keys);
+        return PyErr_NoMemory();
+    }
+    for (size_t k = 0; k < slots; k++) table[2 * k] = -1;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        for (; i < n; i++) {
+            c = PyUnicode_READ(kind, data, i);
+            if (Py_UNICODE_ISSPACE(c)) break;
+            if (c == 0x130 || c == 0x3A3) {
+                words = distinct = -1;
+                goto done;
+            }
+        }
+        words++;
+        uint64_t key = word_key(kind, data, start, i);
+        size_t at = key & (slots - 1);
+        for (;; at = (at + 1) & (slots - 1)) {
+            if (table[2 * at] < 0) {
+                table[2 * at] = start;
+                table[2 * at + 1] = i - start;
+                keys[at] = key;
+                distinct++;
+                break;
+            }
+            if (keys[at] == key && table[2 * at + 1] == i - start &&
+                same_word(kind, data, table[2 * at], start, i - start)) {
+                break;
+            }
+        }
+    }
+done:
+    free(table);
+    free(keys);
+    return Py_BuildValue("nn", words, distinct);
+}
+
 /* How many chit-chat words ``text`` has (off_topic_features.chit_chat_count, whose pattern
  * is \b(?:lol|...)\b, case-insensitive). Every match is a whole word, a maximal run of \w
  * (alphanumerics and "_", as Python's re tests them): count the words that, folded as
@@ -1485,6 +1563,9 @@ static PyMethodDef methods[] = {
      "Each word's summed contribution; see batch.word_sums."},
     {"spam_flags", spam_flags, METH_VARARGS,
      "spam_flags(text) -> int\n\nWhich rarer spam cues could match; see spam_cues.py."},
+    {"distinct_words", distinct_words, METH_VARARGS,
+     "distinct_words(text) -> (words, distinct)\n\n"
+     "len(text.lower().split()) and len(set(...)), or (-1, -1); see spam_cues.cue_values."},
     {"chit_chat", chit_chat, METH_VARARGS,
      "chit_chat(text, russian=False) -> int\n\nChit-chat words (English, and Russian too with\n"
      "russian); see off_topic_features.py and off_topic_features_ru.py."},

@@ -113,6 +113,12 @@ def spam_flags(text: str) -> int:
     return int(_core().spam_flags(text))
 
 
+def distinct_words(text: str) -> tuple[int, int]:
+    """``_ngrams.distinct_words``; see ``_ngrams.c`` and :func:`spam_cues.cue_values`."""
+    words, distinct = _core().distinct_words(text)
+    return int(words), int(distinct)
+
+
 def chit_chat(text: str, russian: bool = False) -> int:
     """``_ngrams.chit_chat``; see ``_ngrams.c``, :func:`off_topic_features.chit_chat_count`
     and (``russian``) :meth:`off_topic_features_ru.RussianOffTopicFeatures.chit_chat`."""

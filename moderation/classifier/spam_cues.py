@@ -194,8 +194,11 @@ def cue_values(text: str, matches: dict[str, list[tuple[int, int]]] | None = Non
     """
     found = matches if matches is not None else cue_matches(text)
     values = [math.log1p(len(found[name])) for name in _PATTERNS]
-    words = text.lower().split()
-    duplicate_share = 1.0 - len(set(words)) / len(words) if len(words) >= 4 else 0.0
+    n_words, distinct = compiled_core.distinct_words(text) if compiled_core.enabled() else (-1, 0)
+    if n_words < 0:  # the core is off, or the text has a character it leaves to Python
+        words = text.lower().split()
+        n_words, distinct = len(words), len(set(words))
+    duplicate_share = 1.0 - distinct / n_words if n_words >= 4 else 0.0
     values += [duplicate_share, math.log1p(len(text)) / 7.0]
     return np.asarray(values, dtype=np.float64)
 

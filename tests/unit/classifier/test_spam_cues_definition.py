@@ -99,6 +99,43 @@ def test_compiled_hints_are_the_hint_patterns_on_lower_cased_text() -> None:
     assert min(hits.values()) > 1000, hits
 
 
+def test_compiled_word_counts_are_lower_split_and_set() -> None:
+    """distinct_words: len(text.lower().split()) and len(set(...)); texts with "İ" or "Σ"
+    (whose str.lower() is not the per-character lower case) are left to Python."""
+    import sys
+
+    from tests.support.servers import unavailable
+
+    if not compiled.available():
+        unavailable("the compiled featuriser is not built (pip install -e . builds it)")
+    rng = random.Random(20261202)
+    pieces = ["Free", "free", "FREE", "да", "Да", "ДА", "ß", "ẞ", "Ǆ", "ǅ", "ǆ", "ς", "σ",
+              " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "x", "X", "1"]  # fmt: skip
+    texts = [*EDGE_CASES, *("".join(rng.choice(pieces) for _ in range(12)) for _ in range(20_000))]
+    texts += [chr(c) + " a " + chr(c) for c in range(0, sys.maxunicode + 1, 97)]
+    left = 0
+    for text in texts:
+        words = text.lower().split()
+        got = compiled.distinct_words(text)
+        if "İ" in text or "Σ" in text:
+            assert got == (-1, -1), text
+            left += 1
+        else:
+            assert got == (len(words), len(set(words))), text
+    assert left > 0
+
+
+@pytest.mark.parametrize("core", [True, False], ids=["core", "no core"])
+def test_values_are_the_same_with_the_core_on_and_off(
+    core: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [*EDGE_CASES, *_random_texts(2000), "ΣΑΣ free ΣΑΣ σας", "İ free İ"]
+    monkeypatch.setattr(compiled, "USE", False)
+    reference = [cue_values(t).tobytes() for t in texts]
+    monkeypatch.setattr(compiled, "USE", core)
+    assert [cue_values(t).tobytes() for t in texts] == reference
+
+
 def test_values_use_the_matches() -> None:
     text = "FREE money!!!!! Check it out: www.example.com, +1 555 123 4567"
     values = dict(zip(CUE_NAMES, cue_values(text), strict=True))
