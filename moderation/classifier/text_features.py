@@ -192,11 +192,13 @@ def log_tf(size: int) -> np.ndarray:
     frequency from this table, so they all use the same bits whatever log each has.
     """
     global _LOG_TF
-    if len(_LOG_TF) < size:
+    table = _LOG_TF
+    if len(table) < size:  # grown here, and kept if no other thread kept a larger one
         table = np.arange(1 << max(size - 1, 1).bit_length(), dtype=np.float64)
         table[1:] = 1.0 + np.log(table[1:])
-        _LOG_TF = table
-    return _LOG_TF
+        if len(table) > len(_LOG_TF):
+            _LOG_TF = table
+    return table
 
 
 def tfidf_row(counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
