@@ -60,7 +60,14 @@ EXACT = (2 * LATIN - 1) & ~LEET
 # The steps of normalise and, after each, those still to come: a recomputation after a
 # rewrite asks the core only for these (unasked bits stay 0: ask only for what you test).
 _STEPS = (FULLWIDTH, INVISIBLE, HOMOGLYPH, LEET, SPACED_RUN, REPEATS, ODD_WHITESPACE)
-_AFTER = {step: sum(_STEPS[k + 1 :]) for k, step in enumerate(_STEPS)}
+
+
+def steps_after(steps: tuple[int, ...]) -> dict[int, int]:
+    """For each step's flag, the flags of the steps after it."""
+    return {step: sum(steps[k + 1 :]) for k, step in enumerate(steps)}
+
+
+_AFTER = steps_after(_STEPS)
 NOT_COMPUTED = -1  # every bit set: the core is off, so every regex decides
 
 

@@ -29,12 +29,13 @@ from moderation.classifier.normalise import (
     SPACED_RUN,
     Normalised,
     applies,
+    steps_after,
     text_flags,
 )
 
 # The steps of normalise_ru whose flags the core computes and, after each, those still to come.
 _STEPS = (FULLWIDTH, INVISIBLE, SPACED_RUN, MIXED_RU, REPEATS_RU, LATIN, ODD_WHITESPACE)
-_AFTER = {step: sum(_STEPS[k + 1 :]) for k, step in enumerate(_STEPS)}
+_AFTER = steps_after(_STEPS)
 
 _INVISIBLE = re.compile(
     "[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0e-\x1f]"

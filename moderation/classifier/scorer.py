@@ -231,16 +231,10 @@ class ModerationScorer:
         views = _Views([c.text for c in chunk], every)
         scored = models.score_many(seen, language, views=views)
         mixed = [i for i, c in enumerate(chunk) if partner is not None and is_mixed_en_ru(c.text)]
-        if not mixed or partner is None:
+        if not mixed:
             return scored
-        # Off-topic stays the routed model's (the partner does not get the article), and so
-        # does spam when both languages share the spam head.
-        alone = [replace(chunk[i], article_title=None, article_body=None) for i in mixed]
-        others = partner.score_many(
-            alone,
-            MIXED_PARTNER[language],
-            with_spam=not shared_spam,
-            views=views if len(mixed) == len(chunk) else None,
+        others = self._partner_scores(
+            [chunk[i] for i in mixed], language, views if len(mixed) == len(chunk) else None
         )
         for i, other in zip(mixed, others, strict=True):
             scored[i] = self._combine(scored[i], other)
@@ -290,14 +284,24 @@ class ModerationScorer:
         partner = MIXED_PARTNER.get(routed.language)
         if partner is None or partner not in self.routes or not is_mixed_en_ru(comment.text):
             return routed
-        # Off-topic stays the routed model's: the partner does not need the article; nor spam
-        # when both languages share the spam head (it would give the routed model's score).
+        return self._combine(routed, self._partner_scores([comment], routed.language)[0])
+
+    def _partner_scores(
+        self, comments: list[CommentInput], language: str, views: _Views | None = None
+    ) -> list[CommentScores]:
+        """Mixed comments routed to ``language``, scored by the other language's models.
+
+        Off-topic stays the routed model's: the partner does not get the article; nor spam
+        when both languages share the spam head (it would give the routed model's score).
+        ``views``: the routed models' normalised and featurised texts of exactly these
+        comments, to reuse.
+        """
+        partner = MIXED_PARTNER[language]
         partner_models = self.routes[partner]
-        routed_models = self.routes.get(routed.language)
+        routed_models = self.routes.get(language)
         shared_spam = routed_models is not None and partner_models.spam is routed_models.spam
-        alone = replace(comment, article_title=None, article_body=None)
-        other = partner_models.score_many([alone], partner, with_spam=not shared_spam)[0]
-        return self._combine(routed, other)
+        alone = [replace(c, article_title=None, article_body=None) for c in comments]
+        return partner_models.score_many(alone, partner, with_spam=not shared_spam, views=views)
 
     def _combine(self, routed: CommentScores, other: CommentScores) -> CommentScores:
         """A mixed comment's scores from its routed and its partner language's models."""
