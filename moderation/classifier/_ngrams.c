@@ -736,6 +736,36 @@ done:
  * background articles, looked up through term_rows (feature id -> table row; row 0 is all
  * zeros and is skipped). Each output is the row's products summed in order, starting from
  * 0.0: exactly what off_topic_features.background_dot_numpy computes. */
+/* The sums themselves. On x86-64 with glibc, also built for processors with AVX2 (chosen when
+ * the module loads): four of the k independent sums per instruction instead of two. Each sum
+ * is still one multiply and one add per term, in row order (no fused multiply-add: the build
+ * has -ffp-contract=off, and the avx2 target does not include FMA), so the bits are the same. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__GLIBC__) && !defined(__AVX2__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void background_rows(Py_ssize_t n, const int32_t *indptr, const int32_t *indices,
+                            Py_ssize_t nnz, const double *data, const int64_t *term_rows,
+                            const float *table, Py_ssize_t k_cols, double *out) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *sums = out + i * k_cols;
+        for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] = 0.0;
+        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+            if (j + 2 * AHEAD < nnz) __builtin_prefetch(&term_rows[indices[j + 2 * AHEAD]]);
+            if (j + AHEAD < nnz) {
+                /* A row spans several cache lines (16 floats each). */
+                const float *ahead = table + term_rows[indices[j + AHEAD]] * k_cols;
+                for (Py_ssize_t k = 0; k < k_cols; k += 16) __builtin_prefetch(ahead + k);
+                __builtin_prefetch(ahead + k_cols - 1);
+            }
+            int64_t r = term_rows[indices[j]];
+            if (r == 0) continue;
+            const float *row = table + r * k_cols;
+            double value = data[j];
+            for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] += value * (double)row[k];
+        }
+    }
+}
+
 static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *objs[6];
     Py_ssize_t k_cols;
@@ -769,24 +799,7 @@ static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        double *sums = out + i * k_cols;
-        for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] = 0.0;
-        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
-            if (j + 2 * AHEAD < nnz) __builtin_prefetch(&term_rows[indices[j + 2 * AHEAD]]);
-            if (j + AHEAD < nnz) {
-                /* A row spans several cache lines (16 floats each). */
-                const float *ahead = table + term_rows[indices[j + AHEAD]] * k_cols;
-                for (Py_ssize_t k = 0; k < k_cols; k += 16) __builtin_prefetch(ahead + k);
-                __builtin_prefetch(ahead + k_cols - 1);
-            }
-            int64_t r = term_rows[indices[j]];
-            if (r == 0) continue;
-            const float *row = table + r * k_cols;
-            double value = data[j];
-            for (Py_ssize_t k = 0; k < k_cols; k++) sums[k] += value * (double)row[k];
-        }
-    }
+    background_rows(n, indptr, indices, nnz, data, term_rows, table, k_cols, out);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);

@@ -68,11 +68,14 @@ class ToxicityHead:
         self.coef, self.lexicon_coef = coef[:n], coef[n:]
         self.intercept = float(model.named_steps["classifier"].intercept_[0])
         self.subtype_names = tuple(subtypes)
-        self.subtype_coef = (
-            np.vstack([m.coef_[0] for m in subtypes.values()]).T.copy()
+        # The toxicity weights next to the sub-types' (a language without sub-type labels has
+        # none): a batch reads each feature's weights from one place, in one sparse product.
+        self.stacked_coef = (
+            np.column_stack([self.coef] + [m.coef_[0] for m in subtypes.values()])
             if subtypes
-            else np.zeros((n, 0))  # a language without sub-type labels
+            else self.coef[:, None]
         )
+        self.subtype_coef = self.stacked_coef[:, 1:]
         self.subtype_intercept = np.array([m.intercept_[0] for m in subtypes.values()])
 
     def score(self, vec: Vectorised, original: str) -> Scored:
@@ -168,9 +171,10 @@ def score_toxicity_batch(
         lexicon_features = np.array([summarise([r for r, _, _ in found]) for found in rates])
         lexicon_features = lexicon_features.reshape(len(originals), -1)
         first = [found[:KEPT] for found in rates]
-    z = (matrix @ head.coef + lexicon_features @ head.lexicon_coef) + head.intercept
+    products = matrix @ head.stacked_coef  # column 0: toxicity, then the sub-types
+    z = (products[:, 0] + lexicon_features @ head.lexicon_coef) + head.intercept
     probabilities = sigmoid(z)
-    sub_z = matrix @ head.subtype_coef + head.subtype_intercept
+    sub_z = products[:, 1:] + head.subtype_intercept
     sub_p = np.array([[_sigmoid(float(s)) for s in row] for row in sub_z]).reshape(sub_z.shape)
     top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
     lexicon_coef = head.lexicon_coef.tolist()

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from moderation.classifier.language import Detected
+from moderation.classifier.language import NON_RUSSIAN_CYRILLIC, Detected
 from moderation.domain.scores import CommentScores
 
 RELABEL_BELOW = 0.9  # detector confidence under which a plain-Cyrillic text counts as Russian
 CYRILLIC_NEIGHBOURS = frozenset({"uk", "be", "kk", "ky", "tg", "uz", "bg", "mk", "sr", "mn"})
-_NON_RUSSIAN_CYRILLIC = re.compile("[іїєґўәғқңөұүһӣӯҳҷІЇЄҐЎӘҒҚҢӨҰҮҺӢӮҲҶ]")
 _CYRILLIC_LETTER = re.compile("[а-яА-ЯёЁ]")
 _LATIN_LETTER = re.compile("[a-zA-Z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -46,7 +45,7 @@ def refine_language(text: str, detected: Detected) -> Detected:
     letters = _LETTER.findall(text)
     cyrillic = len(_CYRILLIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
-    if not cyrillic or cyrillic + latin < 0.8 * len(letters) or _NON_RUSSIAN_CYRILLIC.search(text):
+    if not cyrillic or cyrillic + latin < 0.8 * len(letters) or NON_RUSSIAN_CYRILLIC.search(text):
         return detected
     return Detected("ru" if cyrillic >= latin else "en", detected.confidence)
 

@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from moderation.classifier.language import LanguageDetector, plainly_english
+from moderation.classifier.language import (
+    Detected,
+    LanguageDetector,
+    plainly_english,
+    plainly_russian,
+)
 from moderation.classifier.scorer import ModerationScorer
 from moderation.domain.scores import CommentInput, CommentScores
 
@@ -76,6 +81,59 @@ def test_latin_script_languages_are_not_taken_for_english(
 def test_plainly_english_skips_the_classifier() -> None:
     assert plainly_english("I think that the minister is wrong about the tax and you know it")
     assert not plainly_english("Carbon tax rebates")
+
+
+RUSSIAN = "Я думаю, что это решение правительства было ошибкой, и все об этом знают уже давно."
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def test_plainly_russian_skips_the_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    detector = LanguageDetector()
+
+    def no_classifier(text: str) -> None:
+        raise AssertionError("langid should not run")
+
+    monkeypatch.setattr(detector._identifier, "classify", no_classifier)
+    assert plainly_russian(RUSSIAN, _letters(RUSSIAN))
+    assert detector.detect(RUSSIAN) == Detected("ru", 0.9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ukrainian, Kazakh, Kyrgyz, Tajik: letters Russian lacks.
+        "Я думаю, що це рішення уряду було помилкою, і всі про це знають вже давно.",
+        "Менің ойымша, бұл үкіметтің шешімі қате болды және мұны бәрі біледі.",
+        "Менин оюмча, бул өкмөттүн чечими ката болгон жана муну баары билет.",
+        "Ба фикри ман, ин қарори ҳукумат хато буд ва инро ҳама медонанд.",
+        # Russian letters, but fewer than 15 % Russian function words.
+        "Правительство приняло неудачное решение, граждане справедливо возмущаются.",
+        # Fewer than 90 % of the letters Russian: a mixed comment goes to langid.
+        "Это просто fake news, и все это знают: the government lied again about everything.",
+        # Too few words.
+        "Это что такое?",
+    ],
+)
+def test_not_plainly_russian(text: str) -> None:
+    assert not plainly_russian(text, _letters(text))
+
+
+def test_plainly_russian_agrees_with_langid(detector: LanguageDetector) -> None:
+    from moderation.classifier.language_routing import refine_language
+
+    texts = [
+        RUSSIAN,
+        "Путин опять всех обманул, это позор для страны",
+        "Если бы он знал, что его ждет, он бы никогда туда не поехал, это точно.",
+        "Когда уже они перестанут врать людям? Нет сил это читать каждый день.",
+    ]
+    for text in texts:
+        assert plainly_russian(text, _letters(text))
+        language, confidence = detector._identifier.classify(text)
+        assert refine_language(text, Detected(language, confidence)).language == "ru"
 
 
 SAMPLES = (
