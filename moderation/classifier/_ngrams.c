@@ -41,7 +41,17 @@ typedef struct {
     Py_ssize_t n_vocab;
     const int32_t *bucket_starts; /* 2**bits + 1 entries */
     int bits;
+    /* Optional (NULL: none): bit t is set when some vocabulary hash has t as its top
+     * present_bits bits. A clear bit settles a lookup from a table small enough to stay in
+     * cache, without touching the megabytes of the bucket table and vocabulary. */
+    const uint64_t *present;
+    int present_bits;
 } Vocabulary;
+
+static inline int maybe_present(const Vocabulary *v, uint64_t h) {
+    uint64_t t = h >> (64 - v->present_bits);
+    return (int)((v->present[t >> 6] >> (t & 63)) & 1u);
+}
 
 static inline int32_t lookup(const Vocabulary *v, uint64_t h) {
     uint64_t bucket = h >> (64 - v->bits);
@@ -162,6 +172,24 @@ static void featurise_one(const Batch *b, const Vocabulary *v, Scratch *s, Py_ss
     }
 #undef FOUND
 #undef CODE
+    /* Drop the hashes the presence table rules out, when that pays: for most n-grams of a
+     * text in another language than the vocabulary's. In its own language nearly every
+     * n-gram is found, and the pass would only cost time; the first 64 hashes decide. */
+    int64_t sample = n_all < 64 ? n_all : 64, absent = 0;
+    if (v->present != NULL) {
+        for (int64_t k = 0; k < sample; k++) absent += !maybe_present(v, s->occ_hash[k]);
+    }
+    if (absent * 2 > sample) {
+        int64_t kept = 0;
+        for (int64_t k = 0; k < n_all; k++) {
+            if (maybe_present(v, s->occ_hash[k])) {
+                s->occ_hash[kept] = s->occ_hash[k];
+                s->occ_centre[kept] = s->occ_centre[k];
+                kept++;
+            }
+        }
+        n_all = kept;
+    }
     /* Look every hash up. The vocabulary and its bucket table are megabytes, so nearly every
      * lookup misses the cache: prefetching the vocabulary entries a stride ahead overlaps
      * those misses instead of waiting for each in turn (the bucket table stays cached). */
@@ -380,21 +408,27 @@ static int check_terms(const char *what, const int64_t *terms, Py_ssize_t n,
 #define N_BUFFERS 13
 
 static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *objs[N_BUFFERS];
-    int char_lo, char_hi, word_lo, word_hi, word_bounded, bits;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOiiiiiiOOOOO", &objs[0], &objs[1], &objs[2], &objs[3],
-                          &objs[4], &objs[5], &objs[6], &objs[7], &char_lo, &char_hi, &word_lo,
-                          &word_hi, &word_bounded, &bits, &objs[8], &objs[9], &objs[10],
-                          &objs[11], &objs[12])) {
+    PyObject *objs[N_BUFFERS + 1];
+    int char_lo, char_hi, word_lo, word_hi, word_bounded, bits, present_bits = 0;
+    objs[N_BUFFERS] = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOiiiiiiOOOOO|Oi", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &char_lo, &char_hi,
+                          &word_lo, &word_hi, &word_bounded, &bits, &objs[8], &objs[9],
+                          &objs[10], &objs[11], &objs[12], &objs[13], &present_bits)) {
         return NULL;
     }
-    static const char *names[N_BUFFERS] = {
+    static const char *names[N_BUFFERS + 1] = {
         "text", "starts", "lengths", "word_starts", "word_ends", "word_ptr", "vocab",
-        "bucket_starts", "indptr", "ids", "counts", "occ_nnz", "occ_word"};
-    static const Py_ssize_t sizes[N_BUFFERS] = {4, 8, 8, 8, 8, 8, 8, 4, 4, 4, 8, 8, 8};
+        "bucket_starts", "indptr", "ids", "counts", "occ_nnz", "occ_word", "present"};
+    static const Py_ssize_t sizes[N_BUFFERS + 1] = {4, 8, 8, 8, 8, 8, 8, 4, 4, 4, 8, 8, 8, 8};
+    int n_buffers = objs[N_BUFFERS] != NULL ? N_BUFFERS + 1 : N_BUFFERS;
     Buffers buffers;
     PyObject *result = NULL;
     if (acquire(&buffers, objs, names, sizes, N_BUFFERS, 8) < 0) goto done;
+    if (n_buffers > N_BUFFERS) { /* read-only, after the outputs */
+        if (get(objs[N_BUFFERS], &buffers.views[N_BUFFERS], 8, 0, names[N_BUFFERS]) < 0) goto done;
+        buffers.got++;
+    }
     Py_buffer *views = buffers.views;
     Py_ssize_t n = views[1].len / 8, n_vocab = views[6].len / 8;
     Py_ssize_t n_text = views[0].len / 4, n_words = views[3].len / 8;
@@ -408,7 +442,16 @@ static PyObject *featurise(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     Batch b = {views[0].buf, views[1].buf, views[2].buf, views[3].buf, views[4].buf,
                views[5].buf, char_lo, char_hi, word_lo, word_hi, word_bounded};
-    Vocabulary v = {views[6].buf, n_vocab, views[7].buf, bits};
+    Vocabulary v = {views[6].buf, n_vocab, views[7].buf, bits, NULL, 0};
+    if (n_buffers > N_BUFFERS) {
+        if (present_bits < 6 || present_bits > 32 ||
+            views[13].len / 8 != (Py_ssize_t)1 << (present_bits - 6)) {
+            PyErr_SetString(PyExc_ValueError, "featurise: presence table of the wrong size");
+            goto done;
+        }
+        v.present = views[13].buf;
+        v.present_bits = present_bits;
+    }
     /* Bounds: every comment inside the text, word spans inside their comment, and room for
      * the worst case of the outputs (each occurrence a distinct feature, inside a word). */
     int64_t longest = 0, need = 0;
@@ -1551,7 +1594,8 @@ static PyMethodDef methods[] = {
     {"featurise", featurise, METH_VARARGS,
      "featurise(text, starts, lengths, word_starts, word_ends, word_ptr, vocab, bucket_starts,\n"
      "          char_lo, char_hi, word_lo, word_hi, word_bounded, bits,\n"
-     "          indptr, ids, counts, occ_nnz, occ_word) -> (nnz, n_occurrences)\n\n"
+     "          indptr, ids, counts, occ_nnz, occ_word[, present, present_bits])\n"
+     "          -> (nnz, n_occurrences)\n\n"
      "Fill the output buffers for every comment; see moderation/classifier/batch.py."},
     {"tfidf", tfidf, METH_VARARGS,
      "tfidf(indptr, ids, counts, idf, log_tf, out): sublinear TF-IDF rows, l2-normalised."},

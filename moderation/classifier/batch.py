@@ -26,7 +26,13 @@ from moderation.classifier import compiled as compiled_core
 from moderation.classifier.explain import MIN_WEIGHT, TOP_SPANS, pick_spans
 from moderation.classifier.ngram_hashing import _P, _P_INV, _WORD_SALT, WORD, _mix
 from moderation.classifier.normalise import Normalised
-from moderation.classifier.text_features import BUCKET_BITS, TextFeatures, log_tf, tfidf_row
+from moderation.classifier.text_features import (
+    BUCKET_BITS,
+    PRESENT_BITS,
+    TextFeatures,
+    log_tf,
+    tfidf_row,
+)
 from moderation.domain.scores import Span
 
 _U = np.uint64
@@ -362,7 +368,7 @@ def _featurise_compiled(features: TextFeatures, hashed: HashedBatch) -> BatchRow
         hashed.utf32, hashed.starts, hashed.lengths, hashed.local_word_starts, hashed.local_word_ends,
         hashed.word_ptr, features.hashes_, features.bucket_starts(), char_lo, char_hi,
         word_lo, word_hi, int(features.word_bounded), BUCKET_BITS,
-        indptr, ids, counts, occurrence_nnz, occurrence_word,
+        indptr, ids, counts, occurrence_nnz, occurrence_word, features.presence(), PRESENT_BITS,
     )  # fmt: skip
     matrix = _tfidf_rows(features, ids[:nnz], counts[:nnz], indptr, compiled=True)
     return BatchRows(

@@ -24,6 +24,8 @@ from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
 BUCKET_BITS = 20  # 1M buckets (4 MB): most hashes are settled by the first vocabulary entry
+PRESENT_BITS = 21  # the presence table: 2M bits (256 KB), small enough to stay in cache
+_ONE, _63 = np.uint64(1), np.uint64(63)
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,23 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             self.__dict__["_starts"] = cached
         return cached
 
+    def presence(self) -> np.ndarray:
+        """Bit t (of word t // 64, from the low end) is set when some vocabulary hash has t
+        as its top :data:`PRESENT_BITS` bits: a clear bit rules a hash out. The compiled core
+        reads it before the far larger bucket table (see ``_ngrams.c``, ``Vocabulary``)."""
+        cached: np.ndarray | None = self.__dict__.get("_present")
+        if cached is None:
+            top = self.hashes_ >> np.uint64(64 - PRESENT_BITS)
+            cached = np.zeros(2 ** (PRESENT_BITS - 6), dtype=np.uint64)
+            np.bitwise_or.at(cached, (top >> np.uint64(6)).astype(np.intp), _ONE << (top & _63))
+            self.__dict__["_present"] = cached
+        return cached
+
     def __getstate__(self) -> dict[str, object]:
         state = dict(super().__getstate__())
         state.pop("_starts", None)
         state.pop("_padded", None)
+        state.pop("_present", None)
         return state
 
     def normalise(self, text: str) -> Normalised:

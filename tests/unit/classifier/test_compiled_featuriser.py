@@ -503,3 +503,51 @@ def test_word_sums_refuse_occurrences_out_of_range() -> None:
     args[2] = np.array([7], np.int32)
     with pytest.raises(ValueError, match="column is out of range"):
         compiled.word_sums(*args)
+
+
+def test_the_presence_table_holds_every_vocabulary_hash() -> None:
+    from moderation.classifier.text_features import PRESENT_BITS
+
+    for features in _fitted():
+        table = features.presence()
+        assert table.dtype == np.uint64 and len(table) == 2 ** (PRESENT_BITS - 6)
+        top = (features.hashes_ >> np.uint64(64 - PRESENT_BITS)).astype(np.int64)
+        assert all((int(table[t >> 6]) >> (int(t) & 63)) & 1 for t in top)
+        assert sum(bin(int(w)).count("1") for w in table) == len(set(top.tolist()))
+
+
+def test_rows_are_the_same_with_and_without_the_presence_table() -> None:
+    """A vocabulary of English n-grams and a Russian text: most hashes are ruled out by the
+    table, and what is left gives the rows the full lookups give."""
+    from moderation.classifier.text_features import PRESENT_BITS
+
+    english = TextFeatures(min_df=1).fit(CORPUS[:3] + CORPUS[5:7])
+    texts = [normalise(t).text for t in ["Ты полный идиот, и все это знают. idiot", *TEXTS]]
+    hashed = hash_batch(texts, range(2, 6), range(1, 3))
+    n = len(texts)
+    capacity = 4 * (sum(map(len, texts)) + 2 * n) + 2 * len(hashed.local_word_starts) + 1
+    outputs = []
+    for extra in ([], [english.presence(), PRESENT_BITS]):
+        out = [
+            np.empty(n + 1, np.int32), np.empty(capacity, np.int32),
+            *(np.empty(capacity, np.int64) for _ in range(3)),
+        ]  # fmt: skip
+        arguments = [
+            hashed.utf32, hashed.starts, hashed.lengths, hashed.local_word_starts,
+            hashed.local_word_ends, hashed.word_ptr, english.hashes_, english.bucket_starts(),
+            2, 5, 1, 2, 0, 20, *out, *extra,
+        ]  # fmt: skip
+        nnz, occurrences = compiled.featurise(*arguments)
+        outputs.append((nnz, occurrences, [a.copy() for a in out]))
+    (nnz, occ, plain), (nnz2, occ2, filtered) = outputs
+    assert (nnz, occ) == (nnz2, occ2) and nnz > 0
+    for a, b, used in zip(plain, filtered, [n + 1, nnz, nnz, occ, occ], strict=True):
+        assert np.array_equal(a[:used], b[:used])
+
+
+def test_a_presence_table_of_the_wrong_size_is_refused() -> None:
+    features = _fitted()[0]
+    with pytest.raises(ValueError, match="presence table"):
+        compiled.featurise(*_arguments(features), np.zeros(8, np.uint64), 21)
+    with pytest.raises(ValueError, match="presence table"):
+        compiled.featurise(*_arguments(features), features.presence(), 40)
