@@ -775,14 +775,11 @@ done:
     return result;
 }
 
-/* Each sparse row (a comment's off-topic TF-IDF vector) times a dense float32 table of
- * background articles, looked up through term_rows (feature id -> table row; row 0 is all
- * zeros and is skipped). Each output is the row's products summed in order, starting from
- * 0.0: exactly what off_topic_features.background_dot_numpy computes. */
-/* The sums themselves. On x86-64 with glibc, also built for processors with AVX2 (chosen when
- * the module loads): four of the k independent sums per instruction instead of two. Each sum
- * is still one multiply and one add per term, in row order (no fused multiply-add: the build
- * has -ffp-contract=off, and the avx2 target does not include FMA), so the bits are the same. */
+/* The sums of background_dot (below). On x86-64 with glibc, also built for processors with
+ * AVX2 (chosen when the module loads): four of the k independent sums per instruction instead
+ * of two. Each sum is still one multiply and one add per term, in row order (no fused
+ * multiply-add: the build has -ffp-contract=off, and the avx2 target does not include FMA),
+ * so the bits are the same. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__GLIBC__) && !defined(__AVX2__)
 __attribute__((target_clones("avx2", "default")))
 #endif
@@ -809,6 +806,10 @@ static void background_rows(Py_ssize_t n, const int32_t *indptr, const int32_t *
     }
 }
 
+/* Each sparse row (a comment's off-topic TF-IDF vector) times a dense float32 table of
+ * background articles, looked up through term_rows (feature id -> table row; row 0 is all
+ * zeros and is skipped). Each output is the row's products summed in order, starting from
+ * 0.0: exactly what off_topic_features.background_dot_numpy computes. */
 static PyObject *background_dot(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *objs[6];
     Py_ssize_t k_cols;

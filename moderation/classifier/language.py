@@ -119,7 +119,7 @@ def plainly_russian(text: str, n_letters: int) -> bool:
     Ukrainian, Belarusian, Kazakh, Kyrgyz, Tajik or Uzbek, at least 6 words, and at least 15 %
     of them Russian function words those languages do not share ("что", "это", "и", …).
 
-    On 20,000 forum and ParaDetox texts it fires on, langid (with :func:`refine_language
+    On the 19,898 forum and ParaDetox texts it fires on, langid (with :func:`refine_language
     <moderation.classifier.language_routing.refine_language>`) said Russian every time.
     """
     words = _RUSSIAN_WORD.findall(text.lower())
