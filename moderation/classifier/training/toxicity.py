@@ -3,8 +3,8 @@
 * three ridge regressions on C3's graded toxicity (1-4) over training articles, the news
   domain: on every n-gram; on the word n-grams alone (what is said, not how it is spelled);
   on n-grams scaled by their naive-Bayes log-count ratio (toxic vs civil presence);
-* a logistic regression on the out-of-domain sets (Wikipedia talk, OLID and HatEval tweets,
-  Davidson tweets, Civil Comments toxic posts): what abuse and hate look like in general;
+* a logistic regression on the out-of-domain sets (Wikipedia talk, OLID tweets, Davidson
+  tweets, Civil Comments toxic posts): what abuse looks like in general;
 * the Toxic Spans lexicon (:mod:`moderation.classifier.lexicon`).
 
 A meta logistic regression over them, fitted on held-out C3 articles, weighs them and
@@ -75,7 +75,6 @@ def train_toxicity(
         identity,
         td.load_wiki(data),
         td.load_tweeteval(data, "offensive", "train"),
-        td.load_tweeteval(data, "hate", "train"),
         td.load_davidson(data),
         civil,
     ]
