@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from moderation.classifier import Scorer
 from moderation.decisions import record_first_decisions
 from moderation.domain.policy import Decision as PolicyDecision
-from moderation.domain.policy import Policy, decide
+from moderation.domain.policy import Policy, Repetition, decide
+from moderation.domain.repetition import earlier_copies, folded
 from moderation.domain.scores import CommentInput
 from moderation.storage.tables import Article, Comment, Decision
 
@@ -45,6 +46,11 @@ _RECENT = (
     )
     .where(Comment.article_id.in_(bindparam("ids", expanding=True)), Comment.status == "approved")
     .subquery()
+)
+_SAME_TEXT = select(Comment.text_fingerprint, Comment.received_at, Comment.id).where(
+    Comment.text_fingerprint.in_(bindparam("fingerprints", expanding=True)),
+    Comment.received_at >= bindparam("since"),
+    Comment.received_at <= bindparam("until"),
 )
 _THREADS = (
     select(_RECENT.c.article_id, _RECENT.c.id, _RECENT.c.text)
@@ -83,11 +89,52 @@ def comment_inputs(
     return inputs
 
 
+def copies_before(session: Session, comments: Sequence[Comment], rule: Repetition) -> list[int]:
+    """For each comment, how many comments with the same text came before it within the
+    rule's window (any article, any status), in one query; 0 for texts too short to count."""
+    counted = {
+        c.id: c.text_fingerprint
+        for c in comments
+        if rule.enabled and c.text_fingerprint and len(folded(c.text)) >= rule.min_chars
+    }
+    if not counted:
+        return [0] * len(comments)
+    window = timedelta(hours=rule.window_hours)
+    times = [c.received_at for c in comments if c.id in counted]
+    rows = session.execute(
+        _SAME_TEXT,
+        {
+            "fingerprints": sorted({key for key in counted.values() if key}),
+            "since": min(times) - window,
+            "until": max(times),
+        },
+    )
+    posted: dict[str, list[tuple[datetime, str]]] = {}
+    for key, received_at, comment_id in rows:
+        posted.setdefault(str(key), []).append((received_at, comment_id))
+    return [
+        earlier_copies((c.received_at, c.id), posted.get(counted[c.id] or "", []), window)
+        if c.id in counted
+        else 0
+        for c in comments
+    ]
+
+
 def score_and_decide(
-    scorer: Scorer, policy: Policy, inputs: Sequence[CommentInput]
+    scorer: Scorer,
+    policy: Policy,
+    inputs: Sequence[CommentInput],
+    copies: Sequence[int] | None = None,
 ) -> list[PolicyDecision]:
-    """The one code path from comments to decisions, shared by the worker and ``moderation score``."""
-    return [decide(scores, policy) for scores in scorer.score(inputs)]
+    """The one code path from comments to decisions, shared by the worker and ``moderation score``.
+
+    ``copies``: for each input, the earlier comments with the same text (:func:`copies_before`).
+    """
+    counts = copies if copies is not None else [0] * len(inputs)
+    return [
+        decide(scores, policy, earlier_copies=n)
+        for scores, n in zip(scorer.score(inputs), counts, strict=True)
+    ]
 
 
 def classify(
@@ -111,7 +158,8 @@ def classify(
     # The thread costs a query per batch; only a model that reads it gets it.
     with_thread = bool(getattr(scorer, "uses_thread", False))
     inputs = comment_inputs(session, pending, with_thread=with_thread)
-    decisions = score_and_decide(scorer, policy, inputs)
+    copies = copies_before(session, pending, policy.repetition)
+    decisions = score_and_decide(scorer, policy, inputs, copies)
     recorded = record_first_decisions(
         session,
         [(c.id, d) for c, d in zip(pending, decisions, strict=True)],

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
+from moderation.domain.repetition import fingerprint as text_fingerprint
 from moderation.storage.tables import Article, Comment, utcnow
 
 ARTICLE_FIELDS = ("title", "body", "url", "section", "language")
@@ -108,6 +109,7 @@ def _new_comment_values(payload: dict[str, Any], fingerprint: str) -> dict[str, 
         "ip": str(ip) if ip is not None else None,
         "user_agent": payload.get("user_agent"),
         "content_hash": fingerprint,
+        "text_fingerprint": text_fingerprint(payload["text"]),
         "status": "pending",
         "language": None,
         "received_at": now,

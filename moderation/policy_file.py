@@ -16,7 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from moderation.domain.policy import Action, Policy, Threshold
+from moderation.domain.policy import Action, Policy, Repetition, Threshold
 from moderation.domain.scores import SCORE_NAMES
 
 _ACTIONS = [a.value for a in Action]
@@ -57,6 +57,32 @@ def _thresholds(required: bool) -> fields.Dict:
     )
 
 
+class RepetitionSchema(Schema):
+    """``[repetition]``: copy-paste spam (see :class:`~moderation.domain.policy.Repetition`)."""
+
+    class Meta:
+        unknown = RAISE
+
+    _copies = validate.Range(min=1, max=1_000_000)
+    enabled = fields.Boolean(load_default=True)  # TOML has no null: this turns the rule off
+    hold_at = fields.Integer(strict=True, allow_none=True, validate=_copies)
+    reject_at = fields.Integer(strict=True, allow_none=True, validate=_copies)
+    window_hours = fields.Float(validate=validate.Range(min=0, max=24 * 366, min_inclusive=False))
+    min_chars = fields.Integer(strict=True, validate=validate.Range(min=1, max=1500))
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        hold, reject = data.get("hold_at", Repetition.hold_at), data.get("reject_at")
+        if hold is not None and reject is not None and reject < hold:
+            raise ValidationError(f"reject_at must not be below hold_at ({hold})")
+
+    @post_load
+    def _make(self, data: dict[str, Any], **_: Any) -> Repetition:
+        if not data.pop("enabled"):
+            data.update(hold_at=None, reject_at=None)
+        return Repetition(**data)
+
+
 class LanguagePolicySchema(Schema):
     class Meta:
         unknown = RAISE
@@ -76,6 +102,7 @@ class PolicySchema(Schema):
         values=fields.Nested(LanguagePolicySchema),
         load_default=dict,
     )
+    repetition = fields.Nested(RepetitionSchema, load_default=Repetition)
 
     @validates_schema
     def _complete(self, data: dict[str, Any], **_: Any) -> None:
@@ -95,6 +122,7 @@ def parse_policy(document: dict[str, Any]) -> Policy:
         thresholds=data["thresholds"],
         unsupported_language=Action(data["unsupported_language"]),
         per_language={code: lang["thresholds"] for code, lang in data["languages"].items()},
+        repetition=data["repetition"],
     )
 
 

@@ -99,7 +99,14 @@ class SpanSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    code = fields.String(metadata={"example": "toxicity"})
+    code = fields.String(
+        metadata={
+            "example": "toxicity",
+            "description": "toxicity, off_topic, spam, unsupported_language, repeated "
+            "(copy-paste: the text was posted before), no_decision (the failure policy), "
+            "or a moderator's reason code",
+        }
+    )
     score = fields.Float(allow_none=True)
     detail = fields.String()
     spans = fields.List(fields.Nested(SpanSchema), dump_default=list)

@@ -15,6 +15,8 @@ from tqdm import tqdm
 from moderation import settings
 from moderation.classify import score_and_decide
 from moderation.decisions import reasons_document
+from moderation.domain.policy import Repetition
+from moderation.domain.repetition import fingerprint, folded
 from moderation.domain.scores import CommentInput
 from moderation.policy_file import PolicyError, load_policy
 from moderation.schemas import CommentText, SafeString
@@ -80,6 +82,23 @@ def _chunks(items: Iterator[tuple[Any, CommentInput]]) -> Iterator[list[tuple[An
         yield chunk
 
 
+class _Copies:
+    """Copies of each text among the earlier lines of the input (the file has no times: the
+    policy's repetition window does not apply, its thresholds and ``min_chars`` do)."""
+
+    def __init__(self, rule: Repetition) -> None:
+        self.rule = rule
+        self.seen: dict[str, int] = {}
+
+    def count(self, text: str) -> int:
+        if not self.rule.enabled or len(folded(text)) < self.rule.min_chars:
+            return 0
+        key = fingerprint(text) or ""
+        before = self.seen.get(key, 0)
+        self.seen[key] = before + 1
+        return before
+
+
 @click.command()
 @click.option(
     "--input",
@@ -120,8 +139,11 @@ def score(
     except Exception as exc:
         raise click.ClickException(f"could not load the models: {exc}") from exc
     progress = tqdm(unit=" comments", disable=not sys.stderr.isatty(), file=sys.stderr)
+    copies = _Copies(policy.repetition)
     for chunk in _chunks(_lines(input_file, skip_invalid)):
-        decisions = score_and_decide(scorer, policy, [inp for _, inp in chunk])
+        inputs = [inp for _, inp in chunk]
+        counts = [copies.count(inp.text) for inp in inputs]
+        decisions = score_and_decide(scorer, policy, inputs, counts)
         for (comment_id, _), decision in zip(chunk, decisions, strict=True):
             output_file.write(
                 json.dumps(

@@ -3,7 +3,9 @@
 Each score has two thresholds. Below ``approve_below`` it says nothing; from there up to
 ``reject_at_or_above`` it asks for a human (hold); at or above that it rejects. The strictest
 outcome over all scores wins: reject > hold > approve. A score that could not be computed
-(``None``) follows the policy's ``when_missing`` rule for that score.
+(``None``) follows the policy's ``when_missing`` rule for that score. A text posted again and
+again (:mod:`moderation.domain.repetition`) is held, or rejected, by the :class:`Repetition`
+rule, whatever its scores and language.
 """
 
 from __future__ import annotations
@@ -33,11 +35,39 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Repetition:
+    """What to do with a comment whose text was posted before (copy-paste spam).
+
+    Counts are of *earlier* copies received within ``window_hours``: ``hold_at = 2`` holds the
+    third posting of a text. ``None`` turns that action off. Texts with fewer than
+    ``min_chars`` letters and digits ("Thank you!", "+1") are never counted: readers repeat
+    those on their own.
+    """
+
+    hold_at: int | None = 2
+    reject_at: int | None = None
+    window_hours: float = 168.0
+    min_chars: int = 20
+
+    @property
+    def enabled(self) -> bool:
+        return self.hold_at is not None or self.reject_at is not None
+
+    def action(self, copies: int) -> Action | None:
+        if self.reject_at is not None and copies >= self.reject_at:
+            return Action.REJECT
+        if self.hold_at is not None and copies >= self.hold_at:
+            return Action.HOLD
+        return None
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     thresholds: dict[str, Threshold]
     unsupported_language: Action = Action.HOLD
     per_language: dict[str, dict[str, Threshold]] = field(default_factory=dict)
+    repetition: Repetition = field(default_factory=Repetition)
 
     def thresholds_for(self, language: str) -> dict[str, Threshold]:
         return {**self.thresholds, **self.per_language.get(language, {})}
@@ -87,9 +117,29 @@ def _judge(
     return None
 
 
-def decide(scores: CommentScores, policy: Policy) -> Decision:
-    """Turn one comment's scores into approve, hold or reject, with the reasons why."""
+def _repeated(copies: int, rule: Repetition) -> Reason | None:
+    action = rule.action(copies)
+    if action is None:
+        return None
+    times = "once" if copies == 1 else f"{copies} times"
+    return Reason(
+        "repeated",
+        action,
+        None,
+        f"the same text was posted {times} before in the last {rule.window_hours:g} hours",
+    )
+
+
+def decide(scores: CommentScores, policy: Policy, *, earlier_copies: int = 0) -> Decision:
+    """Turn one comment's scores into approve, hold or reject, with the reasons why.
+
+    ``earlier_copies``: how many comments with the same text came before this one within the
+    policy's repetition window (see :mod:`moderation.domain.repetition`).
+    """
     reasons: list[Reason] = []
+    repeated = _repeated(earlier_copies, policy.repetition)
+    if repeated is not None:
+        reasons.append(repeated)
     if not scores.language_supported:
         reasons.append(
             Reason(

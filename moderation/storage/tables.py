@@ -66,6 +66,8 @@ class Comment(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(512))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # moderation.domain.repetition.fingerprint of the text: finds copies posted before
+    text_fingerprint: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     language: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -74,7 +76,10 @@ class Comment(Base):
     decided_at: Mapped[datetime | None]
     decision_id: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_comments_status_received", "status", "received_at"),)
+    __table_args__ = (
+        Index("ix_comments_status_received", "status", "received_at"),
+        Index("ix_comments_fingerprint_received", "text_fingerprint", "received_at"),
+    )
 
 
 class Decision(Base):

@@ -147,3 +147,23 @@ def test_score_can_skip_bad_lines(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 2]
     assert "skipped line 2" in result.stderr
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+def test_score_counts_copies_among_the_earlier_lines(tmp_path: Path) -> None:
+    text = "Thank you for covering the water agreement so carefully."
+    lines = [{"id": n, "text": text if n % 2 == 0 else text.upper()} for n in range(4)]
+    lines.append({"id": "short", "text": "Thanks!"})
+    lines.append({"id": "short2", "text": "Thanks!"})
+    lines.append({"id": "short3", "text": "thanks"})
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = CliRunner().invoke(main, ["score", "--input", str(source), "--output", "-"])
+    assert result.exit_code == 0, result.output
+    repeated = {
+        o["id"]: [r["detail"] for r in o["reasons"] if r["code"] == "repeated"]
+        for o in map(json.loads, result.stdout.splitlines())
+    }
+    assert repeated[0] == repeated[1] == [] and repeated["short3"] == []
+    assert repeated[2] == ["the same text was posted 2 times before in the last 168 hours"]
+    assert repeated[3] and "3 times" in repeated[3][0]

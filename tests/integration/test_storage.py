@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect, select
 
@@ -17,7 +19,8 @@ from moderation.decisions import record_first_decision, record_first_decisions
 from moderation.domain.policy import Action, Decision, Reason
 from moderation.domain.scores import Span
 from moderation.storage.database import Database, alembic_config
-from moderation.storage.tables import CallbackAttempt, CallbackDelivery, Comment, utcnow
+from moderation.storage import moderators  # noqa: F401  (registers the workspace tables)
+from moderation.storage.tables import Base, CallbackAttempt, CallbackDelivery, Comment, utcnow
 from moderation.storage.tables import Decision as DecisionRow
 
 PAYLOAD: dict[str, Any] = {
@@ -44,6 +47,13 @@ def test_migrations_go_down_and_up_again(database_url: str) -> None:
     assert "comments" not in inspect(db.engine).get_table_names()
     db.upgrade()
     assert "comments" in inspect(Database(database_url).engine).get_table_names()
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(database_url: str) -> None:
+    db = Database(database_url)
+    db.upgrade()
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
 def _submit(app: Flask) -> None:

@@ -104,6 +104,21 @@ def test_a_clearly_toxic_comment_is_not_approved(cms: Callable[..., Any]) -> Non
     assert toxicity[0]["spans"], "a toxicity reason carries the words behind it"
 
 
+@pytest.mark.usefixtures("article", "worker")
+def test_the_third_copy_of_a_text_is_held_as_repeated(cms: Callable[..., Any]) -> None:
+    text = "Great analysis of the water deal, more people should read this one."
+    decisions = []
+    for n, variant in enumerate([text, text.upper(), text.replace(",", "")]):
+        response = post(cms, f"copy{n}", variant, wait=10_000)
+        assert response.status_code == 200, response.get_json()
+        decisions.append(response.get_json()["decision"])
+    codes = [[r["code"] for r in d["reasons"]] for d in decisions]
+    assert "repeated" not in codes[0] and "repeated" not in codes[1], codes
+    assert "repeated" in codes[2] and decisions[2]["action"] in {"hold", "reject"}
+    (repeated,) = [r for r in decisions[2]["reasons"] if r["code"] == "repeated"]
+    assert repeated["detail"].startswith("the same text was posted 2 times before")
+
+
 @pytest.mark.usefixtures("article")
 def test_comments_stored_while_no_worker_runs_are_decided_once_one_starts(
     app: Flask, cms: Callable[..., Any], test_config: dict[str, Any], tmp_path: Path

@@ -1,8 +1,17 @@
 """The decision policy is a pure function: table-driven tests."""
 
+from dataclasses import replace
+
 import pytest
 
-from moderation.domain.policy import Action, Policy, Threshold, decide, fallback_hold
+from moderation.domain.policy import (
+    Action,
+    Policy,
+    Repetition,
+    Threshold,
+    decide,
+    fallback_hold,
+)
 from moderation.domain.scores import CommentScores, Span
 
 POLICY = Policy(
@@ -84,3 +93,43 @@ def test_the_failure_policy_holds_and_never_approves() -> None:
     assert decision.action is Action.HOLD
     assert decision.reasons[0].code == "no_decision"
     assert set(decision.scores.values()) == {None}
+
+
+@pytest.mark.parametrize(
+    ("rule", "copies", "given", "action", "codes"),
+    [
+        (Repetition(), 0, scores(), Action.APPROVE, []),
+        (Repetition(), 1, scores(), Action.APPROVE, []),  # a double post is not spam
+        (Repetition(), 2, scores(), Action.HOLD, ["repeated"]),
+        (Repetition(hold_at=2, reject_at=5), 4, scores(), Action.HOLD, ["repeated"]),
+        (Repetition(hold_at=2, reject_at=5), 5, scores(), Action.REJECT, ["repeated"]),
+        (Repetition(hold_at=None, reject_at=None), 50, scores(), Action.APPROVE, []),
+        # whatever the language: copy-paste in Kazakh is still copy-paste
+        (
+            Repetition(hold_at=2, reject_at=3),
+            3,
+            scores(None, None, None, "kk", supported=False),
+            Action.REJECT,
+            ["repeated", "unsupported_language"],
+        ),
+        # with scores: the strictest outcome wins, scored reasons first within an action
+        (Repetition(), 2, scores(spam=0.97), Action.REJECT, ["spam", "repeated"]),
+        (Repetition(), 2, scores(tox=0.5), Action.HOLD, ["toxicity", "repeated"]),
+    ],
+)
+def test_repeated_text(
+    rule: Repetition, copies: int, given: CommentScores, action: Action, codes: list[str]
+) -> None:
+    policy = replace(POLICY, repetition=rule)
+    decision = decide(given, policy, earlier_copies=copies)
+    assert decision.action is action
+    assert [r.code for r in decision.reasons] == codes
+
+
+def test_the_repeated_reason_says_how_often_and_within_what_window() -> None:
+    policy = replace(POLICY, repetition=Repetition(hold_at=1, window_hours=24))
+    (reason,) = decide(scores(), policy, earlier_copies=1).reasons
+    assert reason.detail == "the same text was posted once before in the last 24 hours"
+    assert reason.score is None and reason.spans == ()
+    (reason,) = decide(scores(), policy, earlier_copies=3).reasons
+    assert "posted 3 times before" in reason.detail

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation.domain.policy import Action
+from moderation.domain.policy import Action, Repetition
 from moderation.policy_file import PolicyError, load_policy, parse_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +62,18 @@ def test_a_valid_document_becomes_a_policy() -> None:
         ({"thresholds": {**VALID["thresholds"], "sarcasm": {"approve_below": 0.1}}}, "sarcasm"),
         ({"surprise": 1}, "surprise"),
         ({"unsupported_language": "publish"}, "unsupported_language"),
+        ({"repetition": {"hold_at": 0}}, "hold_at"),
+        ({"repetition": {"hold_at": "2"}}, "hold_at"),
+        ({"repetition": {"hold_at": 2.5}}, "hold_at"),
+        (
+            {"repetition": {"hold_at": 4, "reject_at": 3}},
+            r"reject_at must not be below hold_at \(4\)",
+        ),
+        ({"repetition": {"reject_at": 1}}, r"below hold_at \(2\)"),  # the default hold_at
+        ({"repetition": {"window_hours": 0}}, "window_hours"),
+        ({"repetition": {"min_chars": 5000}}, "min_chars"),
+        ({"repetition": {"hold_after": 2}}, "hold_after"),
+        ({"repetition": 3}, "repetition"),
     ],
 )
 def test_bad_documents_are_refused_with_the_place_named(change: dict, message: str) -> None:
@@ -84,3 +96,18 @@ def test_per_language_thresholds_are_loaded() -> None:
     )
     assert policy.thresholds_for("ru")["toxicity"].approve_below == 0.2
     assert policy.thresholds_for("en")["toxicity"].approve_below == 0.3
+
+
+def test_the_repetition_rule_has_defaults_and_can_be_set_or_turned_off() -> None:
+    assert parse_policy(VALID).repetition == Repetition()
+    shipped = load_policy(ROOT / "config" / "policy.toml").repetition
+    assert shipped.enabled and shipped.hold_at == 2 and shipped.reject_at is None
+    policy = parse_policy(
+        {
+            **VALID,
+            "repetition": {"hold_at": 3, "reject_at": 10, "window_hours": 24, "min_chars": 30},
+        }
+    )
+    assert policy.repetition == Repetition(hold_at=3, reject_at=10, window_hours=24, min_chars=30)
+    off = parse_policy({**VALID, "repetition": {"enabled": False}}).repetition
+    assert not off.enabled and off.action(1000) is None
