@@ -113,8 +113,13 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
         query = query.where(Comment.article_id == spec.article_id)
     if spec.section:
         query = query.where(Article.section == spec.section)
-    if spec.language:
-        query = query.where(Comment.language == spec.language)
+    if spec.language:  # a language takes in its script variants: "ru" shows "ru-Latn" too
+        query = query.where(
+            or_(
+                Comment.language == spec.language,
+                Comment.language.startswith(f"{spec.language}-", autoescape=True),
+            )
+        )
     if spec.author:  # the CMS's author id, or the display name of authors without one
         query = query.where(
             or_(

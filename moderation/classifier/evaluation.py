@@ -17,7 +17,11 @@ import numpy as np
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
-from moderation.classifier.evaluation_ru import russian_off_topic_rows, russian_rows
+from moderation.classifier.evaluation_ru import (
+    russian_off_topic_rows,
+    russian_rows,
+    translit_routing_row,
+)
 from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.sources import DataDir
@@ -117,7 +121,16 @@ def _shared_data_rows(
         if "off_topic" in card["russian"]:
             off_topic_ru = load_artifact(directory, "off_topic_ru", card)
             rows += russian_off_topic_rows(off_topic_ru, card["russian"], card["model_version"])
-    notes = [
+    notes = []
+    if "russian" in card:
+        from moderation.classifier import load_scorer
+
+        row, note = translit_routing_row(
+            pathlib.Path(data_dir), load_scorer(directory), card["russian"], card["model_version"]
+        )
+        rows.append(row)
+        notes.append(note)
+    notes += [
         "toxicity: our F1 columns flag at our operating points; alt-profanity-check rows use "
         "0.5 for both (it has no calibrated operating points).",
         "spam / off_topic rows are cross-validated figures recorded by `moderation train`.",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from moderation.classifier import Scorer
+from moderation.classifier.language_routing import route
 from moderation.classifier.newsroom_labels import LabelFile, NewsroomLabel
 from moderation.classifier.training.operating_points import metrics
 from moderation.domain.policy import Policy, decide
@@ -142,7 +143,7 @@ def newsroom_rows(
             kept = [
                 (x.text, target, value)
                 for x, s in zip(labels, scores, strict=True)
-                if s.language == language
+                if route(s.language) == language
                 and (target := x.target(score)) is not None
                 and (value := getattr(s, score)) is not None
             ]
@@ -172,7 +173,7 @@ def newsroom_rows(
                     f"{score.replace('_', '-')} score below its approve point "
                     f"({point['approve_below']}): that score alone would not have held them."
                 )
-    other = Counter(s.language for s in scores if s.language not in LANGUAGES)
+    other = Counter(s.language for s in scores if route(s.language) not in LANGUAGES)
     if other:
         listed = ", ".join(f"{lang} {n}" for lang, n in sorted(other.items()))
         notes.append(

@@ -8,11 +8,14 @@ without ParaDetox (the cross-source check), so one table shows every Russian fig
 from __future__ import annotations
 
 import pathlib
+from collections import Counter
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from moderation.classifier import Scorer
+from moderation.classifier.language_routing import route
 from moderation.classifier.training.off_topic_ru import (
     check_scores,
     load_check_pairs,
@@ -20,7 +23,11 @@ from moderation.classifier.training.off_topic_ru import (
 )
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.russian_data import load_russian
+from moderation.classifier.training.russian_evaluation import translit_all
 from moderation.classifier.training.sources import DataDir
+from moderation.domain.scores import CommentInput
+
+SERVICE_LIMIT = 1500
 
 
 def russian_rows(
@@ -92,3 +99,35 @@ def russian_off_topic_rows(
             **recorded["english_pairs_without_background_leave_one_article_out"],
         },
     ]
+
+
+def translit_routing_row(
+    data_dir: pathlib.Path, scorer: Scorer, section: dict[str, Any], model_version: str
+) -> tuple[dict[str, Any], str]:
+    """The forum test split written in Latin letters (whole comments), through the whole
+    scorer: the comments routed to the Russian models (``ru-Latn``) and their scores, and a
+    note saying how many were routed and where the rest went (held as unsupported)."""
+    point = section["operating_points"]["toxicity"]
+    ru = load_russian(DataDir(data_dir), seed=int(section["seed"]))
+    texts = [translit_all(t.lower())[:SERVICE_LIMIT] for t in ru.test.texts]
+    scored = scorer.score([CommentInput(t) for t in texts])
+    routed = [
+        i for i, s in enumerate(scored) if route(s.language) == "ru" and s.toxicity is not None
+    ]
+    labels = np.asarray(ru.test.labels)[routed]
+    scores = np.asarray([scored[i].toxicity for i in routed])
+    taken = set(routed)
+    elsewhere = Counter(s.language for i, s in enumerate(scored) if i not in taken)
+    row = {
+        "score": "toxicity_ru",
+        "set": "ru_2ch_pikabu_test in Latin letters, routed as ru-Latn",
+        "model": model_version,
+        **metrics(labels, scores, point),
+    }
+    note = (
+        f"toxicity_ru in Latin letters: {len(routed)} of {len(texts)} forum test comments, "
+        "transliterated letter by letter, were routed to the Russian models; the rest went to "
+        f"{', '.join(f'{k} {v}' for k, v in elsewhere.most_common())} (the English model "
+        "scores 'en'; the others are held as unsupported_language)."
+    )
+    return row, note

@@ -65,6 +65,9 @@ _RUSSIAN_FUNCTION_WORDS = frozenset({
 class Detected:
     language: str
     confidence: float
+    # Decided by a plain-language rule (plainly_english / plainly_russian), not by langid:
+    # routing takes such a detection as it is.
+    plain: bool = False
 
 
 class LanguageDetector:
@@ -107,9 +110,9 @@ class LanguageDetector:
         if n_letters < SHORT_TEXT_LETTERS and ascii_share >= 0.8:
             return Detected("en", 0.5)
         if ascii_share >= 0.98 and plainly_english(text):
-            return Detected("en", 0.9)
+            return Detected("en", 0.9, plain=True)
         if ascii_share <= 0.1 and plainly_russian(text, n_letters):
-            return Detected("ru", 0.9)
+            return Detected("ru", 0.9, plain=True)
         language, confidence = self._identifier.classify(text)
         return Detected(str(language), float(confidence))
 

@@ -6,6 +6,12 @@
   є, ґ, ў, ә, ғ, қ, ң, ө, ұ, ү, һ, ӣ, ӯ, ҳ, ҷ); a Cyrillic text with none of them, detected
   with low confidence, is Russian. Kazakh, Kyrgyz, Tajik and Uzbek written with their own
   letters stay unsupported (detected with confidence >= 0.99 in our checks).
+* Russian written in Latin letters ("ty voobshe chital statyu?") is detected as Polish, Uzbek,
+  Turkish or English; :func:`refine_language` calls it ``ru-Latn`` when
+  :func:`~moderation.classifier.normalise_ru.reads_as_translit` says so and the detector is
+  not sure of a Turkic language. ``ru-Latn`` is scored by the Russian models (which
+  transliterate it back), keeps its own code for the policy (its thresholds default to
+  Russian's) and the moderators' language filter.
 * :func:`is_mixed_en_ru`: a comment with real words in both scripts is scored by both
   models, and :func:`combine_mixed` keeps the higher toxicity and spam (docs/russian.md).
 """
@@ -16,10 +22,15 @@ import re
 from dataclasses import replace
 
 from moderation.classifier.language import NON_RUSSIAN_CYRILLIC, Detected
+from moderation.classifier.normalise_ru import reads_as_translit
 from moderation.domain.scores import CommentScores
 
 RELABEL_BELOW = 0.9  # detector confidence under which a plain-Cyrillic text counts as Russian
 CYRILLIC_NEIGHBOURS = frozenset({"uk", "be", "kk", "ky", "tg", "uz", "bg", "mk", "sr", "mn"})
+TRANSLIT_RUSSIAN = "ru-Latn"  # BCP 47: Russian in Latin script
+# Latin-script Turkic languages: when the detector is this sure of one, it is not translit.
+TURKIC_LATIN = frozenset({"uz", "tr", "tk", "az", "kk", "ky"})
+TURKIC_SURE = 0.9
 _CYRILLIC_LETTER = re.compile("[а-яА-ЯёЁ]")
 _LATIN_LETTER = re.compile("[a-zA-Z]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -35,19 +46,39 @@ _CYRILLIC_WORD = re.compile(r"[а-яА-ЯёЁ](?<![^\W\d_].)[а-яА-ЯёЁ]{2,}
 
 
 def refine_language(text: str, detected: Detected) -> Detected:
-    """``detected``, or Russian/English for a text in their letters the detector was unsure of.
+    """``detected``, or Russian/English for a text in their letters the detector was unsure of,
+    or :data:`TRANSLIT_RUSSIAN` for Russian in Latin letters.
 
     Mixed English + Russian comments are also detected as Tajik or Ukrainian now and then;
     they go to the language whose script has more letters.
     """
-    if detected.language not in CYRILLIC_NEIGHBOURS or detected.confidence >= RELABEL_BELOW:
+    if detected.language == "ru" or detected.plain:
         return detected
+    if detected.language in CYRILLIC_NEIGHBOURS and detected.confidence < RELABEL_BELOW:
+        relabelled = _russian_or_english_letters(text, detected.confidence)
+        if relabelled is not None:
+            return relabelled
+    if detected.language in TURKIC_LATIN and detected.confidence >= TURKIC_SURE:
+        return detected
+    if reads_as_translit(text):
+        return Detected(TRANSLIT_RUSSIAN, detected.confidence)
+    return detected
+
+
+def _russian_or_english_letters(text: str, confidence: float) -> Detected | None:
+    """Russian (or English, if Latin letters dominate) for a text in Russian and Latin
+    letters only, with Cyrillic among them; None for any other text."""
     letters = _LETTER.findall(text)
     cyrillic = len(_CYRILLIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if not cyrillic or cyrillic + latin < 0.8 * len(letters) or NON_RUSSIAN_CYRILLIC.search(text):
-        return detected
-    return Detected("ru" if cyrillic >= latin else "en", detected.confidence)
+        return None
+    return Detected("ru" if cyrillic >= latin else "en", confidence)
+
+
+def route(language: str) -> str:
+    """The models a language code is scored by: its primary subtag (``ru-Latn`` -> ``ru``)."""
+    return language.split("-", 1)[0]
 
 
 def is_mixed_en_ru(text: str) -> bool:

@@ -243,14 +243,8 @@ def _transliterate(text: str, offsets: list[int] | None) -> tuple[str, list[int]
       "kh", "ya", "-sya"...) and no English ones ("zhopa"; not "Samsung", "Brexit", "wow");
     * otherwise: only words starting with a translit profanity stem ("suka", "nahui").
     """
-    words = [m.group().lower() for m in _LATIN_WORD.finditer(text)]
-    function_words = sum(w in _RU_TRANSLIT_WORDS for w in words)
-    ru = sum(w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w) is not None for w in words)
-    en = sum(
-        w not in _RU_TRANSLIT_WORDS and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
-        for w in words
-    )
-    if function_words and ru >= 2 and ru > en:
+    words = latin_words(text)
+    if _translit_comment(words):
         return _rewrite(text, offsets, _LATIN_WORD, _translit_word)
     if _cyrillic_letters(text) > sum(len(w) for w in words):
         # Only the Russian-looking words change: when there are none, nothing does.
@@ -263,6 +257,59 @@ def _transliterate(text: str, offsets: list[int] | None) -> tuple[str, list[int]
 
 
 _ENGLISH_SPELLING = re.compile(r"w|q|th|ph|ee|oo|ea|ou|ck|ing$|ed$|^.{1,2}$", re.I)
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin-letter words of ``text``, lower-cased (as transliteration sees them)."""
+    return [m.group().lower() for m in _LATIN_WORD.finditer(text)]
+
+
+def _translit_comment(words: list[str]) -> bool:
+    """Whether a comment with these Latin ``words`` reads as Russian in Latin letters: a
+    translit function word, and at least two words that are such or have translit spellings,
+    and more of them than English-looking words."""
+    function_words = sum(w in _RU_TRANSLIT_WORDS for w in words)
+    ru = sum(w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w) is not None for w in words)
+    en = sum(
+        w not in _RU_TRANSLIT_WORDS and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
+        for w in words
+    )
+    return bool(function_words) and ru >= 2 and ru > en
+
+
+# Translit function words that are also English (or Turkic, Polish) words, or single letters:
+# not evidence of Russian on their own ("my niggah my niggah" is not "мы ...").
+_AMBIGUOUS = frozenset(
+    re.findall(r"\S+", "my net pro sam ego im ya da v s k est tut nu eta ona ikh ih")
+)
+_UNAMBIGUOUS = _RU_TRANSLIT_WORDS - _AMBIGUOUS
+_LETTER_RUN = re.compile("[a-z]+")  # every unambiguous word of latin_words is one of these
+# Uzbek Latin spellings Russian translit does not use: q, and o'/g' with an apostrophe.
+_UZBEK_SPELLING = re.compile(r"q|[og]'")
+_MIN_TRANSLIT_WORDS = 3
+
+
+def reads_as_translit(text: str) -> bool:
+    """Whether ``text`` is a whole comment of Russian written in Latin letters, for routing it
+    to the Russian model (which transliterates it back: the same test as
+    :func:`normalise_ru` uses to transliterate every Latin word), with guards against other
+    Latin-script languages: at least 95 % of its letters ASCII, three or more words, an
+    unambiguous translit function word ("chto", "eto", "ty"), two different Russian-looking
+    words, and no Uzbek spellings ("q", "o'", "g'"). Docs/russian.md has the measurements.
+    """
+    if _UNAMBIGUOUS.isdisjoint(_LETTER_RUN.findall(text.lower())):  # the usual answer, fast
+        return False
+    if not text.isascii():
+        letters = [c for c in text if c.isalpha()]
+        if sum(c.isascii() for c in letters) < 0.95 * len(letters):
+            return False
+    words = latin_words(text)
+    if len(words) < _MIN_TRANSLIT_WORDS or not any(w in _UNAMBIGUOUS for w in words):
+        return False
+    russian = {w for w in words if w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w)}
+    if len(russian) < 2 or any(_UZBEK_SPELLING.search(w) for w in words):
+        return False
+    return _translit_comment(words)
 
 
 def _russian_looking(word: str) -> bool:

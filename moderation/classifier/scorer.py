@@ -3,9 +3,10 @@
 English and Russian have models. A comment in any other language gets ``language_supported =
 False`` and no scores: scoring Kazakh with an English or Russian n-gram model would produce
 confident nonsense. Adding a language means adding an entry to ``routes`` (see
-:func:`build_scorer`). Russian has no off-topic model (``off_topic`` is None) and shares the
-English spam head. A comment with words in both English and Russian is scored by both models
-and combined (:func:`moderation.classifier.language_routing.combine_mixed`, docs/russian.md).
+:func:`build_scorer`). Russian shares the English spam head. Russian in Latin letters
+(``ru-Latn``) is scored by the Russian models and keeps its code in the result. A comment with
+words in both English and Russian is scored by both models and combined
+(:func:`moderation.classifier.language_routing.combine_mixed`, docs/russian.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ from moderation.classifier.heads import (
     score_toxicity_batch,
 )
 from moderation.classifier.language import PREFIX_CHARS, LanguageDetector
-from moderation.classifier.language_routing import combine_mixed, is_mixed_en_ru, refine_language
+from moderation.classifier.language_routing import (
+    combine_mixed,
+    is_mixed_en_ru,
+    refine_language,
+    route,
+)
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
 from moderation.domain.scores import CommentInput, CommentScores
@@ -202,7 +208,7 @@ class ModerationScorer:
         results: list[CommentScores | None] = [None] * len(comments)
         groups: dict[str, list[int]] = {}
         for i, language in enumerate(languages):
-            if language in self.routes:
+            if route(language) in self.routes:
                 groups.setdefault(language, []).append(i)
             else:
                 results[i] = _unsupported(language)
@@ -215,7 +221,7 @@ class ModerationScorer:
         return [r for r in results if r is not None]
 
     def _score_chunk(self, chunk: list[CommentInput], language: str) -> list[CommentScores]:
-        models = self.routes[language]
+        models = self.routes[route(language)]
         seen = [self._as_seen_by(comment, language) for comment in chunk]
         partner = self.routes.get(MIXED_PARTNER.get(language, ""))
         if not isinstance(models, LanguageModels) or not isinstance(partner, LanguageModels | None):
@@ -241,7 +247,8 @@ class ModerationScorer:
         return scored
 
     def language_of(self, comment: CommentInput) -> str:
-        """The route for ``comment``: the one place both scoring paths decide the language."""
+        """The language of ``comment`` (its models: :func:`route`): the one place both scoring
+        paths decide it."""
         return refine_language(comment.text, self.detector.detect(comment.text)).language
 
     def article_language(self, comment: CommentInput) -> str | None:
@@ -261,7 +268,7 @@ class ModerationScorer:
         if text not in cache:
             if len(cache) >= ARTICLE_CACHE:
                 cache.clear()
-            cache[text] = refine_language(text, self.detector.detect(text)).language
+            cache[text] = route(refine_language(text, self.detector.detect(text)).language)
         return cache[text]
 
     def _as_seen_by(self, comment: CommentInput, language: str) -> CommentInput:
@@ -269,7 +276,7 @@ class ModerationScorer:
         out: off-topic compares the comment's words with the article's, which says nothing
         across languages, so the score is missing and the policy's ``when_missing`` decides."""
         article = self.article_language(comment)
-        if article is None or article == language:
+        if article is None or article == route(language):
             return comment
         return replace(comment, article_title=None, article_body=None, article_language=None)
 
@@ -318,7 +325,7 @@ class ModerationScorer:
     def score_one(self, comment: CommentInput) -> CommentScores:
         """One comment through the per-comment reference path (``score`` batches instead)."""
         language = self.language_of(comment)
-        models = self.routes.get(language)
+        models = self.routes.get(route(language))
         if models is None:
             return _unsupported(language)
         return self._with_mixed(

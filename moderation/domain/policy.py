@@ -70,7 +70,14 @@ class Policy:
     repetition: Repetition = field(default_factory=Repetition)
 
     def thresholds_for(self, language: str) -> dict[str, Threshold]:
-        return {**self.thresholds, **self.per_language.get(language, {})}
+        """The thresholds for ``language``: the language's own over those of its primary
+        subtag (``ru-Latn`` falls back to ``ru``) over the defaults."""
+        primary = language.split("-", 1)[0]
+        return {
+            **self.thresholds,
+            **self.per_language.get(primary, {}),
+            **self.per_language.get(language, {}),
+        }
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,24 @@ def test_the_queue_shows_and_filters_by_detected_language(
     s = app.extensions["moderation"].db.session
     add_decided_comment(s, "en1", "you idiot", words=("idiot",), age_minutes=20)
     add_decided_comment(s, "ru1", "Автор дурак", words=("дурак",), age_minutes=10, language="ru")
+    add_decided_comment(
+        s, "ru2", "avtor durak", words=("durak",), age_minutes=5, language="ru-Latn"
+    )
+    add_decided_comment(s, "x1", "rud_", words=("rud_",), age_minutes=3, language="rux")
     everything = api(client, token, "GET", "/api/v1/queue").get_json()["items"]
-    assert {i["id"]: i["language"] for i in everything} == {"en1": "en", "ru1": "ru"}
+    assert {i["id"]: i["language"] for i in everything} == {
+        "en1": "en",
+        "ru1": "ru",
+        "ru2": "ru-Latn",
+        "x1": "rux",
+    }
+    # "ru" takes in Russian in Latin letters; "ru-Latn" is only that
     russian = api(client, token, "GET", "/api/v1/queue?language=ru").get_json()["items"]
-    assert [i["id"] for i in russian] == ["ru1"]
+    assert [i["id"] for i in russian] == ["ru1", "ru2"]
+    latin = api(client, token, "GET", "/api/v1/queue?language=ru-Latn").get_json()["items"]
+    assert [i["id"] for i in latin] == ["ru2"]
+    # the prefix is matched literally: no LIKE wildcards from the query string
+    assert api(client, token, "GET", "/api/v1/queue?language=r_").get_json()["items"] == []
 
 
 @pytest.mark.usefixtures("held")

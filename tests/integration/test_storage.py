@@ -18,8 +18,8 @@ from moderation.callbacks import Outcome, RetryPolicy
 from moderation.decisions import record_first_decision, record_first_decisions
 from moderation.domain.policy import Action, Decision, Reason
 from moderation.domain.scores import Span
-from moderation.storage.database import Database, alembic_config
 from moderation.storage import moderators  # noqa: F401  (registers the workspace tables)
+from moderation.storage.database import Database, alembic_config
 from moderation.storage.tables import Base, CallbackAttempt, CallbackDelivery, Comment, utcnow
 from moderation.storage.tables import Decision as DecisionRow
 

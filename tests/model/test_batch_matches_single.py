@@ -132,6 +132,8 @@ RUSSIAN = (
     "Заработок от 5000 руб в день! Подпишись на мой канал www.example.ru",
     "Водное соглашение между Казахстаном и Узбекистаном давно назрело. " * 30,  # truncated
     "Это очень хорошая статья, спасибо автору за работу и за честность.",
+    "ty tupoy debil, zatknis uzhe",  # Russian in Latin letters: ru-Latn
+    "Nu nakonec-to dogovorilis o vode, eto khorosho dlya fermerov",
 )
 
 
@@ -151,7 +153,7 @@ def test_russian_batch_equals_the_per_comment_reference(scorer: ModerationScorer
         for _ in range(2)
     ]
     batch = scorer.score(comments)
-    assert {r.language for r in batch} == {"ru"}
+    assert {r.language for r in batch} == {"ru", "ru-Latn"}
     assert batch == [_reference(scorer, c) for c in comments]
     assert batch == [scorer.score([c])[0] for c in comments]
     under_russian = [

@@ -139,6 +139,23 @@ def test_russian_off_topic_compares_with_the_russian_article(
     assert away.spans.get("off_topic")  # the words the football article lacks
 
 
+def test_russian_in_latin_letters_goes_to_the_russian_model(scorer: ModerationScorer) -> None:
+    toxic = _one(scorer, "ty tupoy debil, zatknis uzhe", article=False)
+    civil = _one(scorer, "Spasibo za statyu, ochen interesno i po delu", article=False)
+    for result in (toxic, civil):
+        assert result.language == "ru-Latn" and result.language_supported
+        assert result.spam is not None
+    assert toxic.toxicity is not None and civil.toxicity is not None
+    assert toxic.toxicity > civil.toxicity + 0.5
+    # spans point at the Latin letters the reader typed
+    assert {"debil", "tupoy"} & {s.text for s in toxic.spans["toxicity"]}
+    # under a Russian article, off-topic compares the transliterated words with it
+    water = "Nu nakonec-to dogovorilis o vode, eto khorosho dlya fermerov Khorezma"
+    home, away = (scorer.score([CommentInput(water, *a)])[0] for a in (RU_WATER, RU_FOOTBALL))
+    assert home.language == "ru-Latn" and home.off_topic is not None and away.off_topic is not None
+    assert home.off_topic < 0.5 < away.off_topic
+
+
 def test_other_cyrillic_languages_are_not_scored(scorer: ModerationScorer) -> None:
     result = _one(scorer, "Бұл мақала өте жақсы, рахмет сізге, автор шындықты жазды.")
     assert result.language == "kk" and not result.language_supported

@@ -133,3 +133,16 @@ def test_the_repeated_reason_says_how_often_and_within_what_window() -> None:
     assert reason.score is None and reason.spans == ()
     (reason,) = decide(scores(), policy, earlier_copies=3).reasons
     assert "posted 3 times before" in reason.detail
+
+
+def test_a_script_variant_falls_back_to_its_language_then_to_the_defaults() -> None:
+    assert POLICY.thresholds_for("ru-Latn")["toxicity"].approve_below == 0.2  # ru's
+    assert POLICY.thresholds_for("ru-Latn")["spam"].approve_below == 0.5  # the default
+    own = replace(
+        POLICY,
+        per_language={**POLICY.per_language, "ru-Latn": {"toxicity": Threshold(0.1)}},
+    )
+    assert own.thresholds_for("ru-Latn")["toxicity"].approve_below == 0.1
+    assert own.thresholds_for("ru")["toxicity"].approve_below == 0.2
+    decision = decide(scores(tox=0.25, language="ru-Latn"), POLICY)
+    assert decision.action is Action.HOLD and decision.language == "ru-Latn"

@@ -61,7 +61,8 @@ def _translit_words(text: str, rng: random.Random) -> str:
     return _each_word(text, lambda w: "".join(_TRANSLIT.get(c, c) for c in w))
 
 
-def _translit_all(text: str, rng: random.Random) -> str:
+def translit_all(text: str, rng: random.Random | None = None) -> str:
+    """``text`` in Latin letters, letter by letter (a common, lossy translit scheme)."""
     return "".join(_TRANSLIT.get(c, _TRANSLIT.get(c.lower(), c)) for c in text)
 
 
@@ -71,7 +72,7 @@ OBFUSCATIONS: dict[str, Obfuscator] = {
     "spaced_letters": _spaced,
     "repeated_letters": _repeated,
     "translit_profane_words": _translit_words,
-    "translit_whole_comment": _translit_all,
+    "translit_whole_comment": translit_all,
 }
 
 

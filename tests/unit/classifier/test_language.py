@@ -98,7 +98,7 @@ def test_plainly_russian_skips_the_classifier(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(detector._identifier, "classify", no_classifier)
     assert plainly_russian(RUSSIAN, _letters(RUSSIAN))
-    assert detector.detect(RUSSIAN) == Detected("ru", 0.9)
+    assert detector.detect(RUSSIAN) == Detected("ru", 0.9, plain=True)
 
 
 @pytest.mark.parametrize(

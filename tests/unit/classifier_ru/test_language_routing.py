@@ -11,6 +11,7 @@ from moderation.classifier.language_routing import (
     combine_mixed,
     is_mixed_en_ru,
     refine_language,
+    route,
 )
 from moderation.domain.scores import CommentScores, Span
 
@@ -32,6 +33,41 @@ from moderation.domain.scores import CommentScores, Span
 )
 def test_refine_language(text: str, detected: Detected, expected: str) -> None:
     assert refine_language(text, detected).language == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "detected", "expected"),
+    [
+        # Russian in Latin letters, as the detector saw it (real detections)
+        ("ty durak, idi na hui", Detected("en", 0.5), "ru-Latn"),
+        ("Spasibo za statyu, ochen interesno i poleznoe", Detected("pl", 0.98), "ru-Latn"),
+        ("blyat, kakie zhe vy debily", Detected("pl", 0.71), "ru-Latn"),
+        ("Ty voobshe chital statyu? Avtor prav.", Detected("uz", 0.6), "ru-Latn"),
+        ("Ty voobshe chital statyu? Avtor prav.", Detected("uz", 0.95), "uz"),  # sure: Uzbek
+        # Uzbek, Kazakh, Turkish and Polish in Latin letters stay what they are
+        ("Men bu maqolani o'qidim, juda yaxshi yozilgan", Detected("uz", 1.0), "uz"),
+        ("Siz nima deyapsiz, bu to'g'ri emas", Detected("uz", 0.88), "uz"),
+        ("Bul maqala ote jaqsy jazylgan, rahmet", Detected("uz", 0.93), "uz"),
+        ("Ne boldy? Tusinbedim", Detected("en", 0.5), "en"),
+        ("Ne ne ne, bu olmaz", Detected("en", 0.5), "en"),  # one word, said three times
+        ("Ya sabir, bunlar ne yapiyor", Detected("tr", 0.976), "tr"),
+        ("Ty jestes glupi, nie wiem co powiedziec", Detected("pl", 1.0), "pl"),
+        # English that shares words with translit ("my", "da", "net", "pro")
+        ("my niggah my niggah lol", Detected("en", 0.5), "en"),
+        ("SUBSCRIBE MY CHANNEL PLEASE LOL PRO PLAYS", Detected("en", 0.7), "en"),
+        ("The net effect on pro sports is small", Detected("en", 0.99), "en"),
+        # a plain-language rule's detection is taken as it is
+        ("a ty chto, i tak znal? no eto ne tak", Detected("en", 0.9, plain=True), "en"),
+    ],
+)
+def test_russian_in_latin_letters_is_routed_as_ru_latn(
+    text: str, detected: Detected, expected: str
+) -> None:
+    assert refine_language(text, detected).language == expected
+
+
+def test_a_language_routes_to_the_models_of_its_primary_subtag() -> None:
+    assert route("ru-Latn") == "ru" and route("ru") == "ru" and route("en") == "en"
 
 
 @pytest.mark.parametrize(
