@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from moderation.classifier.language import NON_RUSSIAN_CYRILLIC, Detected
+from moderation.classifier.language import NON_RUSSIAN_CYRILLIC, Detected, has_turkic_words
 from moderation.classifier.normalise_ru import reads_as_translit
 from moderation.domain.scores import CommentScores
 
@@ -72,6 +72,8 @@ def _russian_or_english_letters(text: str, confidence: float) -> Detected | None
     cyrillic = len(_CYRILLIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if not cyrillic or cyrillic + latin < 0.8 * len(letters) or NON_RUSSIAN_CYRILLIC.search(text):
+        return None
+    if has_turkic_words(text):  # Kazakh, Kyrgyz or Uzbek typed without their own letters
         return None
     return Detected("ru" if cyrillic >= latin else "en", confidence)
 

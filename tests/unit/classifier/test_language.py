@@ -115,10 +115,47 @@ def test_plainly_russian_skips_the_classifier(monkeypatch: pytest.MonkeyPatch) -
         "Это просто fake news, и все это знают: the government lied again about everything.",
         # Too few words.
         "Это что такое?",
+        # Kazakh typed without its own letters, with Russian function words in it
+        "Мен де так ойлаймын, что укимет бул маселени шешуи керек и это все",
     ],
 )
 def test_not_plainly_russian(text: str) -> None:
     assert not plainly_russian(text, _letters(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Kazakh, Kyrgyz and Uzbek typed without the letters Russian lacks (бұл -> бул)
+        "Бул макала оте жаксы жазылган, рахмет сизге",
+        "Мен де осылай ойлаймын, укимет бул маселени шешуи керек",
+        "Казакстанда бага осип жатыр, халык кинапты",
+        "Неге ешким бул туралы айтпайды?",
+        "Рахмет автор, керемет макала",
+        "Бугин Алматыда ауа райы жаксы болады",
+        "Сен не деп турсын, бул дурыс емес",
+        "Мен бугун келем, сен калай?",
+        "Ассалому алейкум, бу хабар ростми?",
+    ],
+)
+def test_turkic_languages_without_their_letters_are_not_taken_for_russian(
+    detector: LanguageDetector, text: str
+) -> None:
+    from moderation.classifier.language_routing import refine_language
+
+    assert refine_language(text, detector.detect(text)).language not in {"ru", "ru-Latn", "en"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Рахмет автору, отличная статья, всё по делу", "Спасибо автору за статью, всё по делу"],
+)
+def test_russian_with_a_kazakh_thank_you_stays_russian(
+    detector: LanguageDetector, text: str
+) -> None:
+    from moderation.classifier.language_routing import refine_language
+
+    assert refine_language(text, detector.detect(text)).language == "ru"
 
 
 def test_plainly_russian_agrees_with_langid(detector: LanguageDetector) -> None:
