@@ -40,6 +40,7 @@ class QueueFilter:
     section: str | None = None
     language: str | None = None
     author: str | None = None
+    same_text_as: str | None = None  # a comment id: only comments with the same text
     decided_by: str | None = None
     sort: str = "oldest"
     limit: int = 50
@@ -120,6 +121,9 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
                 Comment.language.startswith(f"{spec.language}-", autoescape=True),
             )
         )
+    if spec.same_text_as:  # the copies of a text (moderation.domain.repetition)
+        same = select(Comment.text_fingerprint).where(Comment.id == spec.same_text_as)
+        query = query.where(Comment.text_fingerprint == same.scalar_subquery())
     if spec.author:  # the CMS's author id, or the display name of authors without one
         query = query.where(
             or_(

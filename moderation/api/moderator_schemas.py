@@ -35,6 +35,11 @@ class QueueQuerySchema(FilterQuerySchema):
     section = SafeString(load_default=None, validate=validate.Length(max=200))
     language = SafeString(load_default=None, validate=validate.Length(max=16))
     author = SafeString(load_default=None, validate=validate.Length(max=128))
+    same_text_as = SafeString(
+        load_default=None,
+        validate=validate.Length(max=128),
+        metadata={"description": "a comment id: only comments with the same text (its copies)"},
+    )
     decided_by = fields.String(load_default=None, validate=validate.OneOf(queue.DECIDERS))
     sort = fields.String(load_default=None, validate=validate.OneOf(queue.SORTS))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, queue.MAX_LIMIT))

@@ -188,6 +188,30 @@ def test_russian_comments_show_their_language_and_filter_by_it(
     assert page.problems == []
 
 
+def test_a_repeated_text_links_to_its_copies(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    make_user(app, "alice")
+    spam = "Earn $500 a day from home, visit my profile to learn how"
+    add_decided_comment(sessions, "s1", spam, action="approve", age_minutes=30)
+    add_decided_comment(sessions, "s2", spam.lower(), action="approve", age_minutes=20)
+    add_decided_comment(sessions, "s3", spam, reason="repeated", age_minutes=10, article_id="a2")
+    add_decided_comment(sessions, "x1", "You absolute idiot.", words=("idiot",), age_minutes=5)
+    log_in(page, live_server)
+    repeated = item(page, "s3")
+    assert repeated.locator(".badge.reason-repeated").inner_text() == "repeated"
+    assert "posted 2 times before" in repeated.locator(".reasons").inner_text()
+
+    repeated.locator('a[data-copies="approved"]').click()
+    page.wait_for_selector('[data-comment-id="s1"]')
+    assert sorted(
+        e.get_attribute("data-comment-id") for e in page.locator("[data-comment-id]").all()
+    ) == ["s1", "s2"]
+    assert "same_text_as=s3" in page.url
+    assert "s3" in page.inner_text(".same-text")
+    assert page.problems == []
+
+
 def test_audit_log_filters_from_its_form(
     app: Flask, sessions: Any, live_server: str, page: Any
 ) -> None:

@@ -130,6 +130,23 @@ def test_the_queue_shows_and_filters_by_detected_language(
     assert api(client, token, "GET", "/api/v1/queue?language=r_").get_json()["items"] == []
 
 
+def test_the_queue_lists_the_copies_of_a_text(app: Flask, client: FlaskClient, token: str) -> None:
+    s = app.extensions["moderation"].db.session
+    spam = "Earn $500 a day from home, visit my profile to learn how"
+    add_decided_comment(s, "s1", spam, action="approve", age_minutes=30, article_id="a1")
+    add_decided_comment(s, "s2", spam.upper() + "!!", action="approve", age_minutes=20)
+    add_decided_comment(s, "s3", spam, reason="repeated", age_minutes=10, article_id="a2")
+    add_decided_comment(s, "other", "you idiot", words=("idiot",), age_minutes=5)
+    held = api(client, token, "GET", "/api/v1/queue?same_text_as=s3").get_json()["items"]
+    assert [i["id"] for i in held] == ["s3"]
+    assert held[0]["decision"]["reasons"][0]["code"] == "repeated"
+    approved = api(client, token, "GET", "/api/v1/queue?status=approved&same_text_as=s3")
+    assert [i["id"] for i in approved.get_json()["items"]] == ["s2", "s1"]
+    unknown = api(client, token, "GET", "/api/v1/queue?same_text_as=nope").get_json()
+    assert unknown["items"] == []
+    assert_error(api(client, token, "GET", "/api/v1/queue?same_text_as=" + "x" * 129), 422)
+
+
 @pytest.mark.usefixtures("held")
 def test_the_queue_pages_with_a_cursor(client: FlaskClient, token: str) -> None:
     first = api(client, token, "GET", "/api/v1/queue?limit=1").get_json()

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.decisions import STATUS_FOR_ACTION
+from moderation.domain.repetition import fingerprint
 from moderation.storage.tables import Article, Comment, Decision, utcnow
 
 
@@ -67,6 +68,7 @@ def add_decided_comment(
             parent_id=parent_id,
             text=text,
             content_hash=comment_id,
+            text_fingerprint=fingerprint(text),
             status=STATUS_FOR_ACTION[action],
             received_at=received,
             enqueue_count=1,
@@ -77,7 +79,10 @@ def add_decided_comment(
         scores = {"toxicity": 0.1, "off_topic": 0.1, "spam": 0.05}
         scores[reason if reason in scores else "toxicity"] = score
         reasons = []
-        if action != "approve":
+        if reason == "repeated":  # the policy's copy-paste rule: no score, no spans
+            detail = "the same text was posted 2 times before in the last 168 hours"
+            reasons = [{"code": reason, "score": None, "detail": detail, "spans": []}]
+        elif action != "approve":
             reasons = [
                 {
                     "code": reason,
