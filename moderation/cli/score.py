@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,7 +86,8 @@ def _chunks(items: Iterator[tuple[Any, CommentInput]]) -> Iterator[list[tuple[An
 
 class _Copies:
     """Copies of each text among the earlier lines of the input (the file has no times: the
-    policy's repetition window does not apply, its thresholds and ``min_chars`` do)."""
+    policy's repetition window does not apply, its thresholds and ``min_chars`` do; the
+    reason's detail names no window)."""
 
     def __init__(self, rule: Repetition) -> None:
         self.rule = rule
@@ -139,6 +142,7 @@ def score(
     except Exception as exc:
         raise click.ClickException(f"could not load the models: {exc}") from exc
     progress = tqdm(unit=" comments", disable=not sys.stderr.isatty(), file=sys.stderr)
+    policy = replace(policy, repetition=replace(policy.repetition, window_hours=math.inf))
     copies = _Copies(policy.repetition)
     for chunk in _chunks(_lines(input_file, skip_invalid)):
         inputs = [inp for _, inp in chunk]

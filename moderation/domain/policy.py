@@ -10,6 +10,7 @@ rule, whatever its scores and language.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -129,12 +130,8 @@ def _repeated(copies: int, rule: Repetition) -> Reason | None:
     if action is None:
         return None
     times = "once" if copies == 1 else f"{copies} times"
-    return Reason(
-        "repeated",
-        action,
-        None,
-        f"the same text was posted {times} before in the last {rule.window_hours:g} hours",
-    )
+    window = f" in the last {rule.window_hours:g} hours" if math.isfinite(rule.window_hours) else ""
+    return Reason("repeated", action, None, f"the same text was posted {times} before{window}")
 
 
 def decide(scores: CommentScores, policy: Policy, *, earlier_copies: int = 0) -> Decision:

@@ -133,6 +133,9 @@ def test_the_repeated_reason_says_how_often_and_within_what_window() -> None:
     assert reason.score is None and reason.spans == ()
     (reason,) = decide(scores(), policy, earlier_copies=3).reasons
     assert "posted 3 times before" in reason.detail
+    unbounded = replace(POLICY, repetition=Repetition(window_hours=float("inf")))
+    (reason,) = decide(scores(), unbounded, earlier_copies=2).reasons
+    assert reason.detail == "the same text was posted 2 times before"
 
 
 def test_a_script_variant_falls_back_to_its_language_then_to_the_defaults() -> None:
