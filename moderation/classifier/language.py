@@ -134,7 +134,8 @@ class LanguageDetector:
         if language == "ru" and confidence < TURKIC_RUSSIAN_BELOW and has_turkic_words(text):
             # Kazakh, Kyrgyz or Uzbek typed without their own letters: the likeliest of them
             language, confidence = next(
-                (lang, p) for lang, p in self._identifier.rank(text) if lang in _TURKIC_CYRILLIC
+                ((lang, p) for lang, p in self._identifier.rank(text) if lang in _TURKIC_CYRILLIC),
+                (language, confidence),  # a detector without them among its candidates
             )
         return Detected(str(language), float(confidence))
 
