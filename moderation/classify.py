@@ -112,6 +112,8 @@ def copies_before(session: Session, comments: Sequence[Comment], rule: Repetitio
     posted: dict[str, list[tuple[datetime, str]]] = {}
     for key, received_at, comment_id in rows:
         posted.setdefault(str(key), []).append((received_at, comment_id))
+    for copies in posted.values():
+        copies.sort()
     return [
         earlier_copies((c.received_at, c.id), posted.get(counted[c.id] or "", []), window)
         if c.id in counted

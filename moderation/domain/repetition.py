@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 
@@ -30,12 +31,13 @@ def fingerprint(text: str) -> str | None:
 
 
 def earlier_copies(
-    own: tuple[datetime, str], others: Iterable[tuple[datetime, str]], window: timedelta
+    own: tuple[datetime, str], posted: Sequence[tuple[datetime, str]], window: timedelta
 ) -> int:
-    """How many of ``others`` (received time, id) came before ``own`` within ``window``.
+    """How many of ``posted`` (received time, id; sorted) came before ``own`` within ``window``.
 
     "Before" is by received time, then by id for the same instant, so of two copies received
-    together exactly one counts the other; ``own`` itself is never counted.
+    together exactly one counts the other; ``own`` itself is never counted. Two binary
+    searches: a flood of copies costs a logarithm per comment, not a pass.
     """
     at, _ = own
-    return sum(1 for other in others if other < own and at - other[0] <= window)
+    return bisect_left(posted, own) - bisect_left(posted, (at - window, ""))

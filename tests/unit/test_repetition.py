@@ -56,7 +56,7 @@ def test_only_earlier_copies_within_the_window_count() -> None:
         (T0 + timedelta(seconds=1), "c4"),  # later
         own,  # itself
     ]
-    assert earlier_copies(own, others, WEEK) == 2
+    assert earlier_copies(own, sorted(others), WEEK) == 2
 
 
 def test_of_two_copies_received_together_exactly_one_counts_the_other() -> None:
@@ -67,3 +67,10 @@ def test_of_two_copies_received_together_exactly_one_counts_the_other() -> None:
 
 def test_the_window_edge_is_inclusive() -> None:
     assert earlier_copies((T0, "x"), [(T0 - WEEK, "y")], WEEK) == 1
+    assert earlier_copies((T0, "x"), [(T0 - WEEK - timedelta(microseconds=1), "y")], WEEK) == 0
+
+
+def test_a_flood_of_copies_is_counted_exactly() -> None:
+    posted = sorted((T0 - timedelta(seconds=s), f"c{s}") for s in range(100_000))
+    assert earlier_copies((T0, "new"), posted, WEEK) == 100_000
+    assert earlier_copies(posted[500], posted, WEEK) == 500
