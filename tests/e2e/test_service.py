@@ -167,6 +167,49 @@ def test_russian_comment_under_the_russian_edition_gets_every_score(
     assert decisions["ru-2"]["scores"]["off_topic"] is None
 
 
+def test_translit_russian_and_a_copy_paste_campaign(
+    service: Service, example_article: dict[str, Any], callbacks: tuple[str, CallbackLog]
+) -> None:
+    russian_id = f"{example_article['id']}-ru"
+    assert service.send("PUT", f"/api/v1/articles/{russian_id}", RUSSIAN_EDITION).status_code in {
+        200,
+        201,
+    }
+
+    def post(comment_id: str, article_id: str, text: str) -> dict[str, Any]:
+        payload = {
+            "id": comment_id,
+            "article_id": article_id,
+            "author": {"name": "Reader"},
+            "text": text,
+        }
+        response = service.send("POST", "/api/v1/comments?wait=10000", payload)
+        assert response.status_code == 200, response.text
+        decision: dict[str, Any] = response.json()["decision"]
+        assert callbacks[1].wait_for(comment_id)["decision"]["action"] == decision["action"]
+        return decision
+
+    # Russian typed in Latin letters, under the Russian edition: the Russian models score it
+    translit = post(
+        "tr-1", russian_id, "Blinken priehal vovremya, nam nuzhno sotrudnichestvo s SShA"
+    )
+    assert translit["language"] == "ru-Latn"
+    assert None not in (translit["scores"]["toxicity"], translit["scores"]["spam"])
+    assert translit["scores"]["off_topic"] is not None  # compared with the Russian article
+
+    # One text pasted under both editions: the third copy is held as repeated
+    spam = "Visit my profile for the best crypto signals, 100% profit every week!"
+    actions = [
+        post(f"cp-{n}", article, text)
+        for n, (article, text) in enumerate(
+            [(example_article["id"], spam), (russian_id, spam.upper()), (russian_id, spam)]
+        )
+    ]
+    codes = [[r["code"] for r in d["reasons"]] for d in actions]
+    assert "repeated" not in codes[0] + codes[1]
+    assert "repeated" in codes[2] and actions[2]["action"] in {"hold", "reject"}
+
+
 def test_bad_input_over_real_http_is_a_clear_4xx(service: Service) -> None:
     too_long = {
         "id": "long",
