@@ -12,6 +12,7 @@ whichever process answers (``moderation.metrics_state``). Every name starts with
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -46,9 +47,13 @@ INTAKE_DURATION = Histogram(
 )
 DECISIONS = Counter(
     "moderation_decisions",
-    "First decisions on comments, by action, main reason and who decided (model or system).",
-    ["action", "reason", "decided_by"],
+    "First decisions on comments, by action, main reason, who decided (model or system) and "
+    "detected language.",
+    ["action", "reason", "decided_by", "language"],
 )
+# A language label is a detector's code ("en", "ru", "ru-Latn", "kk", ...; "und" when none
+# was detected); anything else is counted as "other", so the label set stays small.
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?")
 DECISION_LATENCY = Histogram(
     "moderation_decision_latency_seconds",
     "Time from receipt of a comment to its first decision.",
@@ -87,12 +92,18 @@ def record_intake(outcome: str, seconds: float, wait: bool) -> None:
 
 
 def record_decision(
-    action: str, reasons: list[Any], decided_by: str, received_at: datetime, decided_at: datetime
+    action: str,
+    reasons: list[Any],
+    decided_by: str,
+    received_at: datetime,
+    decided_at: datetime,
+    language: str | None = None,
 ) -> None:
     """Count a first decision and observe its receipt-to-decision latency."""
     reason = str(reasons[0].get("code", "unknown")) if reasons else "none"
     by = "model" if decided_by == "model" else "system"
-    DECISIONS.labels(action, reason, by).inc()
+    code = language or "und"
+    DECISIONS.labels(action, reason, by, code if _LANGUAGE_CODE.fullmatch(code) else "other").inc()
     DECISION_LATENCY.labels(by).observe(max(0.0, (decided_at - received_at).total_seconds()))
 
 

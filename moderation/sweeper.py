@@ -74,7 +74,7 @@ def sweep(session: Session, svc: Services) -> SweepReport:
             report.held.append(comment_id)
             if received_at is not None:
                 metrics.record_decision(
-                    row.action, row.reasons, "system", received_at, row.decided_at
+                    row.action, row.reasons, "system", received_at, row.decided_at, row.language
                 )
 
     stale = now - timedelta(seconds=config["SWEEP_PENDING_AGE"])

@@ -73,6 +73,7 @@ def _classify_batch(comment_ids: list[str]) -> None:
             decision.decided_by,
             item.received_at,
             decision.decided_at,
+            decision.language,
         )
         log.info(
             "comment decided",

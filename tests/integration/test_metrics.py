@@ -142,6 +142,26 @@ def test_overturns_are_counted_by_the_helper_the_workspace_calls(client: FlaskCl
     assert value(text, "moderation_overturns_total", from_action="reject", to_action="reject") == 0
 
 
+def test_decisions_are_counted_by_language_with_a_bounded_label_set(client: FlaskClient) -> None:
+    from moderation.storage.tables import utcnow
+
+    now = utcnow()
+    labels = {"action": "hold", "reason": "repeated", "decided_by": "model"}
+    before = {
+        code: value(scrape(client), "moderation_decisions_total", **labels, language=code)
+        for code in ("ru-Latn", "und", "other")
+    }
+    reasons = [{"code": "repeated"}]
+    metrics.record_decision("hold", reasons, "model", now, now, "ru-Latn")
+    metrics.record_decision("hold", reasons, "model", now, now, None)
+    metrics.record_decision("hold", reasons, "model", now, now, '"}<script>')
+    text = scrape(client)
+    for code in ("ru-Latn", "und", "other"):
+        found = value(text, "moderation_decisions_total", **labels, language=code)
+        assert found == before[code] + 1, code
+    assert "<script>" not in text
+
+
 def test_a_moderator_review_of_a_model_decision_counts_as_an_overturn(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -244,6 +264,12 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
                 break
             time.sleep(0.5)
         assert total(text, "moderation_decisions_total") == len(ids)
+        by_language = {
+            labels: v
+            for (n, labels), v in samples(text).items()
+            if n == "moderation_decisions_total"
+        }
+        assert {dict(labels)["language"] for labels in by_language} == {"en"}
         assert total(text, "moderation_decision_latency_seconds_count") == len(ids)
         assert value(text, "moderation_workers_live", queue="classify") >= 1
         running = "compiled" if compiled.enabled() else "numpy"
