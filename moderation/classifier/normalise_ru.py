@@ -15,6 +15,7 @@ for every character, the original character it came from. The Russian tricks dif
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -290,26 +291,55 @@ _MIN_TRANSLIT_WORDS = 3
 
 
 def reads_as_translit(text: str) -> bool:
-    """Whether ``text`` is a whole comment of Russian written in Latin letters, for routing it
-    to the Russian model (which transliterates it back: the same test as
-    :func:`normalise_ru` uses to transliterate every Latin word), with guards against other
-    Latin-script languages: at least 95 % of its letters ASCII, three or more words, an
-    unambiguous translit function word ("chto", "eto", "ty"), two different Russian-looking
-    words, and no Uzbek spellings ("q", "o'", "g'"). Docs/russian.md has the measurements.
+    """Whether ``text`` is Russian written in Latin letters, for routing it to the Russian
+    model. Two ways, both with guards against other Latin-script languages (at least 95 % of
+    the letters ASCII, no Uzbek spellings "q", "o'", "g'"); docs/russian.md has the
+    measurements:
+
+    * a whole comment: the test :func:`normalise_ru` uses before it transliterates every
+      Latin word, with three or more words, an unambiguous translit function word ("chto",
+      "eto", "ty") and two different Russian-looking words;
+    * a Russian swear word or insult ("debil", "suka") among words none of which looks
+      English ("ty debil", "avtor mudak"), however short.
     """
-    if _UNAMBIGUOUS.isdisjoint(_LETTER_RUN.findall(text.lower())):  # the usual answer, fast
-        return False
+    runs = _LETTER_RUN.findall(text.lower())
+    if _UNAMBIGUOUS.isdisjoint(runs) and not any(map(_profane_run, runs)):
+        return False  # the usual answer, fast
     if not text.isascii():
         letters = [c for c in text if c.isalpha()]
         if sum(c.isascii() for c in letters) < 0.95 * len(letters):
             return False
     words = latin_words(text)
+    if any(_UZBEK_SPELLING.search(w) for w in words):
+        return False
+    if _insult_only(words):
+        return True
     if len(words) < _MIN_TRANSLIT_WORDS or not any(w in _UNAMBIGUOUS for w in words):
         return False
     russian = {w for w in words if w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w)}
-    if len(russian) < 2 or any(_UZBEK_SPELLING.search(w) for w in words):
+    return len(russian) >= 2 and _translit_comment(words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _profane_run(run: str) -> bool:
+    """Whether a run of letters is a translit swear word (cached: most runs are common words)."""
+    return _TRANSLIT_PROFANITY.fullmatch(run) is not None
+
+
+# Russian one-letter words that are also English ones: neither Russian- nor English-looking.
+_ONE_LETTER = frozenset("iauo")
+
+
+def _insult_only(words: list[str]) -> bool:
+    """A translit swear word or insult, and no word that looks English."""
+    if not any(_TRANSLIT_PROFANITY.fullmatch(w) for w in words):
         return False
-    return _translit_comment(words)
+    return not any(
+        w not in _RU_TRANSLIT_WORDS
+        and w not in _ONE_LETTER
+        and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
+        for w in words
+    )
 
 
 def _russian_looking(word: str) -> bool:

@@ -149,6 +149,9 @@ def test_russian_in_latin_letters_goes_to_the_russian_model(scorer: ModerationSc
     assert toxic.toxicity > civil.toxicity + 0.5
     # spans point at the Latin letters the reader typed
     assert {"debil", "tupoy"} & {s.text for s in toxic.spans["toxicity"]}
+    # a two-word insult is Russian too, and held by the Russian model's score
+    short = _one(scorer, "avtor mudak", article=False)
+    assert short.language == "ru-Latn" and short.toxicity is not None and short.toxicity > 0.5
     # under a Russian article, off-topic compares the transliterated words with it
     water = "Nu nakonec-to dogovorilis o vode, eto khorosho dlya fermerov Khorezma"
     home, away = (scorer.score([CommentInput(water, *a)])[0] for a in (RU_WATER, RU_FOOTBALL))

@@ -56,6 +56,12 @@ def test_refine_language(text: str, detected: Detected, expected: str) -> None:
         ("my niggah my niggah lol", Detected("en", 0.5), "en"),
         ("SUBSCRIBE MY CHANNEL PLEASE LOL PRO PLAYS", Detected("en", 0.7), "en"),
         ("The net effect on pro sports is small", Detected("en", 0.99), "en"),
+        # short: a Russian swear word or insult, and no English-looking word
+        ("ty debil", Detected("en", 0.5), "ru-Latn"),
+        ("avtor mudak", Detected("en", 0.5), "ru-Latn"),
+        ("Suka", Detected("en", 0.5), "ru-Latn"),
+        ("you are a suka", Detected("en", 0.5), "en"),  # English words: the English model
+        ("Hui people of Xinjiang", Detected("en", 0.7), "en"),  # "hui" alone is no insult
         # a plain-language rule's detection is taken as it is
         ("a ty chto, i tak znal? no eto ne tak", Detected("en", 0.9, plain=True), "en"),
     ],
