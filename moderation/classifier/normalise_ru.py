@@ -271,11 +271,15 @@ def _translit_comment(words: list[str]) -> bool:
     and more of them than English-looking words."""
     function_words = sum(w in _RU_TRANSLIT_WORDS for w in words)
     ru = sum(w in _RU_TRANSLIT_WORDS or _RU_SPELLING.search(w) is not None for w in words)
-    en = sum(
-        w not in _RU_TRANSLIT_WORDS and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
-        for w in words
-    )
+    en = sum(map(_english_looking, words))
     return bool(function_words) and ru >= 2 and ru > en
+
+
+def _english_looking(word: str) -> bool:
+    """Not a translit function word, and an English one or with English spellings."""
+    return word not in _RU_TRANSLIT_WORDS and (
+        word in _EN_WORDS or _ENGLISH_SPELLING.search(word) is not None
+    )
 
 
 # Translit function words that are also English (or Turkic, Polish) words, or single letters:
@@ -322,7 +326,8 @@ def reads_as_translit(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _profane_run(run: str) -> bool:
-    """Whether a run of letters is a translit swear word (cached: most runs are common words)."""
+    """Whether a word (or run of letters) is a translit swear word (cached: most are common
+    words)."""
     return _TRANSLIT_PROFANITY.fullmatch(run) is not None
 
 
@@ -332,14 +337,9 @@ _ONE_LETTER = frozenset("iauo")
 
 def _insult_only(words: list[str]) -> bool:
     """A translit swear word or insult, and no word that looks English."""
-    if not any(_TRANSLIT_PROFANITY.fullmatch(w) for w in words):
+    if not any(map(_profane_run, words)):
         return False
-    return not any(
-        w not in _RU_TRANSLIT_WORDS
-        and w not in _ONE_LETTER
-        and (w in _EN_WORDS or _ENGLISH_SPELLING.search(w) is not None)
-        for w in words
-    )
+    return not any(w not in _ONE_LETTER and _english_looking(w) for w in words)
 
 
 def _russian_looking(word: str) -> bool:
