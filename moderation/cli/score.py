@@ -18,7 +18,7 @@ from moderation import settings
 from moderation.classify import score_and_decide
 from moderation.decisions import reasons_document
 from moderation.domain.policy import Repetition
-from moderation.domain.repetition import fingerprint, folded
+from moderation.domain.repetition import folded
 from moderation.domain.scores import CommentInput
 from moderation.policy_file import PolicyError, load_policy
 from moderation.schemas import CommentText, SafeString
@@ -94,9 +94,9 @@ class _Copies:
         self.seen: dict[str, int] = {}
 
     def count(self, text: str) -> int:
-        if not self.rule.enabled or len(folded(text)) < self.rule.min_chars:
+        key = folded(text)  # what the fingerprint is taken of
+        if not self.rule.enabled or len(key) < self.rule.min_chars:
             return 0
-        key = fingerprint(text) or ""
         before = self.seen.get(key, 0)
         self.seen[key] = before + 1
         return before
