@@ -18,6 +18,7 @@ from marshmallow import (
 
 from moderation.domain.policy import Action, Policy, Repetition, Threshold
 from moderation.domain.scores import SCORE_NAMES
+from moderation.schemas import MAX_COMMENT_CHARS
 
 _ACTIONS = [a.value for a in Action]
 
@@ -68,7 +69,7 @@ class RepetitionSchema(Schema):
     hold_at = fields.Integer(strict=True, allow_none=True, validate=_copies)
     reject_at = fields.Integer(strict=True, allow_none=True, validate=_copies)
     window_hours = fields.Float(validate=validate.Range(min=0, max=24 * 366, min_inclusive=False))
-    min_chars = fields.Integer(strict=True, validate=validate.Range(min=1, max=1500))
+    min_chars = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_COMMENT_CHARS))
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:

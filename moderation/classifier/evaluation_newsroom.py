@@ -23,6 +23,7 @@ import numpy as np
 from moderation.classifier import Scorer
 from moderation.classifier.language_routing import route
 from moderation.classifier.newsroom_labels import LabelFile, NewsroomLabel
+from moderation.classifier.text_features import MAX_CHARS
 from moderation.classifier.training.operating_points import metrics
 from moderation.domain.policy import Policy, decide
 from moderation.domain.scores import CommentInput, CommentScores
@@ -30,7 +31,6 @@ from moderation.domain.scores import CommentInput, CommentScores
 LANGUAGES = ("en", "ru")
 SCORES = ("toxicity", "spam", "off_topic")
 BATCH = 256
-SERVICE_LIMIT = 1500  # the service scores at most this many characters of a comment
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def operating_point(card: dict[str, Any], score: str, language: str) -> dict[str
 
 def _score(scorer: Scorer, labels: Sequence[NewsroomLabel]) -> list[CommentScores]:
     inputs = [
-        CommentInput(x.text[:SERVICE_LIMIT], x.article_title, x.article_body, x.article_language)
+        CommentInput(x.text[:MAX_CHARS], x.article_title, x.article_body, x.article_language)
         for x in labels
     ]
     out: list[CommentScores] = []

@@ -16,6 +16,7 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier import Scorer
 from moderation.classifier.language_routing import route
+from moderation.classifier.text_features import MAX_CHARS
 from moderation.classifier.training.off_topic_ru import (
     check_scores,
     load_check_pairs,
@@ -26,8 +27,6 @@ from moderation.classifier.training.russian_data import load_russian
 from moderation.classifier.training.russian_evaluation import translit_all
 from moderation.classifier.training.sources import DataDir
 from moderation.domain.scores import CommentInput
-
-SERVICE_LIMIT = 1500
 
 
 def russian_rows(
@@ -109,7 +108,7 @@ def translit_routing_row(
     note saying how many were routed and where the rest went (held as unsupported)."""
     point = section["operating_points"]["toxicity"]
     ru = load_russian(DataDir(data_dir), seed=int(section["seed"]))
-    texts = [translit_all(t.lower())[:SERVICE_LIMIT] for t in ru.test.texts]
+    texts = [translit_all(t.lower())[:MAX_CHARS] for t in ru.test.texts]
     scored = scorer.score([CommentInput(t) for t in texts])
     routed = [
         i for i, s in enumerate(scored) if route(s.language) == "ru" and s.toxicity is not None
