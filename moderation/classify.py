@@ -91,22 +91,18 @@ def comment_inputs(
 
 def copies_before(session: Session, comments: Sequence[Comment], rule: Repetition) -> list[int]:
     """For each comment, how many comments with the same text came before it within the
-    rule's window (any article, any status), in one query; 0 for texts too short to count."""
-    counted = {
-        c.id: c.text_fingerprint
-        for c in comments
-        if rule.enabled and c.text_fingerprint and len(folded(c.text)) >= rule.min_chars
-    }
-    if not counted:
+    rule's window (any article, any status), in one query; 0 for texts too short to count
+    (checked only for the few comments that have copies)."""
+    keyed = [c for c in comments if rule.enabled and c.text_fingerprint]
+    if not keyed:
         return [0] * len(comments)
     window = timedelta(hours=rule.window_hours)
-    times = [c.received_at for c in comments if c.id in counted]
     rows = session.execute(
         _SAME_TEXT,
         {
-            "fingerprints": sorted({key for key in counted.values() if key}),
-            "since": min(times) - window,
-            "until": max(times),
+            "fingerprints": sorted({str(c.text_fingerprint) for c in keyed}),
+            "since": min(c.received_at for c in keyed) - window,
+            "until": max(c.received_at for c in keyed),
         },
     )
     posted: dict[str, list[tuple[datetime, str]]] = {}
@@ -114,12 +110,12 @@ def copies_before(session: Session, comments: Sequence[Comment], rule: Repetitio
         posted.setdefault(str(key), []).append((received_at, comment_id))
     for copies in posted.values():
         copies.sort()
-    return [
-        earlier_copies((c.received_at, c.id), posted.get(counted[c.id] or "", []), window)
-        if c.id in counted
-        else 0
-        for c in comments
-    ]
+    counts = []
+    for c in comments:
+        own = posted.get(c.text_fingerprint or "", [])
+        n = earlier_copies((c.received_at, c.id), own, window) if own else 0
+        counts.append(n if n and len(folded(c.text)) >= rule.min_chars else 0)
+    return counts
 
 
 def score_and_decide(
