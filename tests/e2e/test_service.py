@@ -130,35 +130,44 @@ RUSSIAN_EDITION = {
 }
 
 
+def register_russian_edition(service: Service, example_article: dict[str, Any]) -> str:
+    article_id = f"{example_article['id']}-ru"
+    response = service.send("PUT", f"/api/v1/articles/{article_id}", RUSSIAN_EDITION)
+    assert response.status_code in {200, 201}, response.text
+    return article_id
+
+
+def decided(
+    service: Service,
+    callbacks: tuple[str, CallbackLog],
+    comment_id: str,
+    article_id: str,
+    text: str,
+    author: str = "Reader",
+) -> dict[str, Any]:
+    """Post a comment, wait for its decision, check the CMS was told the same; the decision."""
+    payload = {"id": comment_id, "article_id": article_id, "author": {"name": author}, "text": text}
+    response = service.send("POST", "/api/v1/comments?wait=10000", payload)
+    assert response.status_code == 200, response.text
+    decision: dict[str, Any] = response.json()["decision"]
+    assert callbacks[1].wait_for(comment_id)["decision"]["action"] == decision["action"]
+    return decision
+
+
 def test_russian_comment_under_the_russian_edition_gets_every_score(
     service: Service, example_article: dict[str, Any], callbacks: tuple[str, CallbackLog]
 ) -> None:
-    article_id = f"{example_article['id']}-ru"
-    assert service.send("PUT", f"/api/v1/articles/{article_id}", RUSSIAN_EDITION).status_code in {
-        200,
-        201,
-    }
+    article_id = register_russian_edition(service, example_article)
     comments = {
         # under the Russian edition: compared with it
         "ru-1": (article_id, "Блинкен приехал вовремя. Нам нужно сотрудничество с США и Западом."),
         # under the English original: no comparison across languages, off_topic is null
         "ru-2": (example_article["id"], "Блинкен приехал вовремя, давно пора."),
     }
-    decisions = {}
-    for comment_id, (article, text) in comments.items():
-        payload = {
-            "id": comment_id,
-            "article_id": article,
-            "author": {"name": "Читатель"},
-            "text": text,
-        }
-        response = service.send("POST", "/api/v1/comments?wait=10000", payload)
-        assert response.status_code == 200, response.text
-        decisions[comment_id] = response.json()["decision"]
-        assert (
-            callbacks[1].wait_for(comment_id)["decision"]["action"]
-            == (decisions[comment_id]["action"])
-        )
+    decisions = {
+        comment_id: decided(service, callbacks, comment_id, article, text, author="Читатель")
+        for comment_id, (article, text) in comments.items()
+    }
     for decision in decisions.values():
         assert decision["language"] == "ru"
         assert decision["scores"]["toxicity"] is not None and decision["scores"]["spam"] is not None
@@ -170,24 +179,10 @@ def test_russian_comment_under_the_russian_edition_gets_every_score(
 def test_translit_russian_and_a_copy_paste_campaign(
     service: Service, example_article: dict[str, Any], callbacks: tuple[str, CallbackLog]
 ) -> None:
-    russian_id = f"{example_article['id']}-ru"
-    assert service.send("PUT", f"/api/v1/articles/{russian_id}", RUSSIAN_EDITION).status_code in {
-        200,
-        201,
-    }
+    russian_id = register_russian_edition(service, example_article)
 
     def post(comment_id: str, article_id: str, text: str) -> dict[str, Any]:
-        payload = {
-            "id": comment_id,
-            "article_id": article_id,
-            "author": {"name": "Reader"},
-            "text": text,
-        }
-        response = service.send("POST", "/api/v1/comments?wait=10000", payload)
-        assert response.status_code == 200, response.text
-        decision: dict[str, Any] = response.json()["decision"]
-        assert callbacks[1].wait_for(comment_id)["decision"]["action"] == decision["action"]
-        return decision
+        return decided(service, callbacks, comment_id, article_id, text)
 
     # Russian typed in Latin letters, under the Russian edition: the Russian models score it
     translit = post(
