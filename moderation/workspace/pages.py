@@ -24,6 +24,15 @@ from moderation.workspace.highlight import highlight
 
 MAX_BULK = 200
 
+# The detector's codes as moderators read them (a code not listed is shown as it is).
+LANGUAGE_NAMES = {
+    "en": "English", "ru": "Russian", "ru-Latn": "Russian in Latin letters", "kk": "Kazakh",
+    "uz": "Uzbek", "ky": "Kyrgyz", "tg": "Tajik", "tk": "Turkmen", "uk": "Ukrainian",
+    "be": "Belarusian", "az": "Azerbaijani", "tr": "Turkish", "fa": "Persian", "de": "German",
+    "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+    "pl": "Polish", "zh": "Chinese", "ar": "Arabic",
+}  # fmt: skip
+
 
 def services() -> Services:
     return current_app.extensions["moderation"]
@@ -68,6 +77,7 @@ def queue_page() -> Any:
         reject_reasons=REJECT_REASONS,
         highlight=highlight,
         waiting=waiting_text,
+        language_names=LANGUAGE_NAMES,
     )
 
 

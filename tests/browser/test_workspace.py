@@ -168,6 +168,9 @@ def test_russian_comments_show_their_language_and_filter_by_it(
     log_in(page, live_server)
     russian = item(page, "ru1")
     assert russian.locator(".language").inner_text() == "ru"
+    assert "Russian" in (russian.locator(".language").get_attribute("title") or "")
+    options = page.locator("form.filters select[name=language] option").all_inner_texts()
+    assert "ru (Russian)" in options and "en (English)" in options
     assert russian.locator("mark").inner_text() == "дурак"  # the span in Cyrillic text
     assert page.locator("[data-comment-id]").count() == 2
 
