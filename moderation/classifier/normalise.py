@@ -30,6 +30,10 @@ _NON_LATIN_LOOKALIKE = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
 # Leetspeak: a word with a digit or symbol BETWEEN letters (1d10t, m0r0n, sh!t, b1tch) or a
 # leading digit followed by letters (1diot). Trailing numbers and marks (covid19, no!!) stay.
 _LEET_WORD = re.compile(r"(?<![\w@$!])[\w@$!]*[a-zA-Z]")
+# The _LEET_WORD matches _translate_if can change: those with a digit or symbol before their
+# last letter (_LEET_INNER needs one). Same spans (from the run's start to its last ASCII
+# letter), so a long comment with one "10th" pays one callback instead of one per word.
+_LEET_CANDIDATE = re.compile(r"(?<![\w@$!])(?=[\w@$!]*?[0-9@$!])[\w@$!]*[a-zA-Z]")
 _LEET_INNER = re.compile(r"[a-zA-Z][0-9@$!]+[a-zA-Z]|^[0-9@$]+[a-zA-Z]{2}")
 _LEET = str.maketrans("013457@$!", "oieastasi")
 # Single letters separated by one separator, at least four letters: "i d i o t", "s.t.u.p.i.d".
@@ -113,7 +117,7 @@ def normalise(text: str) -> Normalised:
         )
         flags = text_flags(out, wanted=_AFTER[HOMOGLYPH])
     if applies(flags, LEET, _LEET_TRIGGER, out):
-        out = _LEET_WORD.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
+        out = _LEET_CANDIDATE.sub(lambda m: _translate_if(m.group(), _LEET_INNER, _LEET), out)
         flags = text_flags(out, wanted=_AFTER[LEET])
     if applies(flags, SPACED_RUN, _SPACED, out):
         out, offsets = _rewrite(

@@ -61,7 +61,8 @@ _LATIN = re.compile("[a-zA-Z]")
 _MIXED_TRIGGER = re.compile(
     "[а-яА-Я][a-zA-Z0-9@$]|[a-zA-Z0-9@$][а-яА-Я]|[іїў][а-яА-Я]|[а-яА-Я][іїў]"
 )
-_MIXED_WORD = re.compile("[a-zA-Zа-яА-ЯіїўІЇЎ0-9@$]+")
+_WORD_CLASS = "[a-zA-Zа-яА-ЯіїўІЇЎ0-9@$]"
+_MIXED_WORD = re.compile(_WORD_CLASS + "+")
 # Digits and symbols count as letters only where they cannot be a number or an address:
 # not "3года", "4раза", "3млн" (a number glued to its word), not "стаса671".
 _DIGIT_AS_LETTER = re.compile(
@@ -147,7 +148,7 @@ def normalise_ru(text: str) -> Normalised:
         out, offsets = _rewrite(out, offsets, _SPACED, _join_spaced)
         flags = text_flags(out, 3, wanted=_AFTER[SPACED_RUN])
     if applies(flags, MIXED_RU, _MIXED_TRIGGER, out):
-        out, offsets = _rewrite(out, offsets, _MIXED_WORD, _unmix, only=_needs_unmix)
+        out, offsets = _rewrite(out, offsets, _MIXED_CANDIDATE, _unmix)
         flags = text_flags(out, 3, wanted=_AFTER[MIXED_RU])
     if applies(flags, REPEATS_RU, _REPEATS, out):
         out, offsets = _rewrite(out, offsets, _REPEATS, _squeeze)
@@ -197,6 +198,15 @@ def _is_russian(word: str) -> bool:
 # What _unmix may change: the keys of _TO_CYRILLIC in either case (and Latin letters, which
 # its Latin branch translates).
 _UNMIXABLE = re.compile("[a-zA-Z0-9@$іїўІЇЎ]")
+
+
+# The _MIXED_WORD runs _needs_unmix accepts, found by the regex engine alone (the same
+# spans: a whole run, from its start): a Cyrillic letter and a character _unmix maps, which
+# may be one letter ("і"). Two lookaheads at each run's start keep it linear in the run.
+_MIXED_CANDIDATE = re.compile(
+    f"(?<!{_WORD_CLASS})(?={_WORD_CLASS}*?[а-яА-ЯіїўІЇЎ])(?={_WORD_CLASS}*?[a-zA-Z0-9@$іїўІЇЎ])"
+    f"{_WORD_CLASS}+"
+)
 
 
 def _needs_unmix(word: str) -> bool:

@@ -57,6 +57,32 @@ def test_leet_trigger_fires_exactly_when_the_plain_pattern_does(texts: list[str]
         assert bool(normalise._LEET_TRIGGER.search(text)) == expected, text
 
 
+def test_leet_candidates_are_the_words_the_leet_rewrite_can_change(texts: list[str]) -> None:
+    """normalise rewrites only the _LEET_WORD matches with a digit or symbol in them: the
+    same text as calling the rewrite on every word, one callback per candidate."""
+
+    def every_word(text: str) -> str:
+        return normalise._LEET_WORD.sub(
+            lambda m: normalise._translate_if(m.group(), normalise._LEET_INNER, normalise._LEET),
+            text,
+        )
+
+    def candidates(text: str) -> str:
+        return normalise._LEET_CANDIDATE.sub(
+            lambda m: normalise._translate_if(m.group(), normalise._LEET_INNER, normalise._LEET),
+            text,
+        )
+
+    changed = 0
+    for text in texts:
+        expected = every_word(text)
+        assert candidates(text) == expected, text
+        changed += expected != text
+        spans = [m.span() for m in normalise._LEET_CANDIDATE.finditer(text)]
+        assert set(spans) <= {m.span() for m in normalise._LEET_WORD.finditer(text)}, text
+    assert changed > 1000
+
+
 def test_odd_whitespace_fires_exactly_when_the_plain_pattern_does(texts: list[str]) -> None:
     for text in texts:
         expected = bool(ORIGINAL_ODD_WHITESPACE.search(text))

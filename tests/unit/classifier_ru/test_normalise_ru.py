@@ -187,6 +187,19 @@ def test_words_skipped_by_the_mixed_word_rewrite_are_the_ones_it_leaves_unchange
     assert skipped > 1000
 
 
+def test_mixed_candidates_are_the_whole_words_needs_unmix_picks() -> None:
+    """The one regex normalise_ru searches finds exactly the _MIXED_WORD runs _needs_unmix
+    accepts, with the same spans."""
+    from moderation.classifier.normalise_ru import _MIXED_CANDIDATE, _MIXED_WORD, _needs_unmix
+
+    found = 0
+    for text in [*_random_russian(20_000, 20261129), "і", "Ї", "а1", "1а", "aб", "ab", "аб"]:
+        expected = [m.span() for m in _MIXED_WORD.finditer(text) if _needs_unmix(m.group())]
+        assert [m.span() for m in _MIXED_CANDIDATE.finditer(text)] == expected, text
+        found += len(expected)
+    assert found > 5000
+
+
 def _random_russian(n: int, seed: int) -> list[str]:
     import random
 
