@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format unit train evaluate bench clean
+.PHONY: run test lint format unit train evaluate bench translations clean
 
 $(STAMP): pyproject.toml constraints.txt moderation/classifier/_ngrams.c
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || { echo "Python 3.11 is required (tried: $(PYTHON))"; exit 1; }
@@ -39,6 +39,17 @@ evaluate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/classifier.py
+
+# The workspace's English and Russian texts: extract the messages from the code and templates,
+# merge them into the Russian catalogue (new ones come out untranslated: fill in their msgstr),
+# then compile it. tests/unit/test_translations.py fails while any message lacks a translation.
+I18N := moderation/translations
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(I18N)/babel.cfg -k lazy_gettext -k N_ --no-location \
+		--sort-output --omit-header -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching \
+		--ignore-obsolete --width 100
+	$(BIN)/pybabel compile -d $(I18N) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -36,6 +36,13 @@ def _sqlite_synchronous(raw: str) -> str:
     return value
 
 
+def _language(raw: str) -> str:
+    value = raw.strip()
+    if value not in {"en", "ru"}:
+        raise ValueError("use en or ru")
+    return value
+
+
 def _flag(raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -75,6 +82,7 @@ def from_environment(
         "LOGIN_MAX_FAILURES": _setting(e, "MODERATION_LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT_SECONDS": _setting(e, "MODERATION_LOGIN_LOCKOUT_SECONDS", 900.0),
         "SESSION_HOURS": _setting(e, "MODERATION_SESSION_HOURS", 12.0),
+        "WORKSPACE_LANGUAGE": _setting(e, "MODERATION_WORKSPACE_LANGUAGE", "en", _language),
         "TRUSTED_PROXIES": _setting(e, "MODERATION_TRUSTED_PROXIES", 0),
         "METRICS_TOKEN": _setting(e, "MODERATION_METRICS_TOKEN", ""),
         "HEARTBEAT_INTERVAL": _setting(e, "MODERATION_HEARTBEAT_INTERVAL", 5.0),

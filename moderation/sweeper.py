@@ -55,7 +55,7 @@ def sweep(session: Session, svc: Services) -> SweepReport:
     for comment_id in overdue:
         decision = fallback_hold(
             "no_decision",
-            f"no model decision within {config['DECISION_DEADLINE']:.0f} seconds; held for a moderator",
+            deadline_detail(config["DECISION_DEADLINE"]),
             svc.policy.version,
         )
         row = record_first_decision(
@@ -113,3 +113,8 @@ def sweep(session: Session, svc: Services) -> SweepReport:
         )
     session.commit()
     return report
+
+
+def deadline_detail(seconds: float) -> str:
+    """The ``no_decision`` reason's detail (the workspace re-words it: workspace/i18n.py)."""
+    return f"no model decision within {seconds:.0f} seconds; held for a moderator"

@@ -10,12 +10,18 @@ from datetime import timedelta
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalogue; it is translated where it is shown."""
+    return message
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -29,6 +35,7 @@ def init_workspace(app: Flask) -> None:
     """Register the workspace pages, sessions and CSRF protection on ``app``."""
     from moderation.workspace import auth, pages  # noqa: F401  (routes register on the blueprint)
     from moderation.workspace.blueprint import bp
+    from moderation.workspace.i18n import init_i18n
 
     secure = bool(app.config.get("SECURE_COOKIES"))
     app.config.update(
@@ -53,7 +60,9 @@ def init_workspace(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "workspace.login"
-    login_manager.login_message = "Please log in to see the moderation queue."
+    login_manager.login_message = N_("Please log in to see the moderation queue.")
+    login_manager.localize_callback = gettext  # flashed in the moderator's language
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    init_i18n(app)
     app.register_blueprint(bp)

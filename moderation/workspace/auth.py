@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_user, logout_user
 
 from moderation import accounts, audit
@@ -73,10 +74,14 @@ def login() -> Any:
     if result.user is None:
         if result.locked_until is not None:
             minutes = max(1, round((result.locked_until - utcnow()).total_seconds() / 60))
-            message = f"Too many failed logins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            message = ngettext(
+                "Too many failed logins. Try again in %(num)d minute.",
+                "Too many failed logins. Try again in %(num)d minutes.",
+                minutes,
+            )
             status = 429
         else:
-            message = "Wrong username or password, or the account is disabled."
+            message = gettext("Wrong username or password, or the account is disabled.")
             status = 401
         return render_template(
             "moderate/login.html", error=message, username=username, next=next_url
@@ -96,5 +101,5 @@ def logout() -> Any:
         db.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("workspace.login"), code=303)

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("workspace", __name__, url_prefix="/moderate")
 
-PUBLIC_ENDPOINTS = frozenset({"workspace.login"})
+PUBLIC_ENDPOINTS = frozenset({"workspace.login", "workspace.choose_language"})
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -49,7 +50,7 @@ def security_headers(response: Response) -> Response:
 
 @bp.errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> Any:
-    message = (
+    message = gettext(
         "This form is missing its security token or it has expired. Reload the page and try again."
     )
     return render_template("moderate/error.html", code=400, message=message), 400
@@ -64,5 +65,5 @@ def http_error(error: HTTPException) -> Any:
 @bp.errorhandler(Exception)
 def unexpected_error(error: Exception) -> Any:
     log.exception("unhandled error in the workspace")
-    message = "Something went wrong on our side; the error was logged."
+    message = gettext("Something went wrong on our side; the error was logged.")
     return render_template("moderate/error.html", code=500, message=message), 500

@@ -7,7 +7,7 @@ reader wrote can ever become markup; only our own ``<mark>`` tags are added.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -40,8 +40,10 @@ def _spans(text: str, reasons: Iterable[Any]) -> list[tuple[int, int, set[str]]]
     return merged
 
 
-def highlight(text: str, reasons: Iterable[Any]) -> Markup:
-    """The escaped text with each reason's spans marked; the mark's title names the reasons."""
+def highlight(text: str, reasons: Iterable[Any], label: Callable[[str], str] = str) -> Markup:
+    """The escaped text with each reason's spans marked; the mark's title names the reasons
+    (each code as ``label`` gives it: the workspace passes the names in the moderator's
+    language)."""
     pieces: list[str] = []
     position = 0
     for start, end, codes in _spans(text, reasons):
@@ -50,7 +52,7 @@ def highlight(text: str, reasons: Iterable[Any]) -> Markup:
         pieces.append(escape(text[position:start]))
         pieces.append(
             Markup('<mark class="{}" title="{}">{}</mark>').format(
-                classes, ", ".join(names), text[start:end]
+                classes, ", ".join(label(name) for name in names), text[start:end]
             )
         )
         position = end

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -15,23 +16,16 @@ from moderation.api.moderator_schemas import (
     AuditQuerySchema,
     QueueQuerySchema,
 )
+from moderation.decisions import STATUS_FOR_ACTION
 from moderation.queueing import enqueue_delivery
 from moderation.review import REJECT_REASONS
 from moderation.services import Services
 from moderation.workspace.auth import safe_next
 from moderation.workspace.blueprint import bp
 from moderation.workspace.highlight import highlight
+from moderation.workspace.i18n import ACTION_NAMES, REJECT_REASON_NAMES, name_of
 
 MAX_BULK = 200
-
-# The detector's codes as moderators read them (a code not listed is shown as it is).
-LANGUAGE_NAMES = {
-    "en": "English", "ru": "Russian", "ru-Latn": "Russian in Latin letters", "kk": "Kazakh",
-    "uz": "Uzbek", "ky": "Kyrgyz", "tg": "Tajik", "tk": "Turkmen", "uk": "Ukrainian",
-    "be": "Belarusian", "az": "Azerbaijani", "tr": "Turkish", "fa": "Persian", "de": "German",
-    "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
-    "pl": "Polish", "zh": "Chinese", "ar": "Arabic",
-}  # fmt: skip
 
 
 def services() -> Services:
@@ -50,7 +44,7 @@ def queue_page() -> Any:
     try:
         spec: queue.QueueFilter = QueueQuerySchema().load(request.args)
     except ValidationError as exc:
-        flash(f"Some filters were not valid and were ignored: {', '.join(exc.messages)}", "error")
+        flash(_invalid_filters(exc), "error")
         spec = QueueQuerySchema().load({"status": request.args.get("status", "held")})
     if spec.status != "held" and spec.decided_by is None:
         spec = replace(spec, decided_by="model")
@@ -77,7 +71,6 @@ def queue_page() -> Any:
         reject_reasons=REJECT_REASONS,
         highlight=highlight,
         waiting=waiting_text,
-        language_names=LANGUAGE_NAMES,
     )
 
 
@@ -88,7 +81,7 @@ def review_comments() -> Any:
     ids = list(dict.fromkeys(i for i in request.form.getlist("comment_id") if i))[:MAX_BULK]
     back = safe_next(request.form.get("next"))
     if not ids:
-        flash("Select at least one comment first.", "error")
+        flash(gettext("Select at least one comment first."), "error")
         return redirect(back, code=303)
     try:
         decision = review.make_review(
@@ -98,7 +91,7 @@ def review_comments() -> Any:
         )
     except review.InvalidReview as exc:
         problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.errors.items())
-        flash(f"Nothing was changed. {problems}", "error")
+        flash(gettext("Nothing was changed. %(problems)s", problems=problems), "error")
         return redirect(back, code=303)
     done = 0
     for comment_id in ids:
@@ -112,14 +105,27 @@ def review_comments() -> Any:
                 via="workspace" if len(ids) == 1 else "workspace-bulk",
             )
         except review.ReviewError as exc:
-            flash(f"Comment {comment_id}: {exc}", "error")
+            flash(
+                gettext("Comment %(id)s: %(problem)s", id=comment_id, problem=_problem(exc)),
+                "error",
+            )
             continue
         done += 1
         if outcome.delivery_id is not None:
             enqueue_delivery(current_app.extensions["celery"], outcome.delivery_id)
-    if done:
-        verb = "Approved" if decision.action == "approve" else f"Rejected ({decision.reason_code})"
-        flash(f"{verb} {done} comment{'s' if done != 1 else ''}.", "success")
+    if done and decision.action == "approve":
+        flash(ngettext("Approved %(num)d comment.", "Approved %(num)d comments.", done), "success")
+    elif done:
+        reason = name_of(REJECT_REASON_NAMES, decision.reason_code)
+        flash(
+            ngettext(
+                "Rejected (%(reason)s) %(num)d comment.",
+                "Rejected (%(reason)s) %(num)d comments.",
+                done,
+                reason=reason,
+            ),
+            "success",
+        )
     return redirect(back, code=303)
 
 
@@ -152,30 +158,53 @@ def _audit_entries() -> tuple[audit.AuditFilter, list[Any], int | None]:
     try:
         spec: audit.AuditFilter = AuditQuerySchema().load(request.args)
     except ValidationError as exc:
-        flash(f"Some filters were not valid and were ignored: {', '.join(exc.messages)}", "error")
+        flash(_invalid_filters(exc), "error")
         spec = audit.AuditFilter()
     with services().db.session() as db:
         entries, next_before = audit.list_entries(db, spec)
     return spec, entries, next_before
 
 
+def _invalid_filters(exc: ValidationError) -> str:
+    return gettext(
+        "Some filters were not valid and were ignored: %(fields)s",
+        fields=", ".join(exc.messages),
+    )
+
+
+def _problem(exc: review.ReviewError) -> str:
+    """A review error in the moderator's language (the API keeps the English message)."""
+    if isinstance(exc, review.AlreadyDecided):
+        return gettext(
+            "Already decided by %(who)s (%(action)s, %(when)s).",
+            who=exc.decided_by,
+            action=name_of(ACTION_NAMES, STATUS_FOR_ACTION.get(exc.action, exc.action)),
+            when=exc.decided_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    if isinstance(exc, review.CommentNotFound):
+        return gettext("There is no such comment.")
+    if isinstance(exc, review.NotReviewable):
+        return gettext("The comment is still waiting for the model's decision.")
+    return str(exc)
+
+
 def waiting_text(seconds: float) -> str:
     """How long a comment has waited, the way people say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h."""
     s = int(seconds)
     if s < 60:
-        return f"{s} s"
+        return gettext("%(s)d s", s=s)
     if s < 3600:
-        return f"{s // 60} min"
+        return gettext("%(min)d min", min=s // 60)
     if s < 86400:
-        return f"{s // 3600} h {s % 3600 // 60} min"
-    return f"{s // 86400} d {s % 86400 // 3600} h"
+        return gettext("%(h)d h %(min)d min", h=s // 3600, min=s % 3600 // 60)
+    return gettext("%(d)d d %(h)d h", d=s // 86400, h=s % 86400 // 3600)
 
 
 @bp.get("/users")
 def users_page() -> Any:
     """Accounts and their state, for admins (accounts are changed with the ``moderation`` command)."""
     if current_user.role != "admin":
-        abort(403, "Only admins can see the list of accounts.")
+        abort(403, gettext("Only admins can see the list of accounts."))
     with services().db.session() as db:
         users = accounts.list_users(db)
         tokens = accounts.token_counts(db)

@@ -22,6 +22,7 @@ from tests.support.workspace import make_user
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "moderator-queue.png"
+DOCS_RU = DOCS.with_name("moderator-queue-ru.png")
 
 
 def realistic_queue(sessions: Any) -> None:
@@ -120,3 +121,80 @@ def test_screenshot_of_the_queue(app: Flask, live_server: str, page: Any, tmp_pa
         and "sqlite" in app.config["DATABASE_URL"]
     ):
         shutil.copyfile(target, DOCS)
+
+
+def russian_queue(sessions: Any) -> None:
+    """The Russian edition's held queue: an insult, Russian typed in Latin letters, a spam
+    advert and a comment in Kazakh."""
+    water = {
+        "article_id": "water-deal-ru",
+        "article_title": "Казахстан и Узбекистан подписали соглашение о разделе воды",
+        "section": "Дипломатия",
+    }
+    add_decided_comment(
+        sessions,
+        "cms-58102",
+        "Автор, ты вообще читал соглашение? Дебил, позоришь редакцию.",
+        words=("Дебил",),
+        score=0.93,
+        age_minutes=125,
+        author="Тимур",
+        language="ru",
+        **water,
+    )
+    add_decided_comment(
+        sessions,
+        "cms-58117",
+        "ty voobshe chital statyu? avtor mudak",
+        words=("mudak",),
+        score=0.88,
+        age_minutes=64,
+        author="Arman",
+        language="ru-Latn",
+        **water,
+    )
+    add_decided_comment(
+        sessions,
+        "cms-58120",
+        "Зарабатывай от 5000 руб в день! Пиши в личку, ссылка в профиле",
+        reason="spam",
+        words=("5000 руб в день", "Пиши в личку"),
+        score=0.62,
+        age_minutes=31,
+        author="Ольга",
+        language="ru",
+        **water,
+    )
+    add_decided_comment(
+        sessions,
+        "cms-58131",
+        "Бұл келісім екі елге де пайдалы деп ойлаймын.",
+        reason="unsupported_language",
+        age_minutes=12,
+        author="Айгүл",
+        language="kk",
+        **water,
+    )
+
+
+def test_screenshot_of_the_queue_in_russian(
+    app: Flask, live_server: str, page: Any, tmp_path: Path
+) -> None:
+    sessions = app.extensions["moderation"].db.session
+    make_user(app, "aigerim")
+    russian_queue(sessions)
+    log_in(page, live_server, "aigerim")
+    page.click("form.language-switch button[value=ru]")
+    page.wait_for_selector("html[lang=ru]")
+    assert item(page, "cms-58131").locator(".badge").inner_text() == "язык не поддерживается"
+    assert item(page, "cms-58131").locator(".detail").inner_text() == (
+        "язык 'kk' не из тех, на которых обучены модели"
+    )
+    target = tmp_path / "moderator-queue-ru.png"
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+    if (
+        os.environ.get("MODERATION_UPDATE_SCREENSHOT") == "1"
+        and "sqlite" in app.config["DATABASE_URL"]
+    ):
+        shutil.copyfile(target, DOCS_RU)

@@ -26,7 +26,7 @@ def log_in(page: Any, base: str, username: str = "alice") -> None:
     assert "/moderate/login" in page.url  # no session: the login form first
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form.login button[type=submit]")
     page.wait_for_url(f"{base}/moderate/queue")
 
 
@@ -233,4 +233,54 @@ def test_audit_log_filters_from_its_form(
     assert rows.count() == 1
     assert "a1" in rows.first.inner_text() and "approve" in rows.first.inner_text()
     assert page.locator(".flashes .error").count() == 0
+    assert page.problems == []
+
+
+def test_a_moderator_switches_the_workspace_to_russian_and_decides_in_it(
+    app: Flask, sessions: Any, live_server: str, page: Any
+) -> None:
+    """The switch in the header turns every page Russian and keeps it so after logging out;
+    decisions taken in Russian send the same reason codes."""
+    make_user(app, "alice")
+    add_decided_comment(
+        sessions, "ru1", "Автор, ты дурак и лжец.", words=("дурак",), age_minutes=125, language="ru"
+    )
+    add_decided_comment(sessions, "en1", "You absolute idiot.", words=("idiot",), age_minutes=5)
+    log_in(page, live_server)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("form.language-switch button[value=ru]")
+    page.wait_for_selector("html[lang=ru]")
+    assert "status=held" not in page.url and page.url.endswith("/moderate/queue")
+    assert page.inner_text("section.queue h1").startswith("Ждут модератора")
+    russian = item(page, "ru1")
+    assert russian.locator(".badge").inner_text() == "токсичность"
+    assert russian.locator(".detail").inner_text() == (
+        "токсичность 0,70: не ниже порога одобрения 0,50"
+    )
+    assert russian.locator(".waiting").inner_text() == "ждёт 2 ч 5 мин"
+    assert russian.locator("mark").get_attribute("title") == "токсичность"
+    assert page.locator("form.language-switch button[value=ru]").is_disabled()
+
+    # Reject with the keyboard, choosing the reason by its Russian name.
+    russian.focus()
+    page.keyboard.press("r")
+    russian.locator("details.reject select").select_option(label="язык вражды")
+    russian.locator('[data-action="confirm-reject"]').click()
+    page.wait_for_selector('[data-comment-id="ru1"]', state="detached")
+    assert "Отклонён 1 комментарий (язык вражды)." in page.inner_text(".flashes")
+    with sessions() as s:
+        from moderation.storage.tables import Comment, Decision
+
+        comment = s.get(Comment, "ru1")
+        assert comment is not None and comment.status == "rejected"
+        decision = s.get(Decision, comment.decision_id)
+        assert decision is not None and decision.reasons[0]["code"] == "hate_speech"
+
+    page.click("form.logout button[type=submit]")
+    page.wait_for_selector("form.login")
+    assert page.inner_text(".flashes") == "Вы вышли из системы."
+    assert page.inner_text("form.login h1") == "Войти"
+    page.click("form.language-switch button[value=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert page.inner_text("form.login h1") == "Log in"
     assert page.problems == []

@@ -260,7 +260,12 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
         deadline = time.monotonic() + 45
         while True:
             text = requests.get(web.base + "/metrics", timeout=10).text
-            if total(text, "moderation_decisions_total") >= len(ids) or time.monotonic() > deadline:
+            # A decision is counted, then its latency observed: a scrape may fall in between.
+            counted = min(
+                total(text, "moderation_decisions_total"),
+                total(text, "moderation_decision_latency_seconds_count"),
+            )
+            if counted >= len(ids) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         assert total(text, "moderation_decisions_total") == len(ids)

@@ -82,6 +82,10 @@ def add_decided_comment(
         if reason == "repeated":  # the policy's copy-paste rule: no score, no spans
             detail = "the same text was posted 2 times before in the last 168 hours"
             reasons = [{"code": reason, "score": None, "detail": detail, "spans": []}]
+        elif reason == "unsupported_language":  # no scores at all
+            scores = dict.fromkeys(scores)
+            detail = f"language {language!r} is not one the models were trained for"
+            reasons = [{"code": reason, "score": None, "detail": detail, "spans": []}]
         elif action != "approve":
             reasons = [
                 {
