@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from moderation.workspace import csrf, login_manager
+from moderation.workspace import N_, csrf, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,25 @@ def csrf_failed(error: CSRFError) -> Any:
     return render_template("moderate/error.html", code=400, message=message), 400
 
 
+# The workspace's own words for the errors Werkzeug describes in English (a description we
+# wrote ourselves, with abort(code, message), is already in the moderator's language).
+STANDARD_ERRORS = {
+    400: N_("The request was not valid."),
+    403: N_("You are not allowed to see this page."),
+    404: N_("There is no such page."),
+    405: N_("This page cannot be used that way."),
+    413: N_("What was sent is too large."),
+    429: N_("Too many requests; wait a little and try again."),
+}
+
+
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
     code = error.code or 500
-    return render_template("moderate/error.html", code=code, message=error.description), code
+    message = error.description
+    if message == type(error).description and code in STANDARD_ERRORS:
+        message = gettext(STANDARD_ERRORS[code])
+    return render_template("moderate/error.html", code=code, message=message), code
 
 
 @bp.errorhandler(Exception)

@@ -151,7 +151,9 @@ def choose_language() -> Any:
     """Switch the workspace's language (kept in a cookie) and go back to the page."""
     language = request.form.get("language", "")
     if language not in LANGUAGES:
-        abort(400, f"Unknown language; choose one of: {', '.join(LANGUAGES)}.")
+        abort(
+            400, gettext("Unknown language; choose one of: %(codes)s.", codes=", ".join(LANGUAGES))
+        )
     response = redirect(safe_next(request.form.get("next")), code=303)
     response.set_cookie(
         COOKIE,

@@ -51,8 +51,8 @@ def queue_page() -> Any:
     with services().db.session() as db:
         try:
             page = queue.list_queue(db, spec)
-        except queue.BadCursor as exc:
-            flash(str(exc), "error")
+        except queue.BadCursor:
+            flash(gettext("That page link is no longer valid; showing the first page."), "error")
             spec = replace(spec, cursor=None)
             page = queue.list_queue(db, spec)
         counts = queue.reason_counts(db, spec)

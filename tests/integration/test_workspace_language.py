@@ -182,3 +182,27 @@ def test_the_default_language_is_configurable(test_config: dict[str, Any]) -> No
         app.extensions["moderation"].db.dispose()
     with pytest.raises(ValueError, match="MODERATION_WORKSPACE_LANGUAGE"):
         create_app({**test_config, "WORKSPACE_LANGUAGE": "de"})
+
+
+def test_error_pages_speak_the_moderators_language(app: Flask, moderator: FlaskClient) -> None:
+    choose(moderator, "ru")
+    admins_only = moderator.get("/moderate/users")
+    assert admins_only.status_code == 403
+    assert "Список учётных записей видят только администраторы." in admins_only.get_data(
+        as_text=True
+    )
+    too_large = moderator.post("/moderate/review", data={"note": "x" * 100_000})
+    assert too_large.status_code == 413
+    assert "Ошибка 413" in too_large.get_data(as_text=True)
+    assert "Отправлено слишком много данных." in too_large.get_data(as_text=True)
+    stale = moderator.get("/moderate/queue?cursor=not-a-cursor")
+    assert stale.status_code == 200
+    assert "Ссылка на эту страницу больше не действует" in stale.get_data(as_text=True)
+
+
+def test_english_error_pages_keep_their_words(moderator: FlaskClient) -> None:
+    too_large = moderator.post(
+        "/moderate/review", data={"note": "x" * 100_000}, headers={"Accept-Language": "en"}
+    )
+    assert too_large.status_code == 413
+    assert "What was sent is too large." in too_large.get_data(as_text=True)
