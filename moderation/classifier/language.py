@@ -21,6 +21,7 @@ import numpy as np
 from py3langid import langid
 
 from moderation.classifier import compiled as compiled_core
+from moderation.classifier.normalise_ru import UNAMBIGUOUS_TRANSLIT
 
 log = logging.getLogger(__name__)
 CACHE_ENV = "MODERATION_CACHE_DIR"
@@ -190,13 +191,16 @@ class _Identifier(langid.LanguageIdentifier):
 
 
 def plainly_english(text: str) -> bool:
-    """At least 6 words, a quarter of them English function words ("the", "is", "you"...).
+    """At least 6 words, a quarter of them English function words ("the", "is", "you"...),
+    and none a function word of Russian in Latin letters ("eto", "chto", "ty").
 
     Latin-script Uzbek, Turkish or Azerbaijani share almost none of these words, so they still
-    go to the classifier.
+    go to the classifier. Russian in Latin letters shares "a", "i", "no", "on", "to" and "by"
+    with English ("nu tak a pochemu on eto sdelal?" has a quarter of them): a translit
+    function word sends it to the classifier and then to :func:`language_routing.refine_language`.
     """
     words = _ASCII_WORD.findall(text.lower())
-    if len(words) < 6:
+    if len(words) < 6 or not UNAMBIGUOUS_TRANSLIT.isdisjoint(words):
         return False
     return sum(w in _FUNCTION_WORDS for w in words) >= 0.25 * len(words)
 

@@ -298,9 +298,11 @@ _AMBIGUOUS = frozenset(
     re.findall(r"\S+", "my net pro sam ego im ya da v s k est tut nu eta ona ikh ih")
 )
 _UNAMBIGUOUS = _RU_TRANSLIT_WORDS - _AMBIGUOUS
+UNAMBIGUOUS_TRANSLIT = _UNAMBIGUOUS  # language detection's plain-English rule reads them too
 _LETTER_RUN = re.compile("[a-z]+")  # every unambiguous word of latin_words is one of these
-# Uzbek Latin spellings Russian translit does not use: q, and o'/g' with an apostrophe.
-_UZBEK_SPELLING = re.compile(r"q|[og]'")
+# Uzbek Latin spellings Russian translit does not use: q, and o'/g' with an apostrophe (typed
+# as ', `, ʻ or ‘/’).
+_UZBEK_SPELLING = re.compile("q|[og]['`\u02bb\u2018\u2019]")
 _MIN_TRANSLIT_WORDS = 3
 
 
@@ -323,9 +325,9 @@ def reads_as_translit(text: str) -> bool:
         letters = [c for c in text if c.isalpha()]
         if sum(c.isascii() for c in letters) < 0.95 * len(letters):
             return False
-    words = latin_words(text)
-    if any(_UZBEK_SPELLING.search(w) for w in words):
+    if _UZBEK_SPELLING.search(text.lower()):  # in the text: "oʻ" splits a Latin word
         return False
+    words = latin_words(text)
     if _insult_only(words):
         return True
     if len(words) < _MIN_TRANSLIT_WORDS or not any(w in _UNAMBIGUOUS for w in words):

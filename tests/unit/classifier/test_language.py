@@ -146,6 +146,63 @@ def test_turkic_languages_without_their_letters_are_not_taken_for_russian(
     assert refine_language(text, detector.detect(text)).language not in {"ru", "ru-Latn", "en"}
 
 
+# Uzbek, Kazakh, Turkish and Azerbaijani as readers type them in Latin letters, with and
+# without their own spellings: none may be taken for Russian in Latin letters.
+LATIN_TURKIC = [
+    "Men bu maqolani o'qidim, juda yaxshi yozilgan",
+    "Rahmat, juda foydali maqola bo'libdi",
+    "Hukumat suv masalasini hal qilishi kerak",
+    "Bu shartnoma ikki davlat uchun ham foydali",
+    "Nima uchun bu haqida hech kim yozmaydi?",
+    "Siz nima deyapsiz, bu to`g`ri emas",
+    "Toshkentda havo juda issiq bo‘ldi",
+    "Men sizga rahmat aytaman, ajoyib ish",
+    "Bu yangilik meni juda xursand qildi",
+    "Xalq bu narsani kutgan edi",
+    "Ular hammasini bilishadi lekin indamaydi",
+    "Samarqand va Buxoro eng chiroyli shaharlar",
+    "Bu odamlar hech narsani bilishmaydi, ahmoqlar",
+    "Prezident bu haqda nima dedi ekan",
+    "Bizda ham shunday muammo bor edi",
+    "Ota-onalar bolalarini asrashi kerak",
+    "Bul maqala ote jaqsy jazylgan, rahmet",
+    "Men de osylai oilaimyn, durys aitasyz",
+    "Qazaqstan men Ozbekstan kelisimge keldi",
+    "Ya sabir, bunlar ne yapiyor",
+    "Bu cok guzel bir haber, tesekkurler",
+    "Ne diyorsun sen, hic mantikli degil",
+    "Dunya bu olaylari konusmali",
+    "Turkiye ve Ozbekistan arasinda yeni anlasma",
+    "Bu cox yaxsi xeberdir, sag olun",
+]
+
+
+@pytest.mark.parametrize("text", LATIN_TURKIC)
+def test_turkic_languages_in_latin_letters_are_not_taken_for_russian(
+    detector: LanguageDetector, text: str
+) -> None:
+    from moderation.classifier.language_routing import refine_language
+
+    assert refine_language(text, detector.detect(text)).language not in {"ru", "ru-Latn"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nu tak a prichiny pochemu on eto sdelal?",  # "a", "on": English function words too
+        "a my uydem na sever, a my uydem na sever!",
+        "kto-nibud' dosmotrel do konca, a to mne len'?",
+    ],
+)
+def test_russian_in_latin_letters_is_not_plainly_english(
+    detector: LanguageDetector, text: str
+) -> None:
+    from moderation.classifier.language_routing import refine_language
+
+    assert not plainly_english(text)
+    assert refine_language(text, detector.detect(text)).language == "ru-Latn"
+
+
 @pytest.mark.parametrize(
     "text",
     ["Рахмет автору, отличная статья, всё по делу", "Спасибо автору за статью, всё по делу"],

@@ -43,7 +43,11 @@ def test_refine_language(text: str, detected: Detected, expected: str) -> None:
         ("Spasibo za statyu, ochen interesno i poleznoe", Detected("pl", 0.98), "ru-Latn"),
         ("blyat, kakie zhe vy debily", Detected("pl", 0.71), "ru-Latn"),
         ("Ty voobshe chital statyu? Avtor prav.", Detected("uz", 0.6), "ru-Latn"),
-        ("Ty voobshe chital statyu? Avtor prav.", Detected("uz", 0.95), "uz"),  # sure: Uzbek
+        # the detector sure of Uzbek, but no Uzbek spelling in it (q, o', g'): Russian
+        ("Ty voobshe chital statyu? Avtor prav.", Detected("uz", 0.95), "ru-Latn"),
+        ("Ty voobshe chital statyu? Avtor prav.", Detected("tr", 0.95), "tr"),  # sure: Turkish
+        ("Ty voobshe chital statyu? Qoyil", Detected("uz", 0.6), "uz"),  # Uzbek q
+        ("Ty voobshe chital statyu? Boʻldi", Detected("uz", 0.6), "uz"),  # Uzbek oʻ
         # Uzbek, Kazakh, Turkish and Polish in Latin letters stay what they are
         ("Men bu maqolani o'qidim, juda yaxshi yozilgan", Detected("uz", 1.0), "uz"),
         ("Siz nima deyapsiz, bu to'g'ri emas", Detected("uz", 0.88), "uz"),
