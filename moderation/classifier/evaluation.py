@@ -20,6 +20,7 @@ from moderation.classifier.artifacts import load_artifact, read_card
 from moderation.classifier.evaluation_ru import (
     russian_off_topic_rows,
     russian_rows,
+    russian_spam_row,
     translit_routing_row,
 )
 from moderation.classifier.newsroom_labels import LabelFile
@@ -125,8 +126,10 @@ def _shared_data_rows(
     if "russian" in card:
         from moderation.classifier import load_scorer
 
+        scorer = load_scorer(directory)
+        rows.append(russian_spam_row(pathlib.Path(data_dir), scorer, card))
         row, note = translit_routing_row(
-            pathlib.Path(data_dir), load_scorer(directory), card["russian"], card["model_version"]
+            pathlib.Path(data_dir), scorer, card["russian"], card["model_version"]
         )
         rows.append(row)
         notes.append(note)
@@ -138,6 +141,9 @@ def _shared_data_rows(
         "ParaDetox)' rows are the cross-source check recorded by `moderation train`.",
         "off_topic_ru: no Russian article/comment data exists; the model learned from English "
         "pairs and is checked on hand-written Russian pairs (docs/russian.md).",
+        "spam_ru: no Russian spam data exists; the English spam head with Russian cue words is "
+        "checked on 60 hand-written Russian spam comments against real forum comments "
+        "(docs/russian.md).",
     ]
     return rows, notes
 

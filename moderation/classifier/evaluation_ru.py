@@ -7,6 +7,7 @@ without ParaDetox (the cross-source check), so one table shows every Russian fig
 
 from __future__ import annotations
 
+import json
 import pathlib
 from collections import Counter
 from typing import Any
@@ -98,6 +99,29 @@ def russian_off_topic_rows(
             **recorded["english_pairs_without_background_leave_one_article_out"],
         },
     ]
+
+
+SPAM_CHECK = pathlib.Path(__file__).with_name("training") / "ru_spam_check.json"
+
+
+def russian_spam_row(
+    data_dir: pathlib.Path, scorer: Scorer, card: dict[str, Any]
+) -> dict[str, Any]:
+    """The shared spam head on Russian comments, through the whole scorer: hand-written
+    Russian spam (``training/ru_spam_check.json``, a check, not a data set) against the real
+    forum validation comments (no spam among them), at the spam operating points."""
+    spam = json.loads(SPAM_CHECK.read_text(encoding="utf-8"))["spam"]
+    ru = load_russian(DataDir(data_dir), seed=int(card["russian"]["seed"]))
+    clean = list(ru.validation.texts)
+    scored = scorer.score([CommentInput(t[:MAX_CHARS]) for t in [*spam, *clean]])
+    scores = np.asarray([0.0 if s.spam is None else s.spam for s in scored])
+    labels = [1] * len(spam) + [0] * len(clean)
+    return {
+        "score": "spam_ru",
+        "set": "hand-written Russian spam vs forum validation (a check, not a data set)",
+        "model": card["model_version"],
+        **metrics(labels, scores, card["operating_points"]["spam"]),
+    }
 
 
 def translit_routing_row(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -35,3 +36,9 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
     assert result.exit_code == 0
     for name in ("socc_c3_validation", "tweeteval_offensive_val", "youtube_leave_one_video_out"):
         assert name in result.output
+    # The Russian checks: 60 hand-written Russian spam comments against the 2,008 forum
+    # validation comments, and the forum test split in Latin letters.
+    assert re.search(
+        r"^spam_ru +hand-written Russian spam .* 2068 +60 +0\.\d{4}", result.output, re.M
+    )
+    assert "routed as ru-Latn" in result.output
