@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _ASCII_LETTER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(ord("a"), ord("z") + 1))
 _URL = re.compile(r"https?://\S+|www\.\S+")
+# A short text's words, for the English-vocabulary check: letters only, mentions, hashtags and
+# bare domains left out (they are in no vocabulary and say nothing of the language).
+_HANDLE_OR_DOMAIN = re.compile(r"[@#]\w+|\S+\.(?:com|net|org|ru|kz|uz|io|ly|me)\S*")
+_ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
+# Latin spellings of Uzbek and Kazakh that English lacks: q without u ("ahmoq", "aqymaq"), and
+# o or g with an apostrophe ("zo'r", "to'g'ri"; typed as ', `, ʻ, ‘ or ’).
+_TURKIC_LATIN_SPELLING = re.compile("q(?!u)|[og]['`\u02bb\u2018\u2019]", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _FUNCTION_WORDS = frozenset({
     "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from",
@@ -89,13 +97,24 @@ class Detected:
 
 
 class LanguageDetector:
-    """py3langid over :data:`CANDIDATES`, plus the short-text rule."""
+    """py3langid over :data:`CANDIDATES`, plus the short-text rule.
 
-    def __init__(self, candidates: tuple[str, ...] = CANDIDATES) -> None:
+    ``english_words``: how many of a list of lower-case words the English model knows (its
+    word vocabulary). With it, a short text is English only when it looks English (see
+    :meth:`detect`); without it (a detector on its own), every short Latin text is English.
+    """
+
+    def __init__(
+        self,
+        candidates: tuple[str, ...] = CANDIDATES,
+        *,
+        english_words: Callable[[list[str]], int] | None = None,
+    ) -> None:
         ptc, pc, classes, nextmove, output, row = _candidates_model(candidates)
         self._identifier = _Identifier(
             ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row
         )
+        self._english_words = english_words
 
     def detect(self, text: str) -> Detected:
         """Detect the language of ``text``.
@@ -105,7 +124,9 @@ class LanguageDetector:
 
         * no letters at all (emoji, numbers): English, so the spam model still sees it;
         * short (fewer than 20 letters) and at least 80 % ASCII letters: English with
-          confidence 0.5 (langid guesses wildly on "lol ok" or "Nice!");
+          confidence 0.5 (langid guesses wildly on "lol ok" or "Nice!"), unless it does not
+          look English (:meth:`_looks_foreign`: "Sen ahmoqsan" is Uzbek, and the English
+          model would read it as harmless): then langid decides;
         * plainly English (see :func:`plainly_english`): English, without running langid,
           which is the slowest step of scoring a comment;
         * plainly Russian (see :func:`plainly_russian`): Russian, likewise.
@@ -125,7 +146,7 @@ class LanguageDetector:
             ascii_share = n_ascii / n_letters if n_letters else 0.0
         if not n_letters:
             return Detected("en", 0.5)
-        if n_letters < SHORT_TEXT_LETTERS and ascii_share >= 0.8:
+        if n_letters < SHORT_TEXT_LETTERS and ascii_share >= 0.8 and not self._looks_foreign(text):
             return Detected("en", 0.5)
         if ascii_share >= 0.98 and plainly_english(text):
             return Detected("en", 0.9, plain=True)
@@ -139,6 +160,19 @@ class LanguageDetector:
                 (language, confidence),  # a detector without them among its candidates
             )
         return Detected(str(language), float(confidence))
+
+    def _looks_foreign(self, text: str) -> bool:
+        """Whether a short Latin text is unlikely to be English: it has an Uzbek or Kazakh
+        spelling (q without u, o' or g'), or at most half of its words are in the English
+        model's vocabulary ("Sen jinnisan", "Muchas gracias"; not "lol ok", "Nice!", "You
+        idiot"). False without a vocabulary to ask, or without words."""
+        if self._english_words is None:
+            return False
+        plain = _HANDLE_OR_DOMAIN.sub(" ", text)
+        if _TURKIC_LATIN_SPELLING.search(plain):
+            return True
+        words = _ALPHA_WORD.findall(plain.lower())
+        return bool(words) and 2 * self._english_words(words) <= len(words)
 
 
 def has_turkic_words(text: str) -> bool:

@@ -418,7 +418,8 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     scorer = ModerationScorer(
         model_version=str(card["model_version"]),
         routes=routes,
-        detector=LanguageDetector(),
+        # A short Latin text is English only if the English model knows its words.
+        detector=LanguageDetector(english_words=toxicity.ngrams.known_words),
         card=card,
     )
     # Build the lazy lookup tables now, so loading pays for them and the first comment does not.

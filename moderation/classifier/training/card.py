@@ -56,6 +56,17 @@ LIMITATIONS = [
     "Bag-of-n-grams: no understanding of sarcasm, negation or context of a reply.",
 ]
 
+# How language detection treats short and plainly English texts, as the card states it.
+SHORT_TEXT_RULE = (
+    f"fewer than {SHORT_TEXT_LETTERS} letters and >= 80% ASCII letters -> en, unless it has an "
+    "Uzbek/Kazakh Latin spelling (q without u, o' or g') or at most half of its words are in "
+    "the English model's word vocabulary: then py3langid decides; no letters at all -> en"
+)
+PLAINLY_ENGLISH_RULE = (
+    "ASCII text of at least 6 words of which >= 25% are English function words and none a "
+    "function word of Russian in Latin letters -> en without running py3langid (speed)"
+)
+
 
 def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
     card = {
@@ -82,10 +93,8 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
         "language": {
             "detector": "py3langid restricted to candidates",
             "candidates": list(CANDIDATES),
-            "short_text_rule": f"fewer than {SHORT_TEXT_LETTERS} letters and >= 80% ASCII "
-            "letters -> en; no letters at all -> en",
-            "plainly_english_rule": "ASCII text of at least 6 words of which >= 25% are English "
-            "function words -> en without running py3langid (speed)",
+            "short_text_rule": SHORT_TEXT_RULE,
+            "plainly_english_rule": PLAINLY_ENGLISH_RULE,
             "prefix_chars": PREFIX_CHARS,
             "supported": ["en", "ru"],
             "refine_rule": "an unsure (< 0.9) detection of a Cyrillic neighbour language for a "

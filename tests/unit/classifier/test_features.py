@@ -71,3 +71,13 @@ def test_spam_cues_find_links_money_and_promotion() -> None:
     assert (
         cue_values("I disagree with the minister.")[: CUE_NAMES.index("duplicate_words")].sum() == 0
     )
+
+
+def test_known_words_counts_the_word_unigrams_of_the_vocabulary() -> None:
+    features = TextFeatures(min_df=1).fit(CORPUS)
+    assert features.known_words(["idiot", "taxes", "ahmoqsan", "jinni"]) == 2
+    assert features.known_words([]) == 0
+    # Character n-grams of a known word ("idio") are not words of the vocabulary.
+    assert features.known_words(["idio"]) == 0
+    words_from_two = TextFeatures(word_sizes=(2, 2), min_df=1).fit(CORPUS)
+    assert words_from_two.known_words(["idiot"]) == 0  # no word unigrams at all

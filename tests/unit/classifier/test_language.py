@@ -360,3 +360,38 @@ def test_the_compiled_walk_refuses_states_out_of_range() -> None:
         compiled.dfa_counts(nextmove, rowbase, output, 0, b"a", ids, counts)  # feature 0 of 0
     with pytest.raises(ValueError, match="inconsistent"):  # outputs shorter than the text
         compiled.dfa_counts(nextmove, rowbase, output, 1, b"abcd", ids, counts)
+
+
+KNOWN = {"you", "idiot", "great", "article", "nice", "lol", "ok", "quite", "right", "sen"}
+
+
+def _known(words: list[str]) -> int:
+    return sum(w in KNOWN for w in words)
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("You idiot", True),
+        ("Great article!", True),
+        ("lol ok", True),
+        ("Quite right", True),  # q followed by u: English spelling
+        ("@someone nice", True),  # the handle is no word
+        ("Sen ahmoqsan", False),  # q without u
+        ("Zo'r maqola", False),  # o', q
+        ("To‘g‘ri", False),  # ‘ typed for the apostrophe
+        ("Rahmat", False),  # no known word
+        ("Sen jinnisan", False),  # half known: not English enough
+        ("!!! ???", True),  # no words: nothing to say otherwise
+    ],
+)
+def test_a_short_text_is_english_only_if_it_looks_english(text: str, english: bool) -> None:
+    detector = LanguageDetector(english_words=_known)
+    detected = detector.detect(text)
+    assert (detected == Detected("en", 0.5)) is english, detected
+
+
+def test_without_a_vocabulary_every_short_latin_text_is_english(
+    detector: LanguageDetector,
+) -> None:
+    assert detector.detect("Sen ahmoqsan") == Detected("en", 0.5)
