@@ -38,6 +38,13 @@ def home() -> Any:
     return redirect(url_for("workspace.queue"))
 
 
+@bp.route("/<path:unknown>", methods=["GET", "HEAD", "POST"])
+def not_found(unknown: str) -> Any:
+    """Any other URL under /moderate: the workspace's own 404 page (in the moderator's
+    language), not the API's JSON error."""
+    abort(404)
+
+
 @bp.get("/queue", endpoint="queue")
 def queue_page() -> Any:
     """The queue: held comments oldest first (or model decisions), filtered, with counts per reason."""

@@ -200,6 +200,18 @@ def test_error_pages_speak_the_moderators_language(app: Flask, moderator: FlaskC
     assert "Ссылка на эту страницу больше не действует" in stale.get_data(as_text=True)
 
 
+def test_an_unknown_workspace_page_is_a_page_not_json(moderator: FlaskClient) -> None:
+    choose(moderator, "ru")
+    missing = moderator.get("/moderate/no-such-page")
+    assert missing.status_code == 404
+    assert missing.mimetype == "text/html"
+    assert "Такой страницы нет." in missing.get_data(as_text=True)
+    assert "default-src 'none'" in missing.headers["Content-Security-Policy"]
+    # Outside the workspace a missing URL keeps the API's JSON error shape.
+    api = moderator.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.is_json and api.get_json()["code"] == 404
+
+
 def test_english_error_pages_keep_their_words(moderator: FlaskClient) -> None:
     too_large = moderator.post(
         "/moderate/review", data={"note": "x" * 100_000}, headers={"Accept-Language": "en"}
