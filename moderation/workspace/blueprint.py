@@ -62,7 +62,6 @@ STANDARD_ERRORS = {
     400: N_("The request was not valid."),
     403: N_("You are not allowed to see this page."),
     404: N_("There is no such page."),
-    405: N_("This page cannot be used that way."),
     413: N_("What was sent is too large."),
     429: N_("Too many requests; wait a little and try again."),
 }
