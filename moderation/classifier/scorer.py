@@ -11,9 +11,11 @@ words in both English and Russian is scored by both models and combined
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from moderation.classifier.batch import BatchRows, HashedBatch, featurise, hash_batch
 from moderation.classifier.heads import (
@@ -418,8 +420,8 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     scorer = ModerationScorer(
         model_version=str(card["model_version"]),
         routes=routes,
-        # A short Latin text is English only if the English model knows its words.
-        detector=LanguageDetector(english_words=toxicity.ngrams.known_words),
+        # A short Latin text is English only if the English models know its words.
+        detector=LanguageDetector(english_words=_english_vocabulary(routes["en"])),
         card=card,
     )
     # Build the lazy lookup tables now, so loading pays for them and the first comment does not.
@@ -432,7 +434,19 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     return scorer
 
 
-def _same_vocabulary(a: Any, b: Any) -> bool:
-    import numpy as np
+def _english_vocabulary(models: LanguageModels) -> Callable[[list[str]], int]:
+    """How many of some words the English models know: a word unigram of the toxicity
+    vocabulary (comments, tweets, Wikipedia talk) or of the off-topic one (news articles)."""
+    vocabularies = [models.toxicity.ngrams] + (
+        [models.off_topic.features.ngrams_] if models.off_topic else []
+    )
 
+    def count(words: list[str]) -> int:
+        known = [v.known_words(words) for v in vocabularies]
+        return int(np.logical_or.reduce(known).sum()) if words else 0
+
+    return count
+
+
+def _same_vocabulary(a: Any, b: Any) -> bool:
     return a.get_params() == b.get_params() and np.array_equal(a.hashes_, b.hashes_)

@@ -108,13 +108,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.n_features_out_ = len(self.hashes_)
         return self
 
-    def known_words(self, words: list[str]) -> int:
-        """How many of ``words`` (lower-case letters, as normalised text has them) are word
+    def known_words(self, words: list[str]) -> np.ndarray:
+        """Which of ``words`` (lower-case letters, as normalised text has them) are word
         unigrams of this vocabulary: language detection asks whether a short text is English."""
         if not words or self.word_sizes[0] > 1:
-            return 0
+            return np.zeros(len(words), dtype=bool)
         hashes, _ = word_ngrams(" ".join(words), (1, 1))
-        return int((self.lookup(hashes) >= 0).sum())
+        return self.lookup(hashes) >= 0
 
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
         """Feature id of each hash, or -1 when it is not in the vocabulary.

@@ -60,7 +60,7 @@ LIMITATIONS = [
 SHORT_TEXT_RULE = (
     f"fewer than {SHORT_TEXT_LETTERS} letters and >= 80% ASCII letters -> en, unless it has an "
     "Uzbek/Kazakh Latin spelling (q without u, o' or g') or at most half of its words are in "
-    "the English model's word vocabulary: then py3langid decides; no letters at all -> en"
+    "the English models' word vocabularies: then py3langid decides; no letters at all -> en"
 )
 PLAINLY_ENGLISH_RULE = (
     "ASCII text of at least 6 words of which >= 25% are English function words and none a "
