@@ -22,7 +22,7 @@ import numpy as np
 from py3langid import langid
 
 from moderation.classifier import compiled as compiled_core
-from moderation.classifier.normalise_ru import UNAMBIGUOUS_TRANSLIT
+from moderation.classifier.normalise_ru import UNAMBIGUOUS_TRANSLIT, UZBEK_APOSTROPHE_SPELLING
 
 log = logging.getLogger(__name__)
 CACHE_ENV = "MODERATION_CACHE_DIR"
@@ -47,7 +47,7 @@ _HANDLE_OR_DOMAIN = re.compile(r"[@#]\w+|\S+\.(?:com|net|org|ru|kz|uz|io|ly|me)\
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
 # Latin spellings of Uzbek and Kazakh that English lacks: q without u ("ahmoq", "aqymaq"), and
 # o or g with an apostrophe ("zo'r", "to'g'ri"; typed as ', `, ʻ, ‘ or ’).
-_TURKIC_LATIN_SPELLING = re.compile("q(?!u)|[og]['`\u02bb\u2018\u2019]", re.IGNORECASE)
+_TURKIC_LATIN_SPELLING = re.compile(f"q(?!u)|{UZBEK_APOSTROPHE_SPELLING}", re.IGNORECASE)
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _FUNCTION_WORDS = frozenset({
     "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from",

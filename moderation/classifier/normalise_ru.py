@@ -302,7 +302,8 @@ UNAMBIGUOUS_TRANSLIT = _UNAMBIGUOUS  # language detection's plain-English rule r
 _LETTER_RUN = re.compile("[a-z]+")  # every unambiguous word of latin_words is one of these
 # Uzbek Latin spellings Russian translit does not use: q, and o'/g' with an apostrophe (typed
 # as ', `, ʻ or ‘/’).
-_UZBEK_SPELLING = re.compile("q|[og]['`\u02bb\u2018\u2019]")
+UZBEK_APOSTROPHE_SPELLING = "[og]['`\u02bb\u2018\u2019]"  # language detection uses it too
+_UZBEK_SPELLING = re.compile(f"q|{UZBEK_APOSTROPHE_SPELLING}")
 _MIN_TRANSLIT_WORDS = 3
 
 

@@ -123,7 +123,6 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(
         language_choices=LANGUAGES,
         name_of=name_of,
-        reason_names=REASON_NAMES,
         reject_reason_names=REJECT_REASON_NAMES,
         event_names=EVENT_NAMES,
         action_names=ACTION_NAMES,
