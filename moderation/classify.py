@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from moderation.classifier import Scorer
+from moderation.copies import copies_before
 from moderation.decisions import record_first_decisions
 from moderation.domain.policy import Decision as PolicyDecision
-from moderation.domain.policy import Policy, Repetition, decide
-from moderation.domain.repetition import earlier_copies, folded
+from moderation.domain.policy import Policy, decide
 from moderation.domain.scores import CommentInput
 from moderation.storage.tables import Article, Comment, Decision
 
@@ -46,11 +46,6 @@ _RECENT = (
     )
     .where(Comment.article_id.in_(bindparam("ids", expanding=True)), Comment.status == "approved")
     .subquery()
-)
-_SAME_TEXT = select(Comment.text_fingerprint, Comment.received_at, Comment.id).where(
-    Comment.text_fingerprint.in_(bindparam("fingerprints", expanding=True)),
-    Comment.received_at >= bindparam("since"),
-    Comment.received_at <= bindparam("until"),
 )
 _THREADS = (
     select(_RECENT.c.article_id, _RECENT.c.id, _RECENT.c.text)
@@ -89,35 +84,6 @@ def comment_inputs(
     return inputs
 
 
-def copies_before(session: Session, comments: Sequence[Comment], rule: Repetition) -> list[int]:
-    """For each comment, how many comments with the same text came before it within the
-    rule's window (any article, any status), in one query; 0 for texts too short to count
-    (checked only for the few comments that have copies)."""
-    keyed = [c for c in comments if rule.enabled and c.text_fingerprint]
-    if not keyed:
-        return [0] * len(comments)
-    window = timedelta(hours=rule.window_hours)
-    rows = session.execute(
-        _SAME_TEXT,
-        {
-            "fingerprints": sorted({str(c.text_fingerprint) for c in keyed}),
-            "since": min(c.received_at for c in keyed) - window,
-            "until": max(c.received_at for c in keyed),
-        },
-    )
-    posted: dict[str, list[tuple[datetime, str]]] = {}
-    for key, received_at, comment_id in rows:
-        posted.setdefault(str(key), []).append((received_at, comment_id))
-    for copies in posted.values():
-        copies.sort()
-    counts = []
-    for c in comments:
-        own = posted.get(c.text_fingerprint or "", [])
-        n = earlier_copies((c.received_at, c.id), own, window) if own else 0
-        counts.append(n if n and len(folded(c.text)) >= rule.min_chars else 0)
-    return counts
-
-
 def score_and_decide(
     scorer: Scorer,
     policy: Policy,
@@ -126,7 +92,8 @@ def score_and_decide(
 ) -> list[PolicyDecision]:
     """The one code path from comments to decisions, shared by the worker and ``moderation score``.
 
-    ``copies``: for each input, the earlier comments with the same text (:func:`copies_before`).
+    ``copies``: for each input, the earlier comments with the same or a nearly identical text
+    (:func:`~moderation.copies.copies_before`).
     """
     counts = copies if copies is not None else [0] * len(inputs)
     return [

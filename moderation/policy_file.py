@@ -70,6 +70,8 @@ class RepetitionSchema(Schema):
     reject_at = fields.Integer(strict=True, allow_none=True, validate=_copies)
     window_hours = fields.Float(validate=validate.Range(min=0, max=24 * 366, min_inclusive=False))
     min_chars = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_COMMENT_CHARS))
+    # Below 0.5 the near-copy keys would miss many pairs (moderation.domain.repetition).
+    similarity = fields.Float(validate=validate.Range(min=0.5, max=1.0))
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:

@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,8 @@ from sqlalchemy import Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from moderation.copies import near_copy_ids
+from moderation.domain.policy import Repetition
 from moderation.domain.scores import SCORE_NAMES
 from moderation.review import MACHINES
 from moderation.storage.tables import Article, Comment, Decision, utcnow
@@ -41,6 +43,7 @@ class QueueFilter:
     language: str | None = None
     author: str | None = None
     same_text_as: str | None = None  # a comment id: only comments with the same text
+    near_copies: tuple[str, ...] = ()  # with same_text_as: its near copies (with_near_copies)
     decided_by: str | None = None
     sort: str = "oldest"
     limit: int = 50
@@ -108,6 +111,14 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         raise BadCursor("The cursor is not valid; start again without it.") from exc
 
 
+def with_near_copies(session: Session, spec: QueueFilter, rule: Repetition) -> QueueFilter:
+    """``spec`` with the near copies of ``same_text_as`` filled in (the policy's ``rule`` says
+    how similar a near copy is), so the "copies" filter shows them next to exact copies."""
+    if not spec.same_text_as:
+        return spec
+    return replace(spec, near_copies=tuple(near_copy_ids(session, spec.same_text_as, rule)))
+
+
 def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True) -> Select[Any]:
     query = query.where(Comment.status == spec.status)
     if spec.article_id:
@@ -123,7 +134,10 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
         )
     if spec.same_text_as:  # the copies of a text (moderation.domain.repetition)
         same = select(Comment.text_fingerprint).where(Comment.id == spec.same_text_as)
-        query = query.where(Comment.text_fingerprint == same.scalar_subquery())
+        exact = Comment.text_fingerprint == same.scalar_subquery()
+        query = query.where(
+            or_(exact, Comment.id.in_(spec.near_copies)) if spec.near_copies else exact
+        )
     if spec.author:  # the CMS's author id, or the display name of authors without one
         query = query.where(
             or_(

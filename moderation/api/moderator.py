@@ -68,6 +68,7 @@ class QueueResource(MethodView):
     def get(self, spec: queue.QueueFilter) -> Any:
         """List comments waiting for a moderator (or decided by the model), with counts per reason."""
         with services().db.session() as db:
+            spec = queue.with_near_copies(db, spec, services().policy.repetition)
             try:
                 page = queue.list_queue(db, spec)
             except queue.BadCursor as exc:

@@ -18,7 +18,7 @@ from moderation import settings
 from moderation.classify import score_and_decide
 from moderation.decisions import reasons_document
 from moderation.domain.policy import Repetition
-from moderation.domain.repetition import folded
+from moderation.domain.repetition import NEAR_CANDIDATES_CHECKED, CopiesSeen, folded
 from moderation.domain.scores import CommentInput
 from moderation.policy_file import PolicyError, load_policy
 from moderation.schemas import CommentText, SafeString
@@ -91,15 +91,13 @@ class _Copies:
 
     def __init__(self, rule: Repetition) -> None:
         self.rule = rule
-        self.seen: dict[str, int] = {}
+        self.seen = CopiesSeen(rule.similarity, NEAR_CANDIDATES_CHECKED)
 
     def count(self, text: str) -> int:
-        key = folded(text)  # what the fingerprint is taken of
+        key = folded(text)  # what the fingerprint and the near-copy keys are taken of
         if not self.rule.enabled or len(key) < self.rule.min_chars:
             return 0
-        before = self.seen.get(key, 0)
-        self.seen[key] = before + 1
-        return before
+        return self.seen.add(key)
 
 
 @click.command()

@@ -42,13 +42,20 @@ class Repetition:
     Counts are of *earlier* copies received within ``window_hours``: ``hold_at = 2`` holds the
     third posting of a text. ``None`` turns that action off. Texts with fewer than
     ``min_chars`` letters and digits ("Thank you!", "+1") are never counted: readers repeat
-    those on their own.
+    those on their own. A near copy counts too: an earlier text whose 5-character pieces
+    overlap this one's by at least ``similarity`` (Jaccard; 1.0 counts exact copies only).
     """
 
     hold_at: int | None = 2
     reject_at: int | None = None
     window_hours: float = 168.0
     min_chars: int = 20
+    similarity: float = 0.7
+
+    @property
+    def near_copies(self) -> bool:
+        """Whether texts that are nearly, not exactly, the same count as copies."""
+        return self.similarity < 1.0
 
     @property
     def enabled(self) -> bool:
@@ -131,14 +138,15 @@ def _repeated(copies: int, rule: Repetition) -> Reason | None:
         return None
     times = "once" if copies == 1 else f"{copies} times"
     window = f" in the last {rule.window_hours:g} hours" if math.isfinite(rule.window_hours) else ""
-    return Reason("repeated", action, None, f"the same text was posted {times} before{window}")
+    text = "the same or a nearly identical text" if rule.near_copies else "the same text"
+    return Reason("repeated", action, None, f"{text} was posted {times} before{window}")
 
 
 def decide(scores: CommentScores, policy: Policy, *, earlier_copies: int = 0) -> Decision:
     """Turn one comment's scores into approve, hold or reject, with the reasons why.
 
-    ``earlier_copies``: how many comments with the same text came before this one within the
-    policy's repetition window (see :mod:`moderation.domain.repetition`).
+    ``earlier_copies``: how many comments with the same (or, with the rule's ``similarity``
+    below 1, a nearly identical) text came before this one within the policy's repetition window (see :mod:`moderation.domain.repetition`).
     """
     reasons: list[Reason] = []
     repeated = _repeated(earlier_copies, policy.repetition)

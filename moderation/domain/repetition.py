@@ -6,6 +6,15 @@ digits kept: "Check out my channel!!!" and "check out  my CHANNEL" are one text)
 fingerprinted when it is stored; the worker counts the earlier comments with the same
 fingerprint, and the policy's :class:`~moderation.domain.policy.Repetition` rule turns that
 count into a reason. Pure: no I/O.
+
+Campaigns also vary their copies a little (another phone number, link or price) to slip past
+exact matching. *Near copies* are found with MinHash locality-sensitive hashing: a folded text
+is cut into overlapping 5-character pieces (shingles); :func:`near_copy_keys` gives
+:data:`BANDS` keys, each a hash of :data:`ROWS` MinHash values, and two texts that share a key
+are candidates. A candidate counts as a copy only when the exact Jaccard similarity of the two
+shingle sets (:func:`similarity`) reaches the policy's ``similarity``. With 3 rows in 10 bands a
+pair at similarity 0.7 shares a key with probability 0.985 (0.999 at 0.8), a pair at 0.1 with
+probability 0.01; unrelated news comments sit near 0.02 (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -16,10 +25,31 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import numpy as np
+
+SHINGLE = 5  # characters per piece of a folded text
+BANDS, ROWS = 10, 3  # MinHash: BANDS keys per text, each over ROWS minima
+_U64 = np.uint64
+# The MinHash functions x -> a * x + b (mod 2**64) over mixed shingle numbers: fixed odd
+# multipliers and offsets, so keys stored by one process match another's.
+_MULTIPLIERS = np.array(
+    [(0x9E3779B97F4A7C15 * (2 * k + 1)) & 0xFFFFFFFFFFFFFFFF | 1 for k in range(BANDS * ROWS)],
+    dtype=_U64,
+)[:, None]
+_OFFSETS = np.array(
+    [(0xD1B54A32D192ED03 * (2 * k + 2)) & 0xFFFFFFFFFFFFFFFF for k in range(BANDS * ROWS)],
+    dtype=_U64,
+)[:, None]
+_PIECE_BASE = _U64(0x100000001B3)  # combines a shingle's code points into one number
+# Per comment, the most recent texts sharing a near-copy key whose similarity is checked:
+# bounds the work when a campaign floods the site with varied copies (exact copies are found
+# by fingerprint and always all counted).
+NEAR_CANDIDATES_CHECKED = 200
+
 
 def folded(text: str) -> str:
     """``text`` compatibility-normalised and case-folded, with only its letters and digits."""
-    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
 
 
 def fingerprint(text: str) -> str | None:
@@ -41,3 +71,94 @@ def earlier_copies(
     """
     at, _ = own
     return bisect_left(posted, own) - bisect_left(posted, (at - window, ""))
+
+
+def shingles(key: str) -> set[str]:
+    """The overlapping :data:`SHINGLE`-character pieces of a folded text (a shorter text is
+    one piece; an empty one has none)."""
+    if len(key) <= SHINGLE:
+        return {key} if key else set()
+    return {key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the shingle sets of two folded texts (1.0 for the same text)."""
+    return jaccard(shingles(a), shingles(b))
+
+
+def jaccard(first: set[str], second: set[str]) -> float:
+    """Shared pieces over all pieces of two shingle sets; 0.0 when either is empty."""
+    if not first or not second:
+        return 0.0
+    common = len(first & second)
+    return common / (len(first) + len(second) - common)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, element-wise (uint64 arithmetic wraps)."""
+    x = (x ^ (x >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> _U64(27))) * _U64(0x94D049BB133111EB)
+    return x ^ (x >> _U64(31))
+
+
+def near_copy_keys(key: str) -> list[int]:
+    """The :data:`BANDS` locality-sensitive keys of a folded text (signed 64-bit integers,
+    as a database's BIGINT holds them); none for an empty text.
+
+    Each shingle becomes a 64-bit number (its code points combined, then mixed), each of the
+    ``BANDS * ROWS`` MinHash functions maps it to ``a * x + b`` with its own constants, and
+    band ``b`` is a hash of the minima of functions ``b * ROWS`` to ``b * ROWS + ROWS - 1``.
+    """
+    if not key:
+        return []
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
+    width = min(SHINGLE, len(codes))
+    pieces = np.zeros(len(codes) - width + 1, dtype=_U64)
+    for offset in range(width):
+        pieces = pieces * _PIECE_BASE + codes[offset : offset + len(pieces)]
+    images = np.empty((BANDS * ROWS, len(pieces)), dtype=_U64)
+    np.multiply(_mix(pieces)[None, :], _MULTIPLIERS, out=images)  # in place: no temporaries
+    np.add(images, _OFFSETS, out=images)
+    minima = images.min(axis=1)
+    keys = []
+    for band in range(BANDS):
+        rows = minima[band * ROWS : (band + 1) * ROWS]
+        data = bytes([band]) + rows.astype("<u8").tobytes()  # little-endian on every machine
+        digest = hashlib.blake2b(data, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+class CopiesSeen:
+    """Copies of each text among the texts seen before it, in memory and without times
+    (offline scoring of a file, and the figures behind the policy's defaults).
+
+    :meth:`add` counts, as the database path does, the earlier texts that are the same and,
+    with ``similarity`` below 1, those at least that similar: of the texts sharing a near-copy
+    key, the ``checked`` most recent are compared.
+    """
+
+    def __init__(self, similarity: float = 1.0, checked: int = NEAR_CANDIDATES_CHECKED) -> None:
+        self.similarity = similarity
+        self.checked = checked
+        self.exact: dict[str, int] = {}
+        self.texts: list[str] = []
+        self.by_key: dict[int, list[int]] = {}
+
+    def add(self, key: str) -> int:
+        """Record the folded text ``key``; return how many earlier texts are its copies."""
+        copies = self.exact.get(key, 0)
+        self.exact[key] = copies + 1
+        if self.similarity >= 1.0 or not key:
+            return copies
+        keys = near_copy_keys(key)
+        candidates = {i for k in keys for i in self.by_key.get(k, ()) if self.texts[i] != key}
+        own = shingles(key)
+        copies += sum(
+            jaccard(own, shingles(self.texts[i])) >= self.similarity
+            for i in sorted(candidates, reverse=True)[: self.checked]
+        )
+        for k in keys:
+            self.by_key.setdefault(k, []).append(len(self.texts))
+        self.texts.append(key)
+        return copies

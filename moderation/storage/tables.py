@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,6 +90,19 @@ class Comment(Base):
         Index("ix_comments_status_received", "status", "received_at"),
         Index("ix_comments_fingerprint_received", "text_fingerprint", "received_at"),
     )
+
+
+class NearCopyKey(Base):
+    """One of a comment's locality-sensitive keys (:func:`moderation.domain.repetition.near_copy_keys`):
+    comments sharing a key are candidate near copies of each other."""
+
+    __tablename__ = "near_copy_keys"
+
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comments.id"), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime]  # the comment's, so a window needs no join
+
+    __table_args__ = (Index("ix_near_copy_keys_key_received", "key", "received_at"),)
 
 
 class Decision(Base):

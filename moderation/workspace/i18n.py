@@ -201,9 +201,12 @@ _DETAILS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(
-            r"the same text was posted (once|(\d+) times) before(?: in the last (\S+) hours)?"
+            r"the same (or a nearly identical )?text was posted (once|(\d+) times) before"
+            r"(?: in the last (\S+) hours)?"
         ),
-        lambda m: _posted_before(1 if m[1] == "once" else int(m[2]), _decimal(m[3])),
+        lambda m: (_posted_near if m[1] else _posted_before)(
+            1 if m[2] == "once" else int(m[3]), _decimal(m[4])
+        ),
     ),
     (
         re.compile(r"language ('[A-Za-z-]{1,16}') is not one the models were trained for"),
@@ -250,6 +253,30 @@ def _posted_before(copies: int, hours: str | None) -> str:
     return ngettext(
         "the same text was posted %(num)d time before in the last %(hours)s hours",
         "the same text was posted %(num)d times before in the last %(hours)s hours",
+        copies,
+        hours=hours,
+    )
+
+
+def _posted_near(copies: int, hours: str | None) -> str:
+    if hours is None:
+        if copies == 1:
+            return gettext("the same or a nearly identical text was posted once before")
+        return ngettext(
+            "the same or a nearly identical text was posted %(num)d time before",
+            "the same or a nearly identical text was posted %(num)d times before",
+            copies,
+        )
+    if copies == 1:
+        return gettext(
+            "the same or a nearly identical text was posted once before in the last %(hours)s hours",
+            hours=hours,
+        )
+    return ngettext(
+        "the same or a nearly identical text was posted %(num)d time before in the last "
+        "%(hours)s hours",
+        "the same or a nearly identical text was posted %(num)d times before in the last "
+        "%(hours)s hours",
         copies,
         hours=hours,
     )

@@ -56,6 +56,7 @@ def queue_page() -> Any:
     if spec.status != "held" and spec.decided_by is None:
         spec = replace(spec, decided_by="model")
     with services().db.session() as db:
+        spec = queue.with_near_copies(db, spec, services().policy.repetition)
         try:
             page = queue.list_queue(db, spec)
         except queue.BadCursor:

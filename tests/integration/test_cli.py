@@ -165,5 +165,29 @@ def test_score_counts_copies_among_the_earlier_lines(tmp_path: Path) -> None:
         for o in map(json.loads, result.stdout.splitlines())
     }
     assert repeated[0] == repeated[1] == [] and repeated["short3"] == []
-    assert repeated[2] == ["the same text was posted 2 times before"]  # no window offline
+    assert repeated[2] == [
+        "the same or a nearly identical text was posted 2 times before"
+    ]  # no window offline
     assert repeated[3] and "3 times" in repeated[3][0]
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+def test_score_counts_near_copies_too_unless_the_policy_wants_exact_ones(tmp_path: Path) -> None:
+    campaign = "Earn {} a day from home! Call Aigerim on +7 701 555 12 34 or visit quick-cash.kz"
+    lines = [
+        {"id": n, "text": campaign.format(price)} for n, price in enumerate(["$5", "$7", "$9"])
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    exact = tmp_path / "exact.toml"
+    exact.write_text(
+        (ROOT / "config" / "policy.toml")
+        .read_text(encoding="utf-8")
+        .replace("similarity = 0.7", "similarity = 1.0")
+    )
+    for policy, expected in ((None, True), (exact, False)):
+        args = ["score", "--input", str(source), "--output", "-"]
+        result = CliRunner().invoke(main, args + (["--policy", str(policy)] if policy else []))
+        assert result.exit_code == 0, result.output
+        last = json.loads(result.stdout.splitlines()[-1])
+        assert ("repeated" in [r["code"] for r in last["reasons"]]) is expected, last

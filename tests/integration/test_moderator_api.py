@@ -144,6 +144,21 @@ def test_the_queue_lists_the_copies_of_a_text(app: Flask, client: FlaskClient, t
     assert [i["id"] for i in approved.get_json()["items"]] == ["s2", "s1"]
     unknown = api(client, token, "GET", "/api/v1/queue?same_text_as=nope").get_json()
     assert unknown["items"] == []
+
+
+def test_the_copies_of_a_text_include_its_near_copies(
+    app: Flask, client: FlaskClient, token: str
+) -> None:
+    s = app.extensions["moderation"].db.session
+    spam = "Earn $500 a day from home! Call Aigerim on +7 701 555 12 34 or visit quick-cash.kz"
+    add_decided_comment(s, "n1", spam.replace("500", "700"), action="approve", age_minutes=30)
+    add_decided_comment(s, "n2", spam.replace("12 34", "98 76"), reason="repeated", age_minutes=20)
+    add_decided_comment(s, "n3", spam, reason="repeated", age_minutes=10)
+    add_decided_comment(s, "far", spam.replace("500", "9").replace("Aigerim", "D"), age_minutes=5)
+    held = api(client, token, "GET", "/api/v1/queue?same_text_as=n3").get_json()["items"]
+    assert [i["id"] for i in held] == ["n2", "n3"]  # oldest first; "far" is too different
+    approved = api(client, token, "GET", "/api/v1/queue?status=approved&same_text_as=n3")
+    assert [i["id"] for i in approved.get_json()["items"]] == ["n1"]
     assert_error(api(client, token, "GET", "/api/v1/queue?same_text_as=" + "x" * 129), 422)
 
 

@@ -104,19 +104,33 @@ def test_a_clearly_toxic_comment_is_not_approved(cms: Callable[..., Any]) -> Non
     assert toxicity[0]["spans"], "a toxicity reason carries the words behind it"
 
 
-@pytest.mark.usefixtures("article", "worker")
-def test_the_third_copy_of_a_text_is_held_as_repeated(cms: Callable[..., Any]) -> None:
-    text = "Great analysis of the water deal, more people should read this one."
+def _third_posting_is_repeated(cms: Callable[..., Any], prefix: str, texts: list[str]) -> None:
+    """Post three texts waiting for each decision: only the third is held as repeated."""
     decisions = []
-    for n, variant in enumerate([text, text.upper(), text.replace(",", "")]):
-        response = post(cms, f"copy{n}", variant, wait=10_000)
+    for n, text in enumerate(texts):
+        response = post(cms, f"{prefix}{n}", text, wait=10_000)
         assert response.status_code == 200, response.get_json()
         decisions.append(response.get_json()["decision"])
     codes = [[r["code"] for r in d["reasons"]] for d in decisions]
     assert "repeated" not in codes[0] and "repeated" not in codes[1], codes
     assert "repeated" in codes[2] and decisions[2]["action"] in {"hold", "reject"}
     (repeated,) = [r for r in decisions[2]["reasons"] if r["code"] == "repeated"]
-    assert repeated["detail"].startswith("the same text was posted 2 times before")
+    assert repeated["detail"].startswith(
+        "the same or a nearly identical text was posted 2 times before"
+    )
+
+
+@pytest.mark.usefixtures("article", "worker")
+def test_the_third_copy_of_a_text_is_held_as_repeated(cms: Callable[..., Any]) -> None:
+    text = "Great analysis of the water deal, more people should read this one."
+    _third_posting_is_repeated(cms, "copy", [text, text.upper(), text.replace(",", "")])
+
+
+@pytest.mark.usefixtures("article", "worker")
+def test_the_third_near_copy_of_a_campaign_is_held_as_repeated(cms: Callable[..., Any]) -> None:
+    """A campaign that changes the price each time is still one text."""
+    campaign = "Earn ${} a day from home! Call Aigerim on +7 701 555 12 34 or visit quick-cash.kz"
+    _third_posting_is_repeated(cms, "near", [campaign.format(p) for p in (500, 700, 900)])
 
 
 @pytest.mark.usefixtures("article")

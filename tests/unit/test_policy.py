@@ -129,13 +129,22 @@ def test_repeated_text(
 def test_the_repeated_reason_says_how_often_and_within_what_window() -> None:
     policy = replace(POLICY, repetition=Repetition(hold_at=1, window_hours=24))
     (reason,) = decide(scores(), policy, earlier_copies=1).reasons
-    assert reason.detail == "the same text was posted once before in the last 24 hours"
+    assert reason.detail == (
+        "the same or a nearly identical text was posted once before in the last 24 hours"
+    )
     assert reason.score is None and reason.spans == ()
     (reason,) = decide(scores(), policy, earlier_copies=3).reasons
     assert "posted 3 times before" in reason.detail
     unbounded = replace(POLICY, repetition=Repetition(window_hours=float("inf")))
     (reason,) = decide(scores(), unbounded, earlier_copies=2).reasons
-    assert reason.detail == "the same text was posted 2 times before"
+    assert reason.detail == "the same or a nearly identical text was posted 2 times before"
+
+
+def test_with_exact_copies_only_the_reason_says_the_same_text() -> None:
+    exact = replace(POLICY, repetition=Repetition(similarity=1.0))
+    (reason,) = decide(scores(), exact, earlier_copies=2).reasons
+    assert reason.detail == "the same text was posted 2 times before in the last 168 hours"
+    assert not exact.repetition.near_copies and POLICY.repetition.near_copies
 
 
 def test_a_script_variant_falls_back_to_its_language_then_to_the_defaults() -> None:

@@ -72,6 +72,10 @@ def test_a_valid_document_becomes_a_policy() -> None:
         ({"repetition": {"reject_at": 1}}, r"below hold_at \(2\)"),  # the default hold_at
         ({"repetition": {"window_hours": 0}}, "window_hours"),
         ({"repetition": {"min_chars": 5000}}, "min_chars"),
+        ({"repetition": {"similarity": 0.3}}, "similarity"),  # near-copy keys would miss pairs
+        ({"repetition": {"similarity": 1.5}}, "similarity"),
+        ({"repetition": {"similarity": float("nan")}}, "similarity"),
+        ({"repetition": {"similarity": "high"}}, "similarity"),
         ({"repetition": {"hold_after": 2}}, "hold_after"),
         ({"repetition": 3}, "repetition"),
     ],
@@ -102,12 +106,18 @@ def test_the_repetition_rule_has_defaults_and_can_be_set_or_turned_off() -> None
     assert parse_policy(VALID).repetition == Repetition()
     shipped = load_policy(ROOT / "config" / "policy.toml").repetition
     assert shipped.enabled and shipped.hold_at == 2 and shipped.reject_at is None
+    assert shipped.similarity == 0.7 and shipped.near_copies
     policy = parse_policy(
         {
             **VALID,
-            "repetition": {"hold_at": 3, "reject_at": 10, "window_hours": 24, "min_chars": 30},
+            "repetition": {
+                "hold_at": 3, "reject_at": 10, "window_hours": 24, "min_chars": 30, "similarity": 1,
+            },
         }
+    )  # fmt: skip
+    assert policy.repetition == Repetition(
+        hold_at=3, reject_at=10, window_hours=24, min_chars=30, similarity=1.0
     )
-    assert policy.repetition == Repetition(hold_at=3, reject_at=10, window_hours=24, min_chars=30)
+    assert not policy.repetition.near_copies  # 1.0: exact copies only
     off = parse_policy({**VALID, "repetition": {"enabled": False}}).repetition
     assert not off.enabled and off.action(1000) is None

@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from moderation.domain.repetition import earlier_copies, fingerprint, folded
+from moderation.domain.repetition import (
+    BANDS,
+    CopiesSeen,
+    earlier_copies,
+    fingerprint,
+    folded,
+    jaccard,
+    near_copy_keys,
+    shingles,
+    similarity,
+)
 
 T0 = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 WEEK = timedelta(hours=168)
@@ -74,3 +84,69 @@ def test_a_flood_of_copies_is_counted_exactly() -> None:
     posted = sorted((T0 - timedelta(seconds=s), f"c{s}") for s in range(100_000))
     assert earlier_copies((T0, "new"), posted, WEEK) == 100_000
     assert earlier_copies(posted[500], posted, WEEK) == 500
+
+
+# Near copies: shingles, similarity and the locality-sensitive keys.
+
+PINNED_KEYS = [-4190314279171794829, 891198972045688072]
+CAMPAIGN = "Earn $500 a day from home! Call Aigerim on +7 701 555 12 34 or visit quick-cash.kz"
+
+
+def test_shingles_are_the_overlapping_five_letter_pieces() -> None:
+    assert shingles("abcdefg") == {"abcde", "bcdef", "cdefg"}
+    assert shingles("abc") == {"abc"} and shingles("") == set()
+
+
+def test_similarity_is_the_jaccard_of_the_pieces() -> None:
+    assert similarity("abcdefg", "abcdefg") == 1.0
+    assert similarity("abcdefg", "abcdefh") == pytest.approx(2 / 4)  # abcde, bcdef shared
+    assert similarity("abcdefg", "") == 0.0
+    assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
+
+
+def test_a_campaign_that_changes_a_number_or_a_link_stays_similar() -> None:
+    variants = [
+        CAMPAIGN.replace("500", "700"),
+        CAMPAIGN.replace("12 34", "98 76"),
+        CAMPAIGN.replace("quick-cash.kz", "fast-cash.kz"),
+    ]
+    original = folded(CAMPAIGN)
+    for variant in variants:
+        assert similarity(original, folded(variant)) >= 0.7, variant
+        assert set(near_copy_keys(original)) & set(near_copy_keys(folded(variant))), variant
+
+
+def test_unrelated_comments_are_not_similar_and_share_no_key() -> None:
+    a = folded("The water agreement with Tajikistan should have been signed years ago.")
+    b = folded("Blinken paid a very timely visit; we must reinstate co-operation with the West.")
+    assert similarity(a, b) < 0.1
+    assert not set(near_copy_keys(a)) & set(near_copy_keys(b))
+
+
+def test_keys_are_stable_across_processes_and_releases() -> None:
+    """Stored keys are compared with keys computed later: changing how they are computed
+    needs a migration that recomputes them. These values pin the computation."""
+    keys = near_copy_keys(folded(CAMPAIGN))
+    assert len(keys) == BANDS == len(set(keys))
+    assert all(-(2**63) <= k < 2**63 for k in keys)
+    assert keys[:2] == PINNED_KEYS
+    assert near_copy_keys("") == []
+
+
+def test_identical_texts_share_every_key() -> None:
+    assert near_copy_keys(folded(CAMPAIGN)) == near_copy_keys(folded(CAMPAIGN.upper() + "!!"))
+
+
+def test_copies_seen_counts_exact_and_near_copies_in_order() -> None:
+    seen = CopiesSeen(similarity=0.7)
+    texts = [CAMPAIGN, CAMPAIGN, CAMPAIGN.replace("500", "700"), "A comment about something else"]
+    assert [seen.add(folded(t)) for t in texts] == [0, 1, 2, 0]
+    exact_only = CopiesSeen(similarity=1.0)
+    assert [exact_only.add(folded(t)) for t in texts] == [0, 1, 0, 0]
+
+
+def test_copies_seen_checks_only_the_most_recent_candidates() -> None:
+    seen = CopiesSeen(similarity=0.7, checked=2)
+    for n in range(5):
+        seen.add(folded(CAMPAIGN.replace("500", str(600 + n))))
+    assert seen.add(folded(CAMPAIGN)) == 2

@@ -25,8 +25,10 @@ POLICY = Policy(
         "off_topic": Threshold(approve_below=0.2, when_missing=Action.HOLD),
         "spam": Threshold(approve_below=0.5, reject_at_or_above=0.95),
     },
-    repetition=Repetition(hold_at=1, window_hours=168),
+    repetition=Repetition(hold_at=1, window_hours=168, similarity=1.0),
 )
+EXACT_FOR_90_MINUTES = Repetition(hold_at=1, window_hours=1.5, similarity=1.0)
+NEAR_UNBOUNDED = Repetition(hold_at=1, window_hours=float("inf"))
 
 
 def _details() -> list[str]:
@@ -42,8 +44,21 @@ def _details() -> list[str]:
         ),
         decide(
             CommentScores(0.1, 0.1, 0.1, "en", True),
-            Policy("t", POLICY.thresholds, repetition=Repetition(hold_at=1, window_hours=1.5)),
+            Policy("t", POLICY.thresholds, repetition=EXACT_FOR_90_MINUTES),
             earlier_copies=5,
+        ),
+        decide(
+            CommentScores(0.1, 0.1, 0.1, "en", True),
+            Policy("t", POLICY.thresholds, repetition=Repetition(hold_at=1)),
+            earlier_copies=3,
+        ),
+        *(
+            decide(
+                CommentScores(0.1, 0.1, 0.1, "en", True),
+                Policy("t", POLICY.thresholds, repetition=NEAR_UNBOUNDED),
+                earlier_copies=n,
+            )
+            for n in (1, 2)
         ),
     ]
     details = [r.detail for d in decisions for r in d.reasons]
@@ -65,6 +80,9 @@ def test_the_details_cover_every_kind() -> None:
     kinds = {
         "reject threshold", "approve threshold", "could not be scored", "once before",
         "times before in the last", "not one the models", "no model decision", "1.5 hours",
+        "nearly identical text was posted once before in the last",
+        "nearly identical text was posted 3 times before in the last",
+        "nearly identical text was posted once before", "nearly identical text was posted 2 times before",
     }  # fmt: skip
     assert all(any(kind in d for d in DETAILS) for kind in kinds), DETAILS
 
@@ -107,6 +125,15 @@ def test_russian_wording_numbers_and_plurals() -> None:
     assert said["the same text was posted 5 times before in the last 1.5 hours"] == (
         "тот же текст уже публиковался 5 раз за последние 1,5 ч"
     )
+    near = "тот же или почти такой же текст уже публиковался"
+    assert said[
+        "the same or a nearly identical text was posted once before in the last 168 hours"
+    ] == (f"{near} один раз за последние 168 ч")
+    assert said[
+        "the same or a nearly identical text was posted 3 times before in the last 168 hours"
+    ] == (f"{near} 3 раза за последние 168 ч")
+    assert said["the same or a nearly identical text was posted once before"] == f"{near} один раз"
+    assert said["the same or a nearly identical text was posted 2 times before"] == f"{near} 2 раза"
     assert said["language 'kk' is not one the models were trained for"] == (
         "язык 'kk' не из тех, на которых обучены модели"
     )
