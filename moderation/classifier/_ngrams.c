@@ -912,11 +912,13 @@ static PyObject *article_overlap(PyObject *Py_UNUSED(self), PyObject *args) {
         check_terms("article_overlap: title", title_indices, n_title, n_features) < 0) {
         goto done;
     }
-    /* Few terms to look up (a single comment, say): binary search in the sorted vectors;
-     * many: scatter the vectors into the scratch table, gather, and clear it again. */
+    /* Fewer terms to look up than the article has (a single comment, a few): galloping
+     * search in the sorted vectors, which stay in cache; more: scatter the vectors into the
+     * scratch table, gather, and clear it again. Scattering writes 2 x n_article scattered
+     * doubles over a table of n_features, which a small batch does not pay back. */
     Py_ssize_t n_terms = 0;
     for (Py_ssize_t m = 0; m < n_members; m++) n_terms += indptr[members[m] + 1] - indptr[members[m]];
-    int search = 8 * n_terms < n_article;
+    int search = n_terms < n_article;
     double *title_weights = scratch + n_features;
     if (!search) {
         for (Py_ssize_t a = 0; a < n_article; a++) scratch[article_indices[a]] = article_values[a];

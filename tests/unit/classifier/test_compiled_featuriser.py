@@ -409,6 +409,9 @@ def test_article_overlap_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) 
     keys = [(title, body) for _, title, body in (articles[0], articles[1], articles[7])]
     by_article = {keys[0]: [0, 3, 4, 9], keys[1]: [1, 2, 12], keys[2]: [5, 6, 7, 8, 11, 13]}
     sides = {key: features.article_side(*key) for key in keys}
+    terms = {key: sum(rows.row(i)[0].size for i in members) for key, members in by_article.items()}
+    # more terms to look up than the article has: scattered (the batch path), at least once
+    assert any(terms[key] >= sides[key].vector.indices.size for key in keys)
     core = heads._article_overlap(features, rows, by_article, sides)
     numpy_path = heads._article_overlap_numpy(features, rows, by_article, sides)
     assert core[0].tobytes() == numpy_path[0].tobytes()  # weights in the article
@@ -420,10 +423,10 @@ def test_article_overlap_equals_the_numpy_path(monkeypatch: pytest.MonkeyPatch) 
         )
     assert core[1].any() and core[4].any()  # some cosines and hits to compare
     assert not features.scatter_buffer(copies=2).any()
-    # One short comment under a long article: looked up by binary search, not scattered.
+    # One comment with fewer terms than its article: looked up by search, not scattered.
     long_article = ("Everything", " ".join(CORPUS + TEXTS[:7] + TEXTS[8:]))
     side = features.article_side(*long_article)
-    assert 8 * rows.row(4)[0].size < side.vector.indices.size
+    assert rows.row(4)[0].size < side.vector.indices.size
     one = ({long_article: [4]}, {long_article: side})
     core, numpy_path = (
         heads._article_overlap(features, rows, *one),
