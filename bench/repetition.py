@@ -10,10 +10,12 @@ similarities, in the same run:
   :class:`~moderation.domain.repetition.CopiesSeen` in order, without a window: in the
   YouTube spam set (videos in date order, spam and ham apart) and in C3's 12,000 news
   comments (all civil for this purpose: a news site's readers, not a campaign);
-* **cost**: computing a comment's near-copy keys (what intake adds per comment), and
-  :func:`moderation.copies.copies_before` on a real SQLite database holding the 12,000 C3
-  comments plus a campaign of 300 varied copies, for batches of 64 comments, exact-only and
-  near copies alternating round by round (medians).
+* **cost**: computing a comment's near-copy keys; what the worker adds per batch of 64
+  comments: storing their keys (with the commit) and :func:`moderation.copies.copies_before`,
+  exact-only and near copies alternating round by round (medians), on a real database
+  holding the 12,000 C3 comments plus a campaign of 300 copies that change the price: an
+  SQLite file, and a throwaway database on the PostgreSQL server ``--postgresql``
+  (default the development one on 127.0.0.1:5432; ``--postgresql ''`` skips it).
 
 Writes ``bench/results/repetition.json``.
 """
@@ -27,31 +29,36 @@ import json
 import platform
 import random
 import re
+import secrets
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, make_url
+from sqlalchemy import text as sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from moderation import intake  # noqa: E402
-from moderation.copies import copies_before  # noqa: E402
+from moderation.copies import copies_before, store_near_copy_keys  # noqa: E402
 from moderation.domain.policy import Repetition  # noqa: E402
 from moderation.domain.repetition import (  # noqa: E402
     CopiesSeen,
     folded,
     jaccard,
     near_copy_keys,
+    near_copy_keys_many,
     shingles,
 )
-from moderation.storage.database import Database  # noqa: E402
-from moderation.storage.tables import Comment, NearCopyKey, utcnow  # noqa: E402
+from moderation.storage.database import Database, normalise_url  # noqa: E402
+from moderation.storage.tables import Comment  # noqa: E402
 
 SIMILARITIES = (1.0, 0.9, 0.8, 0.7, 0.6)
 MIN_CHARS = Repetition().min_chars
@@ -136,87 +143,148 @@ def unrelated_pairs(texts: list[str], pairs: int = 100_000) -> dict[str, float]:
 
 
 def key_cost(texts: list[str]) -> dict[str, float]:
+    """Computing near-copy keys: one text at a time, and in batches of 64 (the worker's way)."""
+    folds = [folded(t) for t in texts]
     times = []
-    for text in texts:
-        key = folded(text)
+    for key in folds:
         start = time.perf_counter()
         near_copy_keys(key)
         times.append(time.perf_counter() - start)
     times.sort()
+    batches = []
+    for start in range(0, len(folds) - 63, 64):
+        began = time.perf_counter()
+        near_copy_keys_many(folds[start : start + 64])
+        batches.append((time.perf_counter() - began) / 64)
     return {
-        "p50_us": round(statistics.median(times) * 1e6, 1),
-        "p99_us": round(times[int(0.99 * (len(times) - 1))] * 1e6, 1),
+        "one_at_a_time_p50_us": round(statistics.median(times) * 1e6, 1),
+        "one_at_a_time_p99_us": round(times[int(0.99 * (len(times) - 1))] * 1e6, 1),
+        "in_batches_of_64_median_us_per_text": round(statistics.median(batches) * 1e6, 1),
         "max_chars": max(len(t) for t in texts),
     }
 
 
-def database_cost(news: list[str], rounds: int) -> dict[str, Any]:
-    """copies_before on a real SQLite database: exact only against near copies, alternating."""
-    campaign = [CAMPAIGN.format(100 + n, "12 34") for n in range(300)]  # the price changes
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{tmp}/bench.db")
+@contextmanager
+def database(kind: str, server: str) -> Iterator[Database]:
+    """A new, migrated database: an SQLite file, or a throwaway database on the PostgreSQL
+    ``server`` (dropped afterwards)."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(f"sqlite:///{tmp}/bench.db")
+            db.upgrade()
+            yield db
+            db.dispose()
+        return
+    name = f"moderation_bench_{secrets.token_hex(4)}"
+    admin = create_engine(normalise_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sql(f'CREATE DATABASE "{name}"'))
+    try:
+        db = Database(make_url(normalise_url(server)).set(database=name).render_as_string(False))
         db.upgrade()
-        with db.session() as session:
-            intake.register_article(session, "a1", {"title": "Bench", "body": "Body."})
-            session.commit()
-        stored = [*news, *campaign]
-        intake_times: dict[str, list[float]] = {"with_keys": [], "without_keys": []}
-        keep = intake.near_copy_rows
-        for block in range(0, len(stored), 500):  # alternate 500 with keys, 500 without
-            with_keys = block // 500 % 2 == 0
-            intake.near_copy_rows = keep if with_keys else (lambda *_: [])
-            for n in range(block, min(block + 500, len(stored))):
-                payload = {"id": f"c{n}", "article_id": "a1", "author": {"name": "R"}}
-                start = time.perf_counter()
-                with db.engine.begin() as connection:
-                    intake.insert_new_comment(connection, {**payload, "text": stored[n]})
-                name = "with_keys" if with_keys else "without_keys"
-                intake_times[name].append(time.perf_counter() - start)
-        intake.near_copy_rows = keep
-        with db.engine.begin() as connection:  # the comments stored without keys get theirs
-            have = {cid for (cid,) in connection.execute(select(NearCopyKey.comment_id))}
-            rows = [
-                row
-                for n, text in enumerate(stored)
-                if f"c{n}" not in have
-                for row in keep(f"c{n}", text, utcnow())
-            ]
-            connection.execute(insert(NearCopyKey), rows)
-        near_rule = Repetition()
-        rules = {"exact_only": replace(near_rule, similarity=1.0), "near_copies": near_rule}
-        batches = {
-            "news": [f"c{n}" for n in range(len(news) - 64, len(news))],
-            "campaign": [f"c{len(news) + n}" for n in range(300 - 64, 300)],
-        }
-        results: dict[str, Any] = {}
-        for name, ids in batches.items():
-            times: dict[str, list[float]] = {k: [] for k in rules}
-            counts: dict[str, int] = {}
-            for _ in range(rounds):
-                for rule_name, rule in rules.items():
-                    with db.session() as session:
-                        comments = [session.get(Comment, i) for i in ids]
-                        start = time.perf_counter()
-                        found = copies_before(session, comments, rule)  # type: ignore[arg-type]
-                        times[rule_name].append(time.perf_counter() - start)
-                        counts[rule_name] = sum(c >= 2 for c in found)
-            results[name] = {
-                rule_name: {
-                    "median_ms_per_batch": round(statistics.median(t) * 1e3, 2),
-                    "comments_with_2_or_more_copies": counts[rule_name],
-                }
-                for rule_name, t in times.items()
-            }
-            exact, near = (results[name][k]["median_ms_per_batch"] for k in rules)
-            results[name]["ratio_near_to_exact"] = round(near / exact, 2)
+        yield db
         db.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def worker_batches(db: Database, news: list[str], rounds: int) -> dict[str, Any]:
+    """The worker's whole classify() of 64 new news comments (scoring, keys, copies, decisions,
+    the commit) under the shipped policy (near copies at 0.7) and with exact copies only
+    (``similarity = 1.0``: no keys stored, as before near copies), alternating batches of C3
+    comments (already stored once, so each text is an exact copy of one earlier comment)."""
+    from moderation.classifier import load_scorer
+    from moderation.classify import classify
+    from moderation.policy_file import load_policy
+
+    scorer = load_scorer()
+    policy = load_policy(ROOT / "config" / "policy.toml")
+    exact = replace(policy, repetition=replace(policy.repetition, similarity=1.0))
+    times: dict[str, list[float]] = {"exact_only": [], "near_copies": []}
+    for n in range(2 * rounds + 2):
+        near = n % 2 == 1
+        texts = news[64 * n : 64 * (n + 1)]  # new texts each batch, as on a news site
+        ids = [f"w{n}-{i}" for i in range(len(texts))]
+        for cid, body in zip(ids, texts, strict=True):
+            payload = {"id": cid, "article_id": "a1", "author": {"name": "R"}, "text": body}
+            with db.engine.begin() as connection:
+                intake.insert_new_comment(connection, payload)
+        with db.session() as session:
+            began = time.perf_counter()
+            classify(session, ids, scorer, policy if near else exact, "")
+            elapsed = time.perf_counter() - began
+        if n >= 2:  # the first of each: warming up
+            times["near_copies" if near else "exact_only"].append(elapsed)
+    before, after = (statistics.median(times[k]) * 1e3 for k in times)
+    return {
+        "median_ms_per_batch": {"exact_only": round(before, 1), "near_copies": round(after, 1)},
+        "ratio": round(after / before, 2),
+    }
+
+
+def database_cost(db: Database, news: list[str], rounds: int) -> dict[str, Any]:
+    """What the worker adds per batch of 64: storing the batch's near-copy keys (with its
+    commit), and counting copies exact-only against near copies, alternating rounds."""
+    campaign = [CAMPAIGN.format(100 + n, "12 34") for n in range(300)]  # the price changes
+    with db.session() as session:
+        intake.register_article(session, "a1", {"title": "Bench", "body": "Body."})
+        session.commit()
+    stored = [*news, *campaign]
+    for n, body in enumerate(stored):
+        payload = {"id": f"c{n}", "article_id": "a1", "author": {"name": "R"}, "text": body}
+        with db.engine.begin() as connection:
+            intake.insert_new_comment(connection, payload)
+    storing: dict[str, list[float]] = {"insert": [], "commit": []}
+    for start in range(0, len(stored), 64):  # as the worker does, batch by batch
+        with db.session() as session:
+            ids = [f"c{n}" for n in range(start, min(start + 64, len(stored)))]
+            comments = [session.get(Comment, i) for i in ids]
+            began = time.perf_counter()
+            store_near_copy_keys(session, comments)  # type: ignore[arg-type]
+            storing["insert"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            session.commit()  # the worker commits its batch anyway; the keys make it larger
+            storing["commit"].append(time.perf_counter() - began)
+    with db.engine.begin() as connection:  # statistics, as autovacuum would gather them
+        connection.execute(sql("ANALYZE"))
+    near_rule = Repetition()
+    rules = {"exact_only": replace(near_rule, similarity=1.0), "near_copies": near_rule}
+    batches = {
+        "news": [f"c{n}" for n in range(len(news) - 64, len(news))],
+        "campaign": [f"c{len(news) + n}" for n in range(300 - 64, 300)],
+    }
+    results: dict[str, Any] = {}
+    for name, ids in batches.items():
+        times: dict[str, list[float]] = {k: [] for k in rules}
+        counts: dict[str, int] = {}
+        for _ in range(rounds):
+            for rule_name, rule in rules.items():
+                with db.session() as session:
+                    comments = [session.get(Comment, i) for i in ids]
+                    keys = {c.id: near_copy_keys(folded(c.text)) for c in comments}  # type: ignore[union-attr]
+                    began = time.perf_counter()
+                    found = copies_before(session, comments, rule, keys)  # type: ignore[arg-type]
+                    times[rule_name].append(time.perf_counter() - began)
+                    counts[rule_name] = sum(c >= 2 for c in found)
+        results[name] = {
+            rule_name: {
+                "median_ms_per_batch": round(statistics.median(t) * 1e3, 2),
+                "comments_with_2_or_more_copies": counts[rule_name],
+            }
+            for rule_name, t in times.items()
+        }
+        exact, near = (results[name][k]["median_ms_per_batch"] for k in rules)
+        results[name]["ratio_near_to_exact"] = round(near / exact, 2)
     return {
         "stored_comments": len(stored),
         "batch": 64,
-        "intake_median_ms_per_comment": {
-            k: round(statistics.median(v) * 1e3, 3) for k, v in intake_times.items()
+        "worker_batch": worker_batches(db, news, rounds),
+        "store_keys_median_ms_per_batch": {
+            part: round(statistics.median(t) * 1e3, 2) for part, t in storing.items()
         },
-        "batches": results,
+        "count_copies": results,
     }
 
 
@@ -224,6 +292,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--postgresql",
+        default="postgresql://postgres@127.0.0.1:5432/test",
+        help="a PostgreSQL server to measure on too (a throwaway database is made); '' skips it",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "repetition.json")
     args = parser.parse_args()
     news = c3(args.data_dir)
@@ -233,8 +306,12 @@ def main() -> None:
         "catch": catch(args.data_dir),
         "c3_unrelated": unrelated_pairs(news),
         "near_copy_keys": key_cost(news),
-        "database": database_cost(news, args.rounds),
     }
+    measured: dict[str, Any] = {}
+    for kind in ("sqlite", "postgresql") if args.postgresql else ("sqlite",):
+        with database(kind, args.postgresql) as db:
+            measured[kind] = database_cost(db, news, args.rounds)
+    result["database"] = measured
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

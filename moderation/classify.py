@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from moderation.classifier import Scorer
-from moderation.copies import copies_before
+from moderation.copies import copies_before, store_near_copy_keys
 from moderation.decisions import record_first_decisions
 from moderation.domain.policy import Decision as PolicyDecision
 from moderation.domain.policy import Policy, decide
@@ -123,7 +123,11 @@ def classify(
     # The thread costs a query per batch; only a model that reads it gets it.
     with_thread = bool(getattr(scorer, "uses_thread", False))
     inputs = comment_inputs(session, pending, with_thread=with_thread)
-    copies = copies_before(session, pending, policy.repetition)
+    rule = policy.repetition
+    # Stored before counting, so the batch's comments see each other; not at all while the
+    # policy counts exact copies only (turned on later, comments from then on are found).
+    keys = store_near_copy_keys(session, pending) if rule.enabled and rule.near_copies else None
+    copies = copies_before(session, pending, rule, keys)
     decisions = score_and_decide(scorer, policy, inputs, copies)
     recorded = record_first_decisions(
         session,

@@ -1,12 +1,18 @@
 """Finding the copies of a comment's text in the database: exact copies by fingerprint, near
-copies by their shared keys, checked by similarity (:mod:`moderation.domain.repetition`)."""
+copies by their shared keys, checked by similarity (:mod:`moderation.domain.repetition`).
+
+The fingerprint is stored with the comment at intake. The near-copy keys are stored by the
+worker, in the transaction that decides the comment (:func:`store_near_copy_keys`, before
+counting, so comments of the same batch see each other): the webhook stays as fast as it was,
+and writing ten scattered index entries per comment costs a batch one commit, not one each.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from moderation.domain.policy import Repetition
@@ -16,6 +22,7 @@ from moderation.domain.repetition import (
     folded,
     jaccard,
     near_copy_keys,
+    near_copy_keys_many,
     shingles,
 )
 from moderation.storage.tables import Comment, NearCopyKey
@@ -29,16 +36,34 @@ _SAME_TEXT = select(Comment.text_fingerprint, Comment.received_at, Comment.id).w
     Comment.received_at >= bindparam("since"),
     Comment.received_at <= bindparam("until"),
 )
+# The distinct texts (by fingerprint) sharing a key, with the newest copy and one copy's id:
+# a flood of one text is one row per key, however many copies it has.
 _SHARED_KEYS = (
     select(
-        NearCopyKey.key, NearCopyKey.comment_id, NearCopyKey.received_at, Comment.text_fingerprint
+        NearCopyKey.key,
+        Comment.text_fingerprint,
+        func.max(Comment.received_at),
+        func.min(Comment.id),
     )
     .join(Comment, Comment.id == NearCopyKey.comment_id)
     .where(
         NearCopyKey.key.in_(bindparam("keys", expanding=True)),
-        NearCopyKey.received_at >= bindparam("since"),
-        NearCopyKey.received_at <= bindparam("until"),
+        Comment.received_at >= bindparam("since"),
+        Comment.received_at <= bindparam("until"),
     )
+    .group_by(NearCopyKey.key, Comment.text_fingerprint)
+)
+# Idempotent: a comment decided twice at once (a duplicated task) writes its keys once.
+# PostgreSQL takes the batch's rows as two arrays in one statement (an executemany would send
+# a statement per row); SQLite's executemany runs in C.
+_INSERT_KEYS_POSTGRESQL = text(
+    'INSERT INTO near_copy_keys ("key", comment_id) '
+    "SELECT * FROM unnest(CAST(:keys AS BIGINT[]), CAST(:ids AS VARCHAR[])) "
+    "ON CONFLICT DO NOTHING"
+)
+_INSERT_KEYS = text(
+    'INSERT INTO near_copy_keys ("key", comment_id) VALUES (:key, :comment_id) '
+    "ON CONFLICT DO NOTHING"
 )
 _TEXTS = select(Comment.id, Comment.text).where(Comment.id.in_(bindparam("ids", expanding=True)))
 _IDS_PER_QUERY = 5000  # well under every database's limit on bound parameters
@@ -46,14 +71,38 @@ _IDS_PER_QUERY = 5000  # well under every database's limit on bound parameters
 _Posted = tuple[datetime, str]  # (received at, comment id): sorts as "came before"
 
 
-def copies_before(session: Session, comments: Sequence[Comment], rule: Repetition) -> list[int]:
+def store_near_copy_keys(session: Session, comments: Sequence[Comment]) -> dict[str, list[int]]:
+    """Write the comments' near-copy keys (in the caller's transaction); return them by id."""
+    found = near_copy_keys_many([folded(c.text) for c in comments])
+    keys = {c.id: k for c, k in zip(comments, found, strict=True)}
+    rows = [(key, c.id) for c in comments for key in keys[c.id]]
+    if not rows:
+        return keys
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        ids = [comment_id for _, comment_id in rows]
+        connection.execute(_INSERT_KEYS_POSTGRESQL, {"keys": [k for k, _ in rows], "ids": ids})
+    else:
+        connection.execute(_INSERT_KEYS, [{"key": k, "comment_id": i} for k, i in rows])
+    return keys
+
+
+def copies_before(
+    session: Session,
+    comments: Sequence[Comment],
+    rule: Repetition,
+    keys: dict[str, list[int]] | None = None,
+) -> list[int]:
     """For each comment, how many comments with the same text, or with a nearly identical one
     (the rule's ``similarity``), came before it within the rule's window (any article, any
     status); 0 for texts too short to count.
 
-    One query finds exact copies by fingerprint. With near copies on, one finds the comments
-    sharing a near-copy key (:data:`NEAR_CANDIDATES_CHECKED` most recent per comment are
-    checked) and one reads their texts, whose similarity to the comment's decides.
+    With near copies on, one query finds the distinct texts sharing a near-copy key with each
+    comment (the :data:`NEAR_CANDIDATES_CHECKED` most recently posted are checked) and one reads
+    a copy of each, whose similarity to the comment's decides. Then one query reads every
+    copy, within the window, of each comment's own text and of its near texts, by fingerprint.
+    ``keys``: the comments' near-copy keys, as :func:`store_near_copy_keys` returned them
+    (computed here when not given).
     """
     if not rule.enabled:
         return [0] * len(comments)
@@ -64,71 +113,62 @@ def copies_before(session: Session, comments: Sequence[Comment], rule: Repetitio
     window = timedelta(hours=rule.window_hours)
     since = min(c.received_at for c in keyed) - window
     until = max(c.received_at for c in keyed)
+    texts = {c.id: {str(c.text_fingerprint)} for c in keyed}  # the texts each one counts
+    if rule.near_copies:
+        keys = keys or {c.id: near_copy_keys(folds[c.id]) for c in keyed}
+        for cid, near in _near_texts(session, keyed, folds, keys, rule, (since, until)).items():
+            texts[cid] |= near
     rows = session.execute(
         _SAME_TEXT,
-        {
-            "fingerprints": sorted({str(c.text_fingerprint) for c in keyed}),
-            "since": since,
-            "until": until,
-        },
+        {"fingerprints": sorted(set().union(*texts.values())), "since": since, "until": until},
     )
-    posted: dict[str, set[_Posted]] = {}
-    for key, received_at, comment_id in rows:
-        posted.setdefault(str(key), set()).add((received_at, comment_id))
-    near = _near_copies(session, keyed, folds, rule, (since, until)) if rule.near_copies else {}
+    posted: dict[str, list[_Posted]] = {}
+    for fingerprint, received_at, comment_id in rows:
+        posted.setdefault(str(fingerprint), []).append((received_at, comment_id))
     counts = dict.fromkeys((c.id for c in comments), 0)
     for c in keyed:
-        copies = posted.get(str(c.text_fingerprint), set()) | near.get(c.id, set())
-        counts[c.id] = earlier_copies((c.received_at, c.id), sorted(copies), window)
+        copies = sorted(p for fingerprint in texts[c.id] for p in posted.get(fingerprint, ()))
+        counts[c.id] = earlier_copies((c.received_at, c.id), copies, window)
     return [counts[c.id] for c in comments]
 
 
-def _near_copies(
+def _near_texts(
     session: Session,
     comments: Sequence[Comment],
     folds: dict[str, str],
+    keys: dict[str, list[int]],
     rule: Repetition,
     bounds: tuple[datetime, datetime],
-) -> dict[str, set[_Posted]]:
-    """For each comment id, the earlier comments within its window whose text is at least
-    ``rule.similarity`` like its own but not exactly the same (those are counted by
-    fingerprint). ``folds``: each comment's folded text."""
+) -> dict[str, set[str]]:
+    """For each comment id, the fingerprints of the texts posted within ``bounds`` that are at
+    least ``rule.similarity`` like its own but not the same. ``folds`` and ``keys``: each
+    comment's folded text and near-copy keys."""
     since, until = bounds
-    keys = {c.id: near_copy_keys(folds[c.id]) for c in comments}
     every_key = sorted({k for ks in keys.values() for k in ks})
-    sharing: dict[int, set[str]] = {}  # key -> the comments that have it
-    seen: dict[str, tuple[datetime, str | None]] = {}  # comment -> received at, fingerprint
-    for key, comment_id, received_at, fingerprint in session.execute(
+    sharing: dict[int, list[str]] = {}  # key -> the texts that have it
+    newest: dict[str, tuple[datetime, str]] = {}  # text -> its newest copy's time, one copy's id
+    for key, fingerprint, received_at, comment_id in session.execute(
         _SHARED_KEYS, {"keys": every_key, "since": since, "until": until}
     ):
-        sharing.setdefault(key, set()).add(comment_id)
-        seen[comment_id] = (received_at, fingerprint)
-    window = timedelta(hours=rule.window_hours)
-    chosen: dict[str, list[_Posted]] = {}
+        sharing.setdefault(key, []).append(str(fingerprint))
+        known = newest.get(str(fingerprint))
+        newest[str(fingerprint)] = (
+            max(received_at, known[0]) if known else received_at,
+            min(comment_id, known[1]) if known else comment_id,
+        )
+    chosen: dict[str, list[str]] = {}
     for c in comments:
-        own: _Posted = (c.received_at, c.id)
-        earliest = c.received_at - window
-        candidates = set().union(*(sharing.get(k, ()) for k in keys[c.id]))
-        earlier = [
-            (received_at, cid)
-            for cid in candidates
-            for received_at, fingerprint in (seen[cid],)
-            if fingerprint != c.text_fingerprint
-            and earliest <= received_at
-            and (received_at, cid) < own
+        candidates = {f for k in keys[c.id] for f in sharing.get(k, ())} - {c.text_fingerprint}
+        chosen[c.id] = sorted(candidates, key=lambda f: newest[f], reverse=True)[
+            :NEAR_CANDIDATES_CHECKED
         ]
-        earlier.sort(reverse=True)
-        chosen[c.id] = earlier[:NEAR_CANDIDATES_CHECKED]
-    texts = _texts(session, {cid for posts in chosen.values() for _, cid in posts})
-    pieces = {cid: shingles(folded(text)) for cid, text in texts.items()}
-    found: dict[str, set[_Posted]] = {}
+    wanted = set().union(*chosen.values())
+    copy_texts = _texts(session, {newest[f][1] for f in wanted})
+    pieces = {f: shingles(folded(copy_texts.get(newest[f][1], ""))) for f in wanted}
+    found: dict[str, set[str]] = {}
     for c in comments:
-        own_pieces = shingles(folds[c.id])
-        found[c.id] = {
-            (received_at, cid)
-            for received_at, cid in chosen[c.id]
-            if jaccard(own_pieces, pieces.get(cid, set())) >= rule.similarity
-        }
+        own = shingles(folds[c.id])
+        found[c.id] = {f for f in chosen[c.id] if jaccard(own, pieces[f]) >= rule.similarity}
     return found
 
 
@@ -153,7 +193,7 @@ def near_copy_ids(session: Session, comment_id: str, rule: Repetition) -> list[s
     if not keys:
         return []
     rows = session.execute(
-        select(NearCopyKey.comment_id, NearCopyKey.received_at)
+        select(NearCopyKey.comment_id, Comment.received_at)
         .join(Comment, Comment.id == NearCopyKey.comment_id)
         .where(
             NearCopyKey.key.in_(keys),

@@ -12,8 +12,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from moderation.domain.repetition import fingerprint as text_fingerprint
-from moderation.domain.repetition import folded, near_copy_keys
-from moderation.storage.tables import Article, Comment, NearCopyKey, utcnow
+from moderation.storage.tables import Article, Comment, utcnow
 
 ARTICLE_FIELDS = ("title", "body", "url", "section", "language")
 
@@ -60,7 +59,6 @@ def _json_default(value: Any) -> str:
 
 
 _INSERT_COMMENT = insert(Comment.__table__)  # type: ignore[arg-type]
-_INSERT_KEYS = insert(NearCopyKey.__table__)  # type: ignore[arg-type]
 
 
 def insert_new_comment(connection: Connection, payload: dict[str, Any]) -> Submission:
@@ -71,9 +69,6 @@ def insert_new_comment(connection: Connection, payload: dict[str, Any]) -> Submi
     """
     values = _new_comment_values(payload, content_hash(payload))
     connection.execute(_INSERT_COMMENT, values)  # Core, not a Session: the hot path
-    keys = near_copy_rows(values["id"], values["text"], values["received_at"])
-    if keys:
-        connection.execute(_INSERT_KEYS, keys)
     return Submission(Comment(**values), created=True)
 
 
@@ -93,22 +88,9 @@ def submit_comment(session: Session, payload: dict[str, Any]) -> Submission:
         if payload.get("article") is None:
             raise UnknownArticle(payload["article_id"])
         register_article(session, payload["article_id"], payload["article"])
-    values = _new_comment_values(payload, fingerprint)
-    comment = Comment(**values)
+    comment = Comment(**_new_comment_values(payload, fingerprint))
     session.add(comment)
-    keys = near_copy_rows(values["id"], values["text"], values["received_at"])
-    if keys:
-        session.flush()  # the comment's row first: its keys refer to it
-        session.execute(_INSERT_KEYS, keys)
     return Submission(comment, created=True)
-
-
-def near_copy_rows(comment_id: str, text: str, received_at: datetime) -> list[dict[str, Any]]:
-    """A comment's near-copy keys (:mod:`moderation.domain.repetition`) as rows to insert."""
-    return [
-        {"comment_id": comment_id, "key": key, "received_at": received_at}
-        for key in near_copy_keys(folded(text))
-    ]
 
 
 def _new_comment_values(payload: dict[str, Any], fingerprint: str) -> dict[str, Any]:

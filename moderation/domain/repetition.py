@@ -45,6 +45,9 @@ _PIECE_BASE = _U64(0x100000001B3)  # combines a shingle's code points into one n
 # bounds the work when a campaign floods the site with varied copies (exact copies are found
 # by fingerprint and always all counted).
 NEAR_CANDIDATES_CHECKED = 200
+# Characters hashed together by near_copy_keys_many: BANDS * ROWS * 8 bytes of temporaries
+# per character (15 MB here), however many texts a migration hands it.
+_CHARS_PER_PASS = 65_536
 
 
 def folded(text: str) -> str:
@@ -109,24 +112,60 @@ def near_copy_keys(key: str) -> list[int]:
     ``BANDS * ROWS`` MinHash functions maps it to ``a * x + b`` with its own constants, and
     band ``b`` is a hash of the minima of functions ``b * ROWS`` to ``b * ROWS + ROWS - 1``.
     """
-    if not key:
-        return []
-    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
-    width = min(SHINGLE, len(codes))
-    pieces = np.zeros(len(codes) - width + 1, dtype=_U64)
-    for offset in range(width):
-        pieces = pieces * _PIECE_BASE + codes[offset : offset + len(pieces)]
-    images = np.empty((BANDS * ROWS, len(pieces)), dtype=_U64)
-    np.multiply(_mix(pieces)[None, :], _MULTIPLIERS, out=images)  # in place: no temporaries
+    return near_copy_keys_many([key])[0]
+
+
+def near_copy_keys_many(keys: Sequence[str]) -> list[list[int]]:
+    """:func:`near_copy_keys` of each folded text, computed together (a worker's batch):
+    the texts' shingles laid end to end, one pass of every MinHash function over all of
+    them, and each text's minima taken over its own stretch."""
+    found: list[list[int]] = [[] for _ in keys]
+    texts: list[tuple[int, str]] = []
+    size = 0
+    for i, key in enumerate(keys):
+        if not key:
+            continue
+        if texts and size + len(key) > _CHARS_PER_PASS:  # bounded temporaries
+            _keys_of(texts, found)
+            texts, size = [], 0
+        texts.append((i, key))
+        size += len(key)
+    if texts:
+        _keys_of(texts, found)
+    return found
+
+
+def _keys_of(texts: list[tuple[int, str]], found: list[list[int]]) -> None:
+    """Append to ``found[i]`` the keys of each (i, non-empty folded text)."""
+    # Every text's code points end to end, then every window of SHINGLE of them that stays
+    # inside one text; a text shorter than a shingle is one piece, its whole self.
+    joined = "".join(key for _, key in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(_U64)
+    lengths = np.array([len(key) for _, key in texts])
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    counts = np.maximum(lengths - SHINGLE + 1, 1)  # pieces per text
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    windows = np.zeros(max(len(codes) - SHINGLE + 1, 0), dtype=_U64)
+    for offset in range(SHINGLE):
+        windows = windows * _PIECE_BASE + codes[offset : offset + len(windows)]
+    first = np.repeat(offsets - starts, counts) + np.arange(int(counts.sum()))
+    short = np.flatnonzero(lengths < SHINGLE)
+    pieces = windows[np.minimum(first, len(windows) - 1)] if len(windows) else first.astype(_U64)
+    for t in short.tolist():  # the whole text, combined as a shorter window (mod 2**64)
+        value = 0
+        for code in codes[offsets[t] : offsets[t] + lengths[t]].tolist():
+            value = (value * int(_PIECE_BASE) + code) & 0xFFFFFFFFFFFFFFFF
+        pieces[starts[t]] = value
+    mixed = _mix(pieces)
+    images = np.empty((BANDS * ROWS, len(mixed)), dtype=_U64)
+    np.multiply(mixed[None, :], _MULTIPLIERS, out=images)  # in place: no temporaries
     np.add(images, _OFFSETS, out=images)
-    minima = images.min(axis=1)
-    keys = []
-    for band in range(BANDS):
-        rows = minima[band * ROWS : (band + 1) * ROWS]
-        data = bytes([band]) + rows.astype("<u8").tobytes()  # little-endian on every machine
-        digest = hashlib.blake2b(data, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+    minima = np.minimum.reduceat(images, starts, axis=1).T.astype("<u8")  # little-endian
+    for (i, _), row in zip(texts, minima, strict=True):
+        for band in range(BANDS):
+            data = bytes([band]) + row[band * ROWS : (band + 1) * ROWS].tobytes()
+            digest = hashlib.blake2b(data, digest_size=8).digest()
+            found[i].append(int.from_bytes(digest, "little", signed=True))
 
 
 class CopiesSeen:

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from moderation import intake
-from moderation.copies import copies_before
+from moderation.copies import copies_before, store_near_copy_keys
 from moderation.domain.policy import Repetition
 from moderation.domain.repetition import fingerprint, folded, near_copy_keys
 from moderation.storage.database import alembic_config
@@ -35,10 +35,14 @@ def _submit(app: Flask, comment_id: str, text: str, article_id: str = "a1") -> N
 
 
 def _count(app: Flask, ids: list[str], rule: Repetition | None = None) -> dict[str, int]:
+    """Count as the worker does, every comment stored so far having been through it: store
+    the comments' near-copy keys (again: idempotent), then count."""
     with app.extensions["moderation"].db.session() as session:
+        keys = store_near_copy_keys(session, list(session.scalars(select(Comment))))
         comments = [session.get(Comment, i) for i in ids]
         assert all(c is not None for c in comments)
-        counts = copies_before(session, comments, rule or Repetition())  # type: ignore[arg-type]
+        counts = copies_before(session, comments, rule or Repetition(), keys)  # type: ignore[arg-type]
+        session.commit()
         return dict(zip(ids, counts, strict=True))
 
 
@@ -134,20 +138,15 @@ def _keys(app: Flask, comment_id: str) -> set[int]:
         )
 
 
-def test_both_ways_of_storing_a_comment_store_its_near_copy_keys(app: Flask) -> None:
-    _submit(app, "c1", CAMPAIGN)  # the session path (inline article)
-    payload = {
-        "id": "c2",
-        "article_id": "a1",
-        "author": {"name": "Reader"},
-        "text": CAMPAIGN.upper(),
-    }
-    with app.extensions["moderation"].db.engine.begin() as connection:
-        intake.insert_new_comment(connection, payload)  # the one-statement hot path
+def test_the_worker_stores_the_near_copy_keys_once_and_intake_none(app: Flask) -> None:
+    _submit(app, "c1", CAMPAIGN)
+    _submit(app, "c2", "!!!")
+    assert _keys(app, "c1") == set()  # the webhook only stores the comment
+    _count(app, ["c1", "c2"])
+    _count(app, ["c1", "c2"])  # a duplicated task: the same keys, no error
     expected = set(near_copy_keys(folded(CAMPAIGN)))
-    assert len(expected) == 10 and _keys(app, "c1") == _keys(app, "c2") == expected
-    _submit(app, "c3", "!!!")  # nothing to fold: no keys, and no error
-    assert _keys(app, "c3") == set()
+    assert len(expected) == 10 and _keys(app, "c1") == expected
+    assert _keys(app, "c2") == set()  # nothing to fold: no keys
 
 
 def test_near_copies_count_with_exact_ones_and_unrelated_texts_do_not(app: Flask) -> None:
@@ -172,14 +171,6 @@ def test_near_copies_older_than_the_window_do_not_count(app: Flask) -> None:
     _submit(app, "c3", CAMPAIGN)
     _received(app, "c1", hours_ago=200)
     _received(app, "c2", hours_ago=100)
-    with app.extensions["moderation"].db.session() as session:  # the keys carry the time too
-        for cid, hours in (("c1", 200), ("c2", 100)):
-            session.execute(
-                update(NearCopyKey)
-                .where(NearCopyKey.comment_id == cid)
-                .values(received_at=utcnow() - timedelta(hours=hours))
-            )
-        session.commit()
     assert _count(app, ["c3"]) == {"c3": 1}
     assert _count(app, ["c3"], Repetition(window_hours=300)) == {"c3": 2}
 

@@ -10,13 +10,12 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from moderation.copies import store_near_copy_keys
 from moderation.decisions import STATUS_FOR_ACTION
 from moderation.domain.repetition import fingerprint
-from moderation.intake import near_copy_rows
-from moderation.storage.tables import Article, Comment, Decision, NearCopyKey, utcnow
+from moderation.storage.tables import Article, Comment, Decision, utcnow
 
 
 def spans_of(text: str, *words: str) -> list[dict[str, Any]]:
@@ -78,9 +77,7 @@ def add_decided_comment(
         )
         session.add(comment)
         session.flush()
-        keys = near_copy_rows(comment_id, text, received)
-        if keys:
-            session.execute(insert(NearCopyKey), keys)
+        store_near_copy_keys(session, [comment])  # as the worker does when it decides
         scores = {"toxicity": 0.1, "off_topic": 0.1, "spam": 0.05}
         scores[reason if reason in scores else "toxicity"] = score
         reasons = []

@@ -14,6 +14,7 @@ from moderation.domain.repetition import (
     folded,
     jaccard,
     near_copy_keys,
+    near_copy_keys_many,
     shingles,
     similarity,
 )
@@ -150,3 +151,27 @@ def test_copies_seen_checks_only_the_most_recent_candidates() -> None:
     for n in range(5):
         seen.add(folded(CAMPAIGN.replace("500", str(600 + n))))
     assert seen.add(folded(CAMPAIGN)) == 2
+
+
+def test_keys_of_a_batch_are_each_texts_own_keys() -> None:
+    texts = [
+        folded(CAMPAIGN),
+        "",
+        "ab",  # shorter than a piece: one piece, the whole text
+        "abcde",  # exactly one piece
+        folded("Ставьте лайк и подписывайтесь на мой канал"),
+        folded(CAMPAIGN.replace("500", "700")),
+    ]
+    batch = near_copy_keys_many(texts)
+    assert batch == [near_copy_keys(t) for t in texts]
+    assert batch[1] == [] and len(batch[2]) == len(batch[3]) == BANDS
+    assert near_copy_keys_many([]) == [] and near_copy_keys_many(["", ""]) == [[], []]
+
+
+def test_a_large_batch_is_hashed_in_bounded_passes_with_the_same_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [folded(CAMPAIGN.replace("500", str(n))) for n in range(50)] + ["", "abc"]
+    whole = near_copy_keys_many(texts)
+    monkeypatch.setattr("moderation.domain.repetition._CHARS_PER_PASS", 200)  # 2-3 texts a pass
+    assert near_copy_keys_many(texts) == whole == [near_copy_keys(t) for t in texts]

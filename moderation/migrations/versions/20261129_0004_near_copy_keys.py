@@ -11,7 +11,7 @@ upgrade count too.
 import sqlalchemy as sa
 from alembic import context, op
 
-from moderation.domain.repetition import folded, near_copy_keys
+from moderation.domain.repetition import folded, near_copy_keys_many
 
 revision = "0004"
 down_revision = "0003"
@@ -24,38 +24,31 @@ _BATCH = 1000
 def upgrade() -> None:
     keys = op.create_table(
         "near_copy_keys",
-        sa.Column("comment_id", sa.String(length=128), nullable=False),
         sa.Column("key", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("comment_id", sa.String(length=128), nullable=False),
         sa.ForeignKeyConstraint(["comment_id"], ["comments.id"]),
-        sa.PrimaryKeyConstraint("comment_id", "key"),
-    )
-    op.create_index(
-        "ix_near_copy_keys_key_received", "near_copy_keys", ["key", "received_at"], unique=False
+        sa.PrimaryKeyConstraint("key", "comment_id"),
+        sqlite_with_rowid=False,  # the table is its primary key's B-tree (see tables.py)
     )
     if context.is_offline_mode():  # an SQL script: no rows to read; older comments get no keys
         return
-    comments = sa.table(
-        "comments",
-        sa.column("id", sa.String),
-        sa.column("text", sa.Text),
-        sa.column("received_at", sa.DateTime(timezone=True)),
-    )
+    comments = sa.table("comments", sa.column("id", sa.String), sa.column("text", sa.Text))
     connection = op.get_bind()
     after = ""
     while True:
         rows = connection.execute(
-            sa.select(comments.c.id, comments.c.text, comments.c.received_at)
+            sa.select(comments.c.id, comments.c.text)
             .where(comments.c.id > after)
             .order_by(comments.c.id)
             .limit(_BATCH)
         ).all()
         if not rows:
             break
+        found = near_copy_keys_many([folded(text) for _, text in rows])
         values = [
-            {"comment_id": cid, "key": key, "received_at": received_at}
-            for cid, text, received_at in rows
-            for key in near_copy_keys(folded(text))
+            {"comment_id": cid, "key": key}
+            for (cid, _), keys in zip(rows, found, strict=True)
+            for key in keys
         ]
         if values:
             connection.execute(sa.insert(keys), values)
@@ -63,5 +56,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_near_copy_keys_key_received", table_name="near_copy_keys")
     op.drop_table("near_copy_keys")
