@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation import callbacks, metrics
+from moderation.copies import store_near_copy_keys
 from moderation.decisions import record_first_decision
 from moderation.domain.policy import fallback_hold
 from moderation.queueing import pending_length, queue_depths
@@ -67,15 +68,18 @@ def sweep(session: Session, svc: Services) -> SweepReport:
             callback_url=config["CALLBACK_URL"],
         )
         if row is not None:
-            received_at = session.scalar(
-                select(Comment.received_at).where(Comment.id == comment_id)
-            )
+            comment = session.get(Comment, comment_id)
+            rule = svc.policy.repetition
+            if comment is not None and rule.enabled and rule.near_copies:
+                # Never classified, so its text is found as a near copy only this way.
+                store_near_copy_keys(session, [comment])
             session.commit()
             report.held.append(comment_id)
-            if received_at is not None:
+            if comment is not None:
                 metrics.record_decision(
-                    row.action, row.reasons, "system", received_at, row.decided_at, row.language
-                )
+                    row.action, row.reasons, "system", comment.received_at, row.decided_at,
+                    row.language,
+                )  # fmt: skip
 
     stale = now - timedelta(seconds=config["SWEEP_PENDING_AGE"])
     # While the classify queue already holds plenty of work, "stale" comments are most likely

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from moderation import sweeper
+from moderation.domain.repetition import folded, near_copy_keys
 from moderation.queueing import PENDING_KEY
-from moderation.storage.tables import Comment, utcnow
+from moderation.storage.tables import Comment, NearCopyKey, utcnow
 
 ARTICLE = {"title": "Water-sharing agreement signed", "body": "Irrigation.", "language": "en"}
 
@@ -57,3 +58,26 @@ def test_a_long_pending_list_counts_as_backlog_too(app: Flask, stale: list[str])
     client.rpush(PENDING_KEY, *[f"other-{n}" for n in range(sweeper.BATCH)])
     report = sweep(app)
     assert report.requeue == [] and report.pending_listed == sweeper.BATCH
+
+
+def test_a_comment_held_without_a_model_decision_still_gets_its_near_copy_keys(
+    app: Flask, stale: list[str]
+) -> None:
+    """It is never classified, so the sweeper writes the keys a later near copy looks for."""
+    svc = app.extensions["moderation"]
+    deadline = svc.config["DECISION_DEADLINE"]
+    with svc.db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id == stale[0])
+            .values(received_at=utcnow() - timedelta(seconds=deadline + 60))
+        )
+        session.commit()
+    assert sweep(app).held == [stale[0]]
+    with svc.db.session() as session:
+        keys = set(
+            session.scalars(select(NearCopyKey.key).where(NearCopyKey.comment_id == stale[0]))
+        )
+        other = session.scalars(select(NearCopyKey).where(NearCopyKey.comment_id == stale[1]))
+        assert keys == set(near_copy_keys(folded("Fine."))) and len(keys) == 10
+        assert other.first() is None  # still pending: the worker will write its keys
