@@ -10,7 +10,7 @@ and writing ten scattered index entries per comment costs a batch one commit, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
@@ -26,9 +26,6 @@ from moderation.domain.repetition import (
     shingles,
 )
 from moderation.storage.tables import Comment, NearCopyKey
-
-# The near copies the queue's "copies" filter lists at most, newest first.
-NEAR_COPIES_LISTED = 1000
 
 # Built once: constructing SQLAlchemy statements costs more than running these queries.
 _SAME_TEXT = select(Comment.text_fingerprint, Comment.received_at, Comment.id).where(
@@ -69,6 +66,8 @@ _TEXTS = select(Comment.id, Comment.text).where(Comment.id.in_(bindparam("ids", 
 _IDS_PER_QUERY = 5000  # well under every database's limit on bound parameters
 
 _Posted = tuple[datetime, str]  # (received at, comment id): sorts as "came before"
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)  # "at any time", as a window
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def store_near_copy_keys(session: Session, comments: Sequence[Comment]) -> dict[str, list[int]]:
@@ -181,30 +180,15 @@ def _texts(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return texts
 
 
-def near_copy_ids(session: Session, comment_id: str, rule: Repetition) -> list[str]:
-    """The comments (at any time, any status) whose text is nearly, not exactly, that of
-    ``comment_id``: the newest :data:`NEAR_COPIES_LISTED` of them. Exact copies are not listed:
-    the queue finds those by fingerprint. Nothing for an unknown comment or with near copies
-    off."""
+def near_texts_of(session: Session, comment_id: str, rule: Repetition) -> list[str]:
+    """The fingerprints of the texts (posted at any time, under any status) that are nearly,
+    not exactly, that of ``comment_id``, of the :data:`NEAR_CANDIDATES_CHECKED` most recently
+    posted texts sharing a key with it. Nothing for an unknown comment, a text without keys,
+    or with near copies off."""
     comment = session.get(Comment, comment_id)
-    if comment is None or not rule.near_copies:
+    if comment is None or not rule.near_copies or not comment.text_fingerprint:
         return []
-    keys = near_copy_keys(folded(comment.text))
-    if not keys:
-        return []
-    rows = session.execute(
-        select(NearCopyKey.comment_id, Comment.received_at)
-        .join(Comment, Comment.id == NearCopyKey.comment_id)
-        .where(
-            NearCopyKey.key.in_(keys),
-            NearCopyKey.comment_id != comment_id,
-            Comment.text_fingerprint.is_distinct_from(comment.text_fingerprint),
-        )
-        .distinct()
-    ).all()
-    newest = [cid for cid, _ in sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)]
-    newest = newest[: 4 * NEAR_COPIES_LISTED]  # key-sharing texts are mostly near copies
-    texts = _texts(session, newest)
-    own = shingles(folded(comment.text))
-    near = [cid for cid in newest if jaccard(own, shingles(folded(texts[cid]))) >= rule.similarity]
-    return near[:NEAR_COPIES_LISTED]
+    own = folded(comment.text)
+    keys = {comment.id: near_copy_keys(own)}
+    near = _near_texts(session, [comment], {comment.id: own}, keys, rule, (_EARLIEST, _LATEST))
+    return sorted(near[comment.id])

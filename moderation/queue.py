@@ -18,7 +18,7 @@ from sqlalchemy import Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from moderation.copies import near_copy_ids
+from moderation.copies import near_texts_of
 from moderation.domain.policy import Repetition
 from moderation.domain.scores import SCORE_NAMES
 from moderation.review import MACHINES
@@ -43,7 +43,7 @@ class QueueFilter:
     language: str | None = None
     author: str | None = None
     same_text_as: str | None = None  # a comment id: only comments with the same text
-    near_copies: tuple[str, ...] = ()  # with same_text_as: its near copies (with_near_copies)
+    near_texts: tuple[str, ...] = ()  # with same_text_as: fingerprints of its near texts
     decided_by: str | None = None
     sort: str = "oldest"
     limit: int = 50
@@ -116,7 +116,7 @@ def with_near_copies(session: Session, spec: QueueFilter, rule: Repetition) -> Q
     how similar a near copy is), so the "copies" filter shows them next to exact copies."""
     if not spec.same_text_as:
         return spec
-    return replace(spec, near_copies=tuple(near_copy_ids(session, spec.same_text_as, rule)))
+    return replace(spec, near_texts=tuple(near_texts_of(session, spec.same_text_as, rule)))
 
 
 def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True) -> Select[Any]:
@@ -136,7 +136,7 @@ def _filtered(query: Select[Any], spec: QueueFilter, *, with_reason: bool = True
         same = select(Comment.text_fingerprint).where(Comment.id == spec.same_text_as)
         exact = Comment.text_fingerprint == same.scalar_subquery()
         query = query.where(
-            or_(exact, Comment.id.in_(spec.near_copies)) if spec.near_copies else exact
+            or_(exact, Comment.text_fingerprint.in_(spec.near_texts)) if spec.near_texts else exact
         )
     if spec.author:  # the CMS's author id, or the display name of authors without one
         query = query.where(

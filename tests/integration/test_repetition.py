@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from moderation import intake
-from moderation.copies import copies_before, store_near_copy_keys
+from moderation.copies import copies_before, near_texts_of, store_near_copy_keys
 from moderation.domain.policy import Repetition
 from moderation.domain.repetition import fingerprint, folded, near_copy_keys
 from moderation.storage.database import alembic_config
@@ -206,3 +206,17 @@ def test_the_upgrade_gives_comments_stored_before_it_their_near_copy_keys(app: F
     assert len(_keys(app, "old1")) == 10 and _keys(app, "old2") == set()
     _submit(app, "new", CAMPAIGN.replace("500", "800"))
     assert _count(app, ["new"]) == {"new": 2}
+
+
+def test_the_near_texts_of_a_comment_are_found_at_any_time(app: Flask) -> None:
+    _submit(app, "c1", CAMPAIGN.replace("500", "700"))
+    _submit(app, "c2", CAMPAIGN.replace("500", "900"))
+    _submit(app, "c3", CAMPAIGN)
+    _submit(app, "c4", "A different comment about the water agreement, long enough.")
+    _received(app, "c1", hours_ago=24 * 365)  # a year ago: the copies filter has no window
+    _count(app, ["c1", "c2", "c3", "c4"])  # as classified: their keys are stored
+    with app.extensions["moderation"].db.session() as session:
+        near = near_texts_of(session, "c3", Repetition())
+        assert near == sorted({fingerprint(CAMPAIGN.replace("500", n)) for n in ("700", "900")})
+        assert near_texts_of(session, "c3", Repetition(similarity=1.0)) == []
+        assert near_texts_of(session, "nope", Repetition()) == []
