@@ -499,6 +499,8 @@ def spans_of(
     normalised: Normalised,
     original: str,
     extra: Sequence[tuple[int, int, float]] = (),
+    *,
+    relative: float = 0.0,
 ) -> tuple[Span, ...]:
     """Comment ``i``'s spans, exactly as :func:`explain.word_spans` builds them."""
     candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
@@ -510,7 +512,7 @@ def spans_of(
                 int(hashed.word_starts[k]) - offset, int(hashed.word_ends[k]) - offset
             )
             candidates.append((weight, start, end))
-    return pick_spans(candidates, original)
+    return pick_spans(candidates, original, relative=relative)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

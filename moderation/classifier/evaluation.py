@@ -10,6 +10,7 @@ toxicity model is measured live on its held-out forum test split and cross-sourc
 from __future__ import annotations
 
 import pathlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,10 +25,13 @@ from moderation.classifier.evaluation_ru import (
     translit_routing_row,
 )
 from moderation.classifier.newsroom_labels import LabelFile
+from moderation.classifier.training import span_check
 from moderation.classifier.training.operating_points import metrics
 from moderation.classifier.training.sources import DataDir
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 from moderation.domain.policy import Policy
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def profanity_check_scores() -> Any | None:
@@ -53,8 +57,10 @@ def evaluate_models(
     baseline = profanity_check_scores()
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
+    explanations: list[dict[str, Any]] = []
     if data_dir is not None:
         rows, notes = _shared_data_rows(data_dir, directory, card, baseline)
+        explanations = explanation_rows(DataDir(data_dir), card, baseline)
     agreement: list[dict[str, Any]] = []
     if labels is not None:
         from moderation.classifier import load_scorer
@@ -69,7 +75,47 @@ def evaluate_models(
         "baseline_missing": baseline is None,
         "notes": notes,
         "agreement": agreement,
+        "explanations": explanations,
     }
+
+
+def explanation_rows(data: DataDir, card: dict[str, Any], baseline: Any) -> list[dict[str, Any]]:
+    """How the toxicity spans compare with the spans people marked on the Toxic Spans test
+    posts (:mod:`~moderation.classifier.training.span_check`): our head as recorded by
+    ``moderation train`` (a twin that never saw these posts), and alt-profanity-check asked
+    word by word, measured now on the same posts."""
+    rows: list[dict[str, Any]] = []
+    recorded = card["validation"].get("explanations", {}).get(span_check.RECORDED)
+    if recorded is not None:
+        rows.append(
+            {"model": f"{card['model_version']} (recorded; twin without these posts)", **recorded}
+        )
+    if baseline is not None and (data.root / span_check.TEST_FILE).is_file():
+        texts, gold = span_check.semeval_test(data)
+        predicted = word_probe_spans(baseline, texts)
+        rows.append(
+            {
+                "model": "alt-profanity-check, word by word",
+                **span_check.span_metrics(predicted, gold),
+            }
+        )
+    return rows
+
+
+def word_probe_spans(predict_prob: Any, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """Spans from a model that only scores whole texts: every word it scores 0.5 or more
+    on its own, strongest first (how a profanity filter would highlight words)."""
+    found = [[(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(t)] for t in texts]
+    words = sorted({w for spans in found for _, _, w in spans})
+    probability = dict(zip(words, np.asarray(predict_prob(words)).tolist(), strict=True))
+    return [
+        [
+            (a, b)
+            for a, b, w in sorted(spans, key=lambda x: -probability[x[2]])
+            if probability[w] >= 0.5
+        ]
+        for spans in found
+    ]
 
 
 def _shared_data_rows(

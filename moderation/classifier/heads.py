@@ -30,7 +30,11 @@ from moderation.classifier.batch import (
     spans_of,
     word_sums,
 )
-from moderation.classifier.explain import occurrence_contributions, word_spans
+from moderation.classifier.explain import (
+    TOXICITY_RELATIVE_WEIGHT,
+    occurrence_contributions,
+    word_spans,
+)
 from moderation.classifier.lexicon import HIT_AT, KEPT, ToxicLexicon, summarise
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.off_topic_features import (
@@ -92,7 +96,9 @@ class ToxicityHead:
                 weight += rate * self.lexicon_coef[0]
             original_start, original_end = vec.normalised.original_span(start, end)
             extra.append((original_start, original_end, float(weight)))
-        spans = word_spans(vec, contributions, original, extra=extra)
+        spans = word_spans(
+            vec, contributions, original, extra=extra, relative=TOXICITY_RELATIVE_WEIGHT
+        )
         sub_z = vec.values @ self.subtype_coef[vec.indices] + self.subtype_intercept
         subscores = {
             name: round(probability * _sigmoid(float(s)), 6)
@@ -189,7 +195,7 @@ def score_toxicity_batch(
                 weight += rate * lexicon_coef[0]
             original_start, original_end = nz.original_span(start, end)
             extra.append((original_start, original_end, float(weight)))
-        spans = spans_of(hashed, top, i, nz, original, extra)
+        spans = spans_of(hashed, top, i, nz, original, extra, relative=TOXICITY_RELATIVE_WEIGHT)
         subscores = {
             name: round(probability * float(sub_p[i, k]), 6)
             for k, name in enumerate(head.subtype_names)

@@ -138,6 +138,13 @@ def evaluate(
             err=True,
         )
     click.echo(format_table(report["rows"]))
+    if report["explanations"]:
+        click.echo(
+            "\ntoxicity explanations against the spans people marked "
+            "(Toxic Spans, SemEval-2021 test posts; character level, per post):"
+        )
+        click.echo(format_table(report["explanations"], EXPLANATION_COLUMNS))
+        click.echo("")
     if report["agreement"] and policy is not None:
         click.echo(f"\npolicy {policy.version} against the moderators' decisions:")
         click.echo(format_agreement(report["agreement"]))
@@ -146,20 +153,33 @@ def evaluate(
         click.echo(line)
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
-    columns = (
-        "score",
-        "set",
-        "model",
-        "n",
-        "positives",
-        "roc_auc",
-        "pr_auc",
-        "brier",
-        "ece",
-        "f1_flag_at_approve_below",
-        "f1_reject_at",
-    )
+SCORE_COLUMNS = (
+    "score",
+    "set",
+    "model",
+    "n",
+    "positives",
+    "roc_auc",
+    "pr_auc",
+    "brier",
+    "ece",
+    "f1_flag_at_approve_below",
+    "f1_reject_at",
+)
+EXPLANATION_COLUMNS = (
+    "model",
+    "n_posts",
+    "n_marked",
+    "f1",
+    "precision",
+    "recall",
+    "top_span_hit",
+    "any_span_hit",
+    "f1_all_posts",
+)
+
+
+def format_table(rows: list[dict[str, Any]], columns: tuple[str, ...] = SCORE_COLUMNS) -> str:
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]

@@ -91,3 +91,16 @@ def test_records_both_hand_written_russian_off_topic_checks(card: dict) -> None:
     assert random_pairs["n"] == nearest["n"] == 2 * random_pairs["comments"]
     assert 0.5 < nearest["roc_auc"] < random_pairs["roc_auc"]
     assert nearest["mean_probability_on_topic"] < nearest["mean_probability_off_topic"]
+
+
+def test_records_the_explanation_check_on_posts_the_twin_never_saw(card: dict) -> None:
+    """docs/models.md, "Explanations": the toxicity spans against the spans people marked on
+    the 2,000 Toxic Spans test posts, with the data file's checksum."""
+    from moderation.classifier.training.span_check import RECORDED, TEST_FILE, TRIAL_FILE
+
+    check = card["validation"]["explanations"][RECORDED]
+    assert (check["n_posts"], check["n_marked"]) == (2000, 1606)
+    assert {TEST_FILE, TRIAL_FILE} <= set(card["data_files"])
+    # The word shown first is one a rater marked in most posts, and few shown words are not.
+    assert check["top_span_hit"] > 0.8
+    assert check["precision"] > 0.7 and check["f1"] > 0.7

@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from moderation.classifier.artifacts import ARTIFACTS, save_artifact
 from moderation.classifier.newsroom_labels import LabelFile
-from moderation.classifier.training import off_topic_data, spam_data, toxicity_data
+from moderation.classifier.training import off_topic_data, spam_data, span_check, toxicity_data
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
 from moderation.classifier.training.newsroom_sets import NewsroomSets, newsroom_version
@@ -128,6 +128,10 @@ def train_all(
     )
     validation["off_topic"]["per_article_roc_auc"] = {
         k: round(v, 4) for k, v in off_topic.per_article_auc.items()
+    }
+    tick(progress, "explanations")
+    validation["explanations"] = {
+        span_check.RECORDED: span_check.check(toxicity.span_twin, data),
     }
 
     calibration = {

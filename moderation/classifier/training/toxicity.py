@@ -30,6 +30,7 @@ from moderation.classifier.fairness_terms import (
 )
 from moderation.classifier.lexicon import ToxicLexicon
 from moderation.classifier.text_features import TextFeatures
+from moderation.classifier.training import span_check
 from moderation.classifier.training import toxicity_data as td
 from moderation.classifier.training.linear import linear_head
 from moderation.classifier.training.sources import (
@@ -50,6 +51,7 @@ class ToxicityResult:
     validation: Labelled  # held-out C3 articles
     stacked_oof: np.ndarray  # cross-fitted probabilities on the held-out articles
     training_sets: list[str]
+    span_twin: Pipeline  # the head learned without the Toxic Spans trial/test posts (span_check)
 
 
 def split_articles(c3: Labelled, *, seed: int) -> tuple[Labelled, Labelled]:
@@ -102,12 +104,10 @@ def train_toxicity(
         _ridge(x_news, y_news, alpha=0.3, scale=features.is_word_.astype(np.float64)),  # words
         _ridge(x_news, y_news, alpha=1.0, scale=_nb_log_ratio(x_train, train_levels)),  # NB
     ]
-    general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0).fit(
-        x_extra, y_extra
-    )
-    experts.append((general.coef_[0], float(general.intercept_[0])))
+    experts.append(_general(x_extra, y_extra))
     experts = [(neutralise(coef, mask), intercept) for coef, intercept in experts]
-    lexicon = ToxicLexicon(exclude=IDENTITY_TERMS).fit(*_civil_spans(data))
+    span_posts, span_marks = _civil_spans(data)
+    lexicon = ToxicLexicon(exclude=IDENTITY_TERMS).fit(span_posts, span_marks)
 
     stack = np.column_stack(
         [x_val @ coef + intercept for coef, intercept in experts]
@@ -119,16 +119,20 @@ def train_toxicity(
         method="predict_proba",
     )[:, 1]  # fmt: skip
     meta.fit(stack, validation.labels)
-    w = meta.coef_[0]
-    k = len(experts)
-    coef = np.concatenate([sum(w[i] * experts[i][0] for i in range(k)), w[k:]])
-    intercept = sum(w[i] * experts[i][1] for i in range(k)) + meta.intercept_[0]
-    model = Pipeline(
-        [
-            ("features", FeatureUnion([("ngrams", features), ("lexicon", lexicon)])),
-            ("classifier", linear_head(coef, float(intercept))),
-        ]
+    model = _folded(features, lexicon, experts, meta)
+
+    tick(progress, "toxicity: explanation check (without the Toxic Spans trial and test posts)")
+    held_posts = span_check.held_out(data)
+    kept = np.ones(len(y_extra), dtype=bool)
+    kept[-len(civil) :] = span_check.learnable(civil.texts, held_posts)
+    general_twin = _general(x_extra[kept], y_extra[kept])
+    learn = span_check.learnable(span_posts, held_posts)
+    lexicon_twin = ToxicLexicon(exclude=IDENTITY_TERMS).fit(
+        [t for t, ok in zip(span_posts, learn, strict=True) if ok],
+        [m for m, ok in zip(span_marks, learn, strict=True) if ok],
     )
+    twin_experts = [*experts[:-1], (neutralise(general_twin[0], mask), general_twin[1])]
+    span_twin = _folded(features, lexicon_twin, twin_experts, meta)
     tick(progress, "toxicity: sub-types")
     x_civil = x_extra[-len(civil) :]
     subtypes = {
@@ -138,7 +142,33 @@ def train_toxicity(
         for name, labels in civil_subtypes.items()
     }
     names = [train.name] + [e.name for e in extras] + ([own.name] if own is not None else [])
-    return ToxicityResult(model, subtypes, validation, oof, names)
+    return ToxicityResult(model, subtypes, validation, oof, names, span_twin)
+
+
+def _general(x: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The general expert: what abuse looks like in the out-of-domain sets."""
+    general = LogisticRegression(C=1.0, solver="liblinear", max_iter=3000, random_state=0)
+    general.fit(x, y)
+    return general.coef_[0], float(general.intercept_[0])
+
+
+def _folded(
+    features: TextFeatures,
+    lexicon: ToxicLexicon,
+    experts: list[tuple[np.ndarray, float]],
+    meta: LogisticRegression,
+) -> Pipeline:
+    """The experts and the lexicon, weighed by ``meta``, as one linear head."""
+    w = meta.coef_[0]
+    k = len(experts)
+    coef = np.concatenate([sum(w[i] * experts[i][0] for i in range(k)), w[k:]])
+    intercept = sum(w[i] * experts[i][1] for i in range(k)) + meta.intercept_[0]
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("ngrams", features), ("lexicon", lexicon)])),
+            ("classifier", linear_head(coef, float(intercept))),
+        ]
+    )
 
 
 def newsroom_levels(labels: list[int], c3_levels: list[float]) -> np.ndarray:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moderation.classifier.explain import occurrence_contributions, word_spans
+from moderation.classifier.explain import (
+    TOXICITY_RELATIVE_WEIGHT,
+    occurrence_contributions,
+    pick_spans,
+    word_spans,
+)
 from moderation.classifier.ngram_hashing import word_ngrams
 from moderation.classifier.text_features import TextFeatures
 
@@ -65,3 +70,23 @@ def test_extra_spans_are_kept_when_strong(features: TextFeatures) -> None:
     zero = np.zeros(len(vec.indices))
     spans = word_spans(vec, occurrence_contributions(vec, zero), text, extra=[(6, 21, 1.0)])
     assert [s.text for s in spans] == ["www.example.com"]
+
+
+def test_relative_weight_drops_spans_much_weaker_than_the_strongest() -> None:
+    text = "you idiot, you moron, you fool"
+    candidates = [(2.0, 4, 9), (1.2, 15, 20), (0.9, 26, 30)]  # idiot, moron, fool
+    assert [s.text for s in pick_spans(candidates, text)] == ["idiot", "moron", "fool"]
+    kept = pick_spans(candidates, text, relative=TOXICITY_RELATIVE_WEIGHT)
+    assert [s.text for s in kept] == ["idiot", "moron"]  # 0.9 < 0.5 x 2.0
+    assert pick_spans([(0.04, 4, 9)], text, relative=0.5) == ()  # MIN_WEIGHT still applies
+
+
+def test_toxicity_head_shows_only_the_strong_spans(features: TextFeatures) -> None:
+    """word_spans passes ``relative`` on: a word far weaker than the strongest is not shown."""
+    text = "you are an idiot, a fair point"
+    vec = features.vectorise(text)
+    coef = _coef_for(features, "idiot") + _coef_for(features, "fair") / 4
+    contributions = occurrence_contributions(vec, coef[vec.indices])
+    assert [s.text for s in word_spans(vec, contributions, text)] == ["idiot", "fair"]
+    shown = word_spans(vec, contributions, text, relative=TOXICITY_RELATIVE_WEIGHT)
+    assert [s.text for s in shown] == ["idiot"]

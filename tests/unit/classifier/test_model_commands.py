@@ -42,3 +42,11 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
         r"^spam_ru +hand-written Russian spam .* 2068 +60 +0\.\d{4}", result.output, re.M
     )
     assert "routed as ru-Latn" in result.output
+    # The explanation check: recorded for our head, measured now for the peer, same posts.
+    explanations = result.output.split("toxicity explanations against the spans people marked")[1]
+    assert re.search(
+        r"^2026\.\S+ \(recorded; twin without these posts\) +2000 +1606 ", explanations, re.M
+    )
+    assert re.search(
+        r"^alt-profanity-check, word by word +2000 +1606 +0\.\d{4}", explanations, re.M
+    )
