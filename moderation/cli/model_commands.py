@@ -140,8 +140,8 @@ def evaluate(
     click.echo(format_table(report["rows"]))
     if report["explanations"]:
         click.echo(
-            "\ntoxicity explanations against the spans people marked "
-            "(Toxic Spans, SemEval-2021 test posts; character level, per post):"
+            "\ntoxicity explanations against what people marked as toxic "
+            '(character level, per post; docs/models.md, "Explanations"):'
         )
         click.echo(format_table(report["explanations"], EXPLANATION_COLUMNS))
         click.echo("")
@@ -167,6 +167,7 @@ SCORE_COLUMNS = (
     "f1_reject_at",
 )
 EXPLANATION_COLUMNS = (
+    "set",
     "model",
     "n_posts",
     "n_marked",

@@ -29,6 +29,8 @@ training text, these posts included; that is the one thing the twin shares with 
 from __future__ import annotations
 
 import ast
+import difflib
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -119,9 +121,61 @@ def span_metrics(
 
 def check(model: Pipeline, data: DataDir) -> dict[str, float | int]:
     """:func:`span_metrics` of ``model``'s toxicity spans on the test posts."""
-    head = ToxicityHead(model, {})
     texts, gold = semeval_test(data)
-    predicted = [
+    return span_metrics(toxicity_spans(model, texts), gold)
+
+
+def toxicity_spans(model: Pipeline, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """The (start, end) of each text's toxicity spans, strongest first, as served."""
+    head = ToxicityHead(model, {})
+    return [
         [(s.start, s.end) for s in head.score(head.ngrams.vectorise(t), t).spans] for t in texts
     ]
-    return span_metrics(predicted, gold)
+
+
+def paradetox_dev(data: DataDir) -> tuple[list[str], list[frozenset[int]]]:
+    """ParaDetox dev's toxic sentences that have rewrites, and :func:`rewrite_marks` of each."""
+    from moderation.classifier.training.russian_data import PARADETOX, read_tsv, rewrites
+
+    texts, gold = [], []
+    for row in read_tsv(data, PARADETOX["dev"]):
+        original, neutral = row["toxic_comment"].strip(), rewrites(row)
+        if original and neutral:
+            texts.append(original)
+            gold.append(rewrite_marks(original, neutral))
+    return texts, gold
+
+
+# -- Russian: what the ParaDetox rewriters took out ---------------------------------------------
+# ParaDetox pairs each toxic sentence with one to three neutral rewrites by other people. The
+# words of the original that a rewrite drops or replaces are what made it toxic, in the
+# rewriters' eyes (with some noise: a rewrite may also reword harmless parts). The dev split
+# is never trained on, so the served Russian model is measured on it directly.
+
+_WORD = re.compile(r"\w+")
+
+
+def rewrite_marks(original: str, rewrites: Sequence[str]) -> frozenset[int]:
+    """The character offsets of the words of ``original`` that at least half of ``rewrites``
+    drop or replace (words compared lower-cased, with ё as е)."""
+    words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(original)]
+    dropped = [0] * len(words)
+    for rewrite in rewrites:
+        matcher = difflib.SequenceMatcher(
+            None,
+            [w for _, _, w in words],
+            [_fold(m.group()) for m in _WORD.finditer(rewrite)],
+            autojunk=False,
+        )
+        kept = {b.a + k for b in matcher.get_matching_blocks() for k in range(b.size)}
+        dropped = [d + (i not in kept) for i, d in enumerate(dropped)]
+    return frozenset(
+        c
+        for (start, end, _), d in zip(words, dropped, strict=True)
+        if rewrites and 2 * d >= len(rewrites)
+        for c in range(start, end)
+    )
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("ё", "е")

@@ -42,11 +42,15 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
         r"^spam_ru +hand-written Russian spam .* 2068 +60 +0\.\d{4}", result.output, re.M
     )
     assert "routed as ru-Latn" in result.output
-    # The explanation check: recorded for our head, measured now for the peer, same posts.
-    explanations = result.output.split("toxicity explanations against the spans people marked")[1]
+    # The explanation checks: English recorded for our head and measured now for the peer on
+    # the same posts; Russian measured now on ParaDetox dev.
+    explanations = result.output.split("toxicity explanations against what people marked")[1]
+    en = r"^en: Toxic Spans test posts, marked by raters +"
     assert re.search(
-        r"^2026\.\S+ \(recorded; twin without these posts\) +2000 +1606 ", explanations, re.M
+        en + r"2026\.\S+ \(recorded; twin without these posts\) +2000 +1606 ", explanations, re.M
     )
     assert re.search(
-        r"^alt-profanity-check, word by word +2000 +1606 +0\.\d{4}", explanations, re.M
+        en + r"alt-profanity-check, word by word +2000 +1606 +0\.\d{4}", explanations, re.M
     )
+    ru = r"^ru: ParaDetox dev, words the rewrites took out +2026\.\S+ +800 +796 +0\.\d{4}"
+    assert re.search(ru, explanations, re.M)

@@ -54,3 +54,19 @@ def test_word_probe_spans_strongest_first() -> None:
     scores = {"you": 0.1, "stupid": 0.7, "idiot": 0.9}
     spans = word_probe_spans(lambda words: [scores[w] for w in words], ["You stupid IDIOT"])
     assert spans == [[(11, 16), (4, 10)]]
+
+
+def test_rewrite_marks_are_the_words_the_rewrites_took_out() -> None:
+    original = "Ты чмо, вообще служил? Гандон"
+    marks = span_check.rewrite_marks(original, ["Ты вообще служил?", "ты вообще служил?"])
+    assert {original[i] for i in marks} == set("чмоГандон")
+    assert "".join(original[i] for i in sorted(marks)) == "чмоГандон"
+
+
+def test_rewrite_marks_need_half_of_the_rewrites() -> None:
+    original = "всё это враньё, дебил"
+    # "дебил" dropped by both; "враньё" replaced by one of two (half: marked); ё folds to е.
+    marks = span_check.rewrite_marks(original, ["все это вранье", "все это неправда"])
+    marked = "".join(original[i] for i in sorted(marks))
+    assert marked == "враньёдебил"
+    assert span_check.rewrite_marks(original, []) == frozenset()
