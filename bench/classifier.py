@@ -14,6 +14,10 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
   one batch, with both languages' models loaded in the same process;
 * the compiled featuriser against the numpy one (``compiled.USE``, as ``MODERATION_COMPILED_CORE=0``): batches and
   single comments with the article, the two alternating round by round in this process.
+* replies: the same comments with the article, each answering the next one (``parent``), so
+  off-topic also featurises every parent (its cache emptied before each round: no parent seen
+  before), against the same comments without parents, alternating round by round: batches
+  and single comments.
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
 Comments are real C3 texts when ``--data-dir`` has them, else built-in samples. Writes JSON to
@@ -163,6 +167,7 @@ def main() -> None:
     batch_no_article = _throughput(scorer.score, without, args.rounds)
     russian = _russian(scorer, args.data_dir, args.n, args.rounds)
     featurisers = _featurisers(scorer, with_article, args.rounds)
+    replies = _replies(scorer, with_article, args.rounds)
     rss_after_scoring = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     artifacts_mb = sum(f.stat().st_size for f in (ROOT / "models").iterdir() if f.is_file()) / (
         1024 * 1024
@@ -189,6 +194,7 @@ def main() -> None:
         "batch_comments_per_second_without_article": batch_no_article,
         "russian": russian,
         "featurisers": featurisers,
+        "replies": replies,
         "featuriser_in_other_figures": "compiled" if compiled.enabled() else "numpy",
         "max_rss_mb_after_load": round(rss_after_load, 1),
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
@@ -243,22 +249,54 @@ def _featurisers(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any
                 singles[name].append(_latencies(lambda c: scorer.score([c]), sample, 1))
     finally:
         compiled.USE = compiled.configured()
-    result: dict[str, Any] = {}
-    for name in runs:
-        result[name] = {
+    result = _side_by_side(runs, singles, "compiled", "numpy")
+    result["single_comments"] = f"first {len(sample)}, with the article"
+    return result
+
+
+def _side_by_side(
+    runs: dict[str, list[float]], singles: dict[str, list[dict[str, Any]]], a: str, b: str
+) -> dict[str, Any]:
+    """Medians of alternating rounds of ``a`` and ``b`` (batches and single comments), and
+    their ratios."""
+    result: dict[str, Any] = {
+        name: {
             "batch_comments_per_second_with_article": statistics.median(runs[name]),
             "single_p50_ms": round(statistics.median(r["p50_ms"] for r in singles[name]), 4),
             "single_p99_ms": round(statistics.median(r["p99_ms"] for r in singles[name]), 4),
         }
-    result["batch_compiled_over_numpy"] = round(
-        result["compiled"]["batch_comments_per_second_with_article"]
-        / result["numpy"]["batch_comments_per_second_with_article"],
+        for name in (a, b)
+    }
+    result[f"batch_{a}_over_{b}"] = round(
+        result[a]["batch_comments_per_second_with_article"]
+        / result[b]["batch_comments_per_second_with_article"],
         3,
     )
-    result["single_p50_compiled_over_numpy"] = round(
-        result["compiled"]["single_p50_ms"] / result["numpy"]["single_p50_ms"], 3
+    result[f"single_p50_{a}_over_{b}"] = round(
+        result[a]["single_p50_ms"] / result[b]["single_p50_ms"], 3
     )
-    result["single_comments"] = f"first {len(sample)}, with the article"
+    return result
+
+
+def _replies(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any]:
+    """Every comment a reply to the next one, against no replies, alternately (see above)."""
+    from dataclasses import replace
+
+    answering = [
+        replace(c, parent=comments[(i + 1) % len(comments)].text) for i, c in enumerate(comments)
+    ]
+    features = scorer.routes["en"].off_topic.features
+    runs: dict[str, list[float]] = {"plain": [], "replies": []}
+    singles: dict[str, list[dict[str, Any]]] = {"plain": [], "replies": []}
+    sample = 500
+    for _ in range(rounds):
+        for name, batch in (("plain", comments), ("replies", answering)):
+            features.__dict__.pop("_parents", None)  # no parent seen before
+            runs[name].append(_throughput(scorer.score, batch, 1))
+            features.__dict__.pop("_parents", None)
+            singles[name].append(_latencies(lambda c: scorer.score([c]), batch[:sample], 1))
+    result = _side_by_side(runs, singles, "replies", "plain")
+    result["single_comments"] = f"first {sample}, with the article"
     return result
 
 

@@ -52,18 +52,25 @@ _THREADS = (
     .where(_RECENT.c.n <= THREAD_CONTEXT + 1)  # +1: a comment is not its own context
     .order_by(_RECENT.c.article_id, _RECENT.c.n)
 )
+_PARENTS = select(Comment.id, Comment.text).where(Comment.id.in_(bindparam("ids", expanding=True)))
 
 
 def comment_inputs(
     session: Session, comments: Sequence[Comment], *, with_thread: bool = True
 ) -> list[CommentInput]:
-    """What the model sees for each comment: its text, its article and the recent thread.
+    """What the model sees for each comment: its text, its article, the comment it replies
+    to (when the CMS sent that one too) and the recent thread.
 
-    One query for the articles and, when ``with_thread``, one for the latest approved
-    comments of each article, whatever the number of comments.
+    One query for the articles, one for the parents of replies (none without replies) and,
+    when ``with_thread``, one for the latest approved comments of each article, whatever the
+    number of comments.
     """
     article_ids = sorted({c.article_id for c in comments})
     articles = {a.id: a for a in session.scalars(_ARTICLES, {"ids": article_ids})}
+    parent_ids = sorted({c.parent_id for c in comments if c.parent_id})
+    parents: dict[str, str] = {}
+    if parent_ids:
+        parents = {i: text for i, text in session.execute(_PARENTS, {"ids": parent_ids})}
     threads: dict[str, list[tuple[str, str]]] = {}
     if with_thread:
         for article_id, comment_id, text in session.execute(_THREADS, {"ids": article_ids}):
@@ -79,6 +86,7 @@ def comment_inputs(
                 article_body=article.body if article else None,
                 article_language=article.language if article else None,
                 thread=tuple(thread[:THREAD_CONTEXT]),
+                parent=parents.get(comment.parent_id) if comment.parent_id else None,
             )
         )
     return inputs

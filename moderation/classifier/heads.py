@@ -143,9 +143,11 @@ class OffTopicHead:
         self.intercept = float(head.intercept_[0] - self.coef @ scale.mean_)
         self.overlap_coef = self.coef[FEATURE_NAMES.index("informative_overlap")]
 
-    def score(self, original: str, title: str | None, body: str | None) -> Scored:
+    def score(
+        self, original: str, title: str | None, body: str | None, parent: str | None = None
+    ) -> Scored:
         row = self.features.ngrams_.vectorise(original)
-        values = self.features.features(original, title, body, row=row)
+        values = self.features.features(original, title, body, parent, row=row)
         probability = _sigmoid(float(self.coef @ values) + self.intercept)
         spans: tuple[Span, ...] = ()
         if probability >= 0.5:
@@ -241,11 +243,12 @@ def score_off_topic_batch(
     normalised: Sequence[Normalised],
     originals: Sequence[str],
     articles: Sequence[tuple[str | None, str | None] | None],
+    parents: Sequence[str | None] | None = None,
 ) -> list[Scored | None]:
     """:meth:`OffTopicHead.score` for every comment of a batch, each under its own article.
 
     ``articles[i]`` is comment i's (title, body), or None for no article (its entry is None
-    too). Every quantity is per comment or per n-gram occurrence, so comments under
+    too); ``parents[i]`` the comment it replies to, when known. Every quantity is per comment or per n-gram occurrence, so comments under
     different articles share one pass: the article only decides which vector each
     occurrence is looked up in and which background articles a comment is compared with.
     """
@@ -287,9 +290,19 @@ def score_off_topic_batch(
     # name_overlap, log_words, chit_chat, question
     text_cues = np.zeros((n, 4))
     text_cues[order] = np.array(cues).reshape(len(order), 4)
-    dense = np.column_stack(
-        (cosine, z, percentile, cosine_title, overlap, text_cues, z * text_cues[:, 1])
-    )
+    columns = [cosine, z, percentile, cosine_title, overlap, text_cues, z * text_cues[:, 1]]
+    if features.uses_parent:
+        replies = np.zeros((n, 2))  # parent_cosine, has_parent (OffTopicFeatures.parent_features)
+        answering = {
+            i: parent
+            for i, parent in enumerate(parents or ())
+            if parent and parent.strip() and scored[i]
+        }
+        vectors = features.parent_vectors(list(answering.values()))
+        for i, vector in zip(answering, vectors, strict=True):
+            replies[i] = (vector.dot(*matrix.row(i)), 1.0)
+        columns.append(replies)
+    dense = np.column_stack(columns)
     dense[~scored] = 0.0  # rows without an article are not scored
     probabilities = sigmoid(dense @ head.coef + head.intercept)
     explain = scored & (probabilities >= 0.5)

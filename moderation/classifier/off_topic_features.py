@@ -22,12 +22,18 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
+from moderation.classifier.batch import featurise, hash_batch
 from moderation.classifier.text_features import TextFeatures, Vectorised
 
 FEATURE_NAMES = (
     "cosine", "background_z", "background_percentile", "cosine_title", "informative_overlap",
     "name_overlap", "log_words", "chit_chat", "question", "z_x_log_words",
 )  # fmt: skip
+# A reply answers the comment above it as much as the article: how close it is to that comment
+# (cosine, 0 without one) and whether it has one. After FEATURE_NAMES, in models fitted since
+# 2026.11.29.1 (``uses_parent_``); earlier models have FEATURE_NAMES alone.
+PARENT_FEATURE_NAMES = ("parent_cosine", "has_parent")
+PARENTS_KEPT = 4096  # parent comments' vectors remembered (OffTopicFeatures.parent_vectors)
 ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
 NO_BACKGROUND_PERCENTILE = 0.5  # what a model without background articles uses instead
 INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
@@ -52,7 +58,8 @@ _CHIT_CHAT_STARTS = re.compile(
     r"|i(?:ndeed)|e(?:xactly)|r(?:ight))\b)"
 )
 
-Pair = tuple[str, str | None, str | None]  # (comment, article title, article body)
+# (comment, article title, article body[, the text of the comment it replies to])
+Pair = tuple[str, str | None, str | None] | tuple[str, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -149,26 +156,75 @@ class ArticleSide:
 
 
 class OffTopicFeatures(TransformerMixin, BaseEstimator):
-    """(comment, title, body) triples -> the dense features in :data:`FEATURE_NAMES`."""
+    """(comment, title, body[, parent]) -> the dense features in :attr:`feature_names`."""
 
     def __init__(self, *, min_df: int = 2, max_char_terms: int = 100_000) -> None:
         self.min_df = min_df
         self.max_char_terms = max_char_terms
 
     def fit(
-        self, X: Sequence[str], y: object = None, *, background: Sequence[Pair] = ()
+        self,
+        X: Sequence[str],
+        y: object = None,
+        *,
+        background: Sequence[tuple[str, str | None, str | None]] = (),
+        parent_features: bool = True,
     ) -> OffTopicFeatures:
-        """Learn IDF from plain texts ``X``; keep ``background`` articles to compare against."""
+        """Learn IDF from plain texts ``X``; keep ``background`` articles to compare against;
+        ``parent_features``: also the :data:`PARENT_FEATURE_NAMES` of a reply."""
         self.ngrams_ = self._text_features(
             char_sizes=(3, 5), word_sizes=(1, 1), min_df=self.min_df,
             max_char_terms=self.max_char_terms, max_word_terms=40_000, max_chars=ARTICLE_CHARS,
         ).fit(X)  # fmt: skip
         self.informative_ = self.ngrams_.is_word_ & (self.ngrams_.idf_ >= INFORMATIVE_IDF)
-        self.background_titles_ = [title or "" for _, title, _ in background]
-        rows = self.ngrams_.transform([f"{title}\n{body}" for _, title, body in background])
+        self.background_titles_ = [pair[1] or "" for pair in background]
+        rows = self.ngrams_.transform([f"{pair[1]}\n{pair[2]}" for pair in background])
         self.background_by_term_ = sp.csr_matrix(rows.T)
-        self.n_features_out_ = len(FEATURE_NAMES)
+        self.uses_parent_ = parent_features
+        self.n_features_out_ = len(self.feature_names)
         return self
+
+    @property
+    def uses_parent(self) -> bool:
+        """The model reads the parent comment (False for models fitted before it could)."""
+        return bool(self.__dict__.get("uses_parent_", False))
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        return FEATURE_NAMES + (PARENT_FEATURE_NAMES if self.uses_parent else ())
+
+    def parent_features(
+        self, indices: np.ndarray, values: np.ndarray, parent: str | None
+    ) -> tuple[float, float]:
+        """(cosine with the parent comment, 1) for a comment (its vector's ``indices`` and
+        ``values``) that replies to ``parent``; (0, 0) without one. Both scoring paths and
+        training come through here."""
+        if not parent or not parent.strip():
+            return 0.0, 0.0
+        return self.parent_vectors([parent])[0].dot(indices, values), 1.0
+
+    def parent_vectors(self, parents: Sequence[str]) -> list[SparseVector]:
+        """The n-gram vector of each of ``parents``: those not seen lately featurised together
+        by the batch featuriser (a batch of one for a single comment, so both scoring paths
+        get the same bits), and remembered per text (up to :data:`PARENTS_KEPT`): replies
+        often answer the same few comments."""
+        cache: dict[str, SparseVector] = self.__dict__.setdefault("_parents", {})
+        missing = sorted({p for p in parents if p not in cache})
+        if missing:
+            if len(cache) + len(missing) > PARENTS_KEPT:
+                cache.clear()
+            ngrams = self.ngrams_
+            (char_lo, char_hi), (word_lo, word_hi) = ngrams.char_sizes, ngrams.word_sizes
+            hashed = hash_batch(
+                [ngrams.normalise(p).text for p in missing],
+                range(char_lo, char_hi + 1),
+                range(word_lo, word_hi + 1),
+            )
+            rows = featurise(ngrams, hashed).matrix
+            for i, parent in enumerate(missing):
+                indices, values = rows.row(i)
+                cache[parent] = SparseVector(indices.copy(), values.copy())
+        return [cache[p] for p in parents]
 
     # Language hooks: a subclass for another language swaps these four (see
     # :mod:`moderation.classifier.off_topic_features_ru`).
@@ -262,23 +318,26 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         state.pop("_background", None)
         state.pop("_scatter", None)
         state.pop("_masks", None)
+        state.pop("_parents", None)
         return state
 
     def transform(self, X: Sequence[Pair]) -> np.ndarray:
         rows = [self.features(*pair) for pair in X]
-        return np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
+        return np.vstack(rows) if rows else np.zeros((0, len(self.feature_names)))
 
     def features(
         self,
         comment: str,
         title: str | None,
         body: str | None,
+        parent: str | None = None,
         *,
         exclude: frozenset[str] = frozenset(),
         row: Vectorised | None = None,
     ) -> np.ndarray:
-        """Features of one pair; background articles titled like this one or in ``exclude``
-        are skipped. ``row`` is the comment's vector when the caller already has it."""
+        """Features of one pair (and the comment it replies to, ``parent``); background
+        articles titled like this one or in ``exclude`` are skipped. ``row`` is the comment's
+        vector when the caller already has it."""
         row = row if row is not None else self.ngrams_.vectorise(comment)
         article = self.article_side(title, body)
         in_article = article.vector.lookup(row.indices)
@@ -294,20 +353,21 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         informative = self.informative_[row.indices]
         overlap = float((in_article[informative] > 0).mean()) if informative.any() else 0.0
         name_overlap, log_words, chit_chat, question = self.comment_cues(comment, article.names)
-        return np.array(
-            [
-                cosine,
-                z,
-                percentile,
-                cosine_title,
-                overlap,
-                name_overlap,
-                log_words,
-                chit_chat,
-                question,
-                z * log_words,
-            ]
-        )
+        values = [
+            cosine,
+            z,
+            percentile,
+            cosine_title,
+            overlap,
+            name_overlap,
+            log_words,
+            chit_chat,
+            question,
+            z * log_words,
+        ]
+        if self.uses_parent:
+            values += self.parent_features(row.indices, row.values, parent)
+        return np.array(values)
 
     def comment_cues(
         self, comment: str, article_names: frozenset[str]

@@ -117,8 +117,9 @@ class LanguageModels:
             ot_normalised, ot_hashed = views.of(off_topic_ngrams)
             ot_rows = views.rows(off_topic_ngrams)
             off_topic = score_off_topic_batch(
-                self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles
-            )
+                self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles,
+                [c.parent for c in comments],
+            )  # fmt: skip
         results = []
         for i in range(len(comments)):
             spans = {"toxicity": toxicity[i].spans}
@@ -163,7 +164,9 @@ class LanguageModels:
             spam_probability = round(spam.probability, 6)
         off_topic: float | None = None
         if self.off_topic is not None and (comment.article_title or comment.article_body):
-            fit = self.off_topic.score(text, comment.article_title, comment.article_body)
+            fit = self.off_topic.score(
+                text, comment.article_title, comment.article_body, comment.parent
+            )
             off_topic = round(fit.probability, 6)
             spans["off_topic"] = fit.spans
         return CommentScores(

@@ -42,6 +42,7 @@ class ScoreLineSchema(Schema):
     id = fields.Raw(required=True, validate=lambda v: isinstance(v, (str, int)))
     text = CommentText(required=True)
     article = fields.Nested(ScoreArticleSchema, load_default=None, allow_none=True)
+    parent = CommentText(load_default=None, allow_none=True)  # the comment it replies to
 
 
 def _lines(stream: IO[str], skip_invalid: bool) -> Iterator[tuple[Any, CommentInput]]:
@@ -69,6 +70,7 @@ def _lines(stream: IO[str], skip_invalid: bool) -> Iterator[tuple[Any, CommentIn
                 article_title=article.get("title"),
                 article_body=article.get("body"),
                 article_language=article.get("language"),
+                parent=item["parent"],
             ),
         )
 
@@ -106,7 +108,8 @@ class _Copies:
     "input_file",
     type=click.File("r", encoding="utf-8"),
     required=True,
-    help="JSONL with id, text and optional article {title, body}; - for stdin.",
+    help="JSONL with id, text, optional article {title, body, language} and optional parent "
+    "(the text of the comment it replies to); - for stdin.",
 )
 @click.option(
     "--output",

@@ -26,6 +26,7 @@ class CommentInput:
     article_body: str | None = None
     article_language: str | None = None
     thread: tuple[str, ...] = ()
+    parent: str | None = None  # the text of the comment this one replies to, when known
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,29 @@ def test_score_reports_bad_lines_precisely(tmp_path: Path, content: str, message
 
 
 @pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
+def test_score_reads_the_comment_a_reply_answers(
+    tmp_path: Path, example_article: dict[str, Any]
+) -> None:
+    article = {"title": example_article["title"], "body": example_article["body"]}
+    reply = "Sure, but the dairy subsidies you mention cost far more than any hockey arena."
+    parent = "Quebec dairy subsidies and the new hockey arena are the real waste of money."
+    lines = [
+        {"id": "alone", "text": reply, "article": article},
+        {"id": "reply", "text": reply, "article": article, "parent": parent},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = CliRunner().invoke(main, ["score", "--input", str(source), "--output", "-"])
+    assert result.exit_code == 0, result.output
+    alone, answering = (json.loads(x)["scores"]["off_topic"] for x in result.stdout.splitlines())
+    assert answering < alone
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": 1, "text": "ok", "parent": "x" * 1501}) + "\n")
+    refused = CliRunner().invoke(main, ["score", "--input", str(bad), "--output", "-"])
+    assert refused.exit_code == 1 and "line 1" in refused.output and "1500" in refused.output
+
+
+@pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
 def test_score_can_skip_bad_lines(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "fine"}\nnot json\n{"id": 2, "text": "also fine"}\n')

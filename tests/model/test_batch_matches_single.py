@@ -67,7 +67,11 @@ def _comments(n: int) -> list[CommentInput]:
             text = rng.choice(OTHER_LANGUAGES)
         text = text[:1500]
         article = rng.choice(ARTICLES + ((None, None),) * 2)
-        comments.append(CommentInput(text, *article))
+        # A third are replies: to a comment of random words, or to a blank one.
+        parent = None
+        if rng.random() < 0.33:
+            parent = " ".join(rng.choice(WORDS) for _ in range(rng.choice((0, 4, 30))))
+        comments.append(CommentInput(text, *article, parent=parent))
     return comments
 
 
@@ -97,6 +101,10 @@ def test_batch_equals_per_comment_reference(
     assert sum(r.language_supported for r in batch) > 300
     assert sum(not r.language_supported for r in batch) > 10
     assert sum(r.off_topic is not None for r in batch) > 150
+    replies = [
+        r for c, r in zip(comments, batch, strict=True) if c.parent and r.off_topic is not None
+    ]
+    assert len(replies) > 25  # replies under an article, their parents read in both paths
 
 
 def test_batch_equals_one_at_a_time(scorer: ModerationScorer, comments: list[CommentInput]) -> None:

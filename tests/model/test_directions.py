@@ -82,6 +82,22 @@ def test_off_topic_pair_scores_higher(
     assert _one(scorer, off_topic).off_topic > _one(scorer, on_topic).off_topic  # type: ignore[operator]
 
 
+def test_a_reply_that_answers_its_parent_is_more_on_topic(scorer: ModerationScorer) -> None:
+    """A reply is judged with the comment it answers (docs/models.md, "Off-topic")."""
+    reply = "Sure, but the dairy subsidies you mention cost far more than any hockey arena."
+    parent = "Quebec dairy subsidies and the new hockey arena are the real waste of money."
+    unrelated = "The Leafs need a better goalie if they want the playoffs this spring."
+
+    def score(answering: str | None) -> float:
+        comment = CommentInput(reply, ARTICLE_TITLE, ARTICLE_BODY, parent=answering)
+        result = scorer.score([comment])[0].off_topic
+        assert result is not None
+        return result
+
+    assert score(parent) < score(unrelated)
+    assert score(parent) < score(None)
+
+
 def test_no_article_means_no_off_topic_score(scorer: ModerationScorer) -> None:
     assert _one(scorer, "The rebate is fine.", article=False).off_topic is None
 
@@ -135,8 +151,12 @@ def test_russian_off_topic_compares_with_the_russian_article(
     home, away = (scorer.score([CommentInput(text, *a)])[0] for a in (RU_WATER, RU_FOOTBALL))
     assert home.language == away.language == "ru"
     assert home.off_topic is not None and away.off_topic is not None
-    assert home.off_topic < 0.5 < away.off_topic
-    assert away.spans.get("off_topic")  # the words the football article lacks
+    # Approved under its own article, held under the other (the Russian operating point).
+    point = scorer.card["russian"]["operating_points"]["off_topic"]["approve_below"]
+    assert home.off_topic < point <= away.off_topic
+    assert away.off_topic - home.off_topic > 0.4
+    if away.off_topic >= 0.5:  # explanations start at 0.5
+        assert away.spans.get("off_topic")  # the words the football article lacks
 
 
 def test_russian_in_latin_letters_goes_to_the_russian_model(scorer: ModerationScorer) -> None:

@@ -37,6 +37,14 @@ def test_heads_agree_with_predict_proba(scorer: ModerationScorer) -> None:
     np.testing.assert_allclose(
         [f.off_topic for f in fast], off_topic.predict_proba(pairs)[:, 1], atol=1e-5
     )
+    # Replies: the pipeline reads (comment, title, body, parent).
+    parent = "Rural families pay more for diesel than the rebate returns."
+    replies = [english.score(CommentInput(t, TITLE, BODY, parent=parent), "en") for t in TEXTS]
+    quads = [(t, TITLE, BODY, parent) for t in TEXTS]
+    np.testing.assert_allclose(
+        [f.off_topic for f in replies], off_topic.predict_proba(quads)[:, 1], atol=1e-5
+    )
+    assert [f.off_topic for f in replies] != [f.off_topic for f in fast]
 
 
 def test_subscores_do_not_exceed_toxicity(scorer: ModerationScorer) -> None:

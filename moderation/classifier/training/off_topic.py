@@ -8,6 +8,7 @@ validation never gets to compare a comment with the article it was really writte
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,8 +49,8 @@ def train_off_topic(
     """``newsroom``: pairs from the newsroom's own labels (``train --labels``), added to every
     fit; validation and calibration stay on the public pairs."""
     articles = od.load_articles(data)
-    threads = od.load_comments(data)
-    pairs = od.build_pairs(articles, threads, seed=seed)
+    threads, parents = od.load_threads(data)
+    pairs = od.build_pairs(articles, threads, seed=seed, parents=parents)
     tick(progress, "off-topic: features")
     background = [("", a.title, a.body) for a in articles.values()]
     article_texts = [f"{a.title}\n{a.body}" for a in articles.values()]
@@ -57,16 +58,16 @@ def train_off_topic(
     home_title = {a: articles[a].title for a in threads}
     x = np.vstack(
         [
-            features.features(c, t, b, exclude=frozenset({home_title[g]}))
-            for c, t, b, g in zip(
-                pairs.comments, pairs.titles, pairs.bodies, pairs.groups, strict=True
-            )
+            features.features(*row, exclude=frozenset({home_title[g]}))
+            for row, g in zip(pairs.rows(), pairs.groups, strict=True)
         ]
     )
     y = np.array(pairs.labels)
     groups = np.array(pairs.groups)
     tick(progress, "off-topic: pairs with the most similar articles")
-    near_groups, x_near = _nearest_article_pairs(features, articles, threads, home_title)
+    near_groups, x_near = _nearest_article_pairs(
+        features, articles, threads, home_title, parents, seed=seed
+    )
     model, probabilities, per_article, near = fit_leave_one_article_out(
         features,
         x,
@@ -93,10 +94,16 @@ def _nearest_article_pairs(
     articles: dict[str, od.Article],
     threads: dict[str, list[str]],
     home_title: dict[str, str],
+    parents: od.Parents,
+    *,
+    seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each comment under one of the NEAREST articles most similar to its own (cycling through
     them): off-topic pairs much harder than a random other article, since the article is
-    often on the same subject. Returns (home article per row, features per row)."""
+    often on the same subject. A reply answers a comment from another article's thread, as
+    in :func:`~moderation.classifier.training.off_topic_data.pair_up`. Returns (home article
+    per row, features per row)."""
+    foreign = random.Random(seed + 2)
     ids = sorted(articles)
     vectors = features.ngrams_.transform([f"{articles[a].title}\n{articles[a].body}" for a in ids])
     similarity = (vectors @ vectors.T).toarray()
@@ -107,7 +114,12 @@ def _nearest_article_pairs(
         for k, comment in enumerate(threads[home]):
             other = articles[ranked[k % len(ranked)]]
             exclude = frozenset({home_title[home]})
-            rows.append(features.features(comment, other.title, other.body, exclude=exclude))
+            parent = None
+            if comment in parents.get(home, {}):
+                parent = od.foreign_parent(threads, home, foreign)
+            rows.append(
+                features.features(comment, other.title, other.body, parent, exclude=exclude)
+            )
             groups.append(home)
     return np.array(groups), np.vstack(rows)
 
@@ -118,8 +130,7 @@ def pair_features(
     """(features, labels) of ``pairs``, or None without pairs."""
     if pairs is None or not pairs.labels:
         return None
-    triples = zip(pairs.comments, pairs.titles, pairs.bodies, strict=True)
-    return np.vstack([features.features(*t) for t in triples]), np.array(pairs.labels)
+    return np.vstack([features.features(*row) for row in pairs.rows()]), np.array(pairs.labels)
 
 
 def fit_leave_one_article_out(

@@ -90,8 +90,7 @@ def load_nearest_check_pairs(features: RussianOffTopicFeatures) -> od.Pairs:
 
 
 def check_scores(model: Pipeline, pairs: od.Pairs) -> np.ndarray:
-    triples = list(zip(pairs.comments, pairs.titles, pairs.bodies, strict=True))
-    scores: np.ndarray = model.predict_proba(triples)[:, 1]
+    scores: np.ndarray = model.predict_proba(pairs.rows())[:, 1]
     return scores
 
 

@@ -27,7 +27,6 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier.artifacts import save_artifact
 from moderation.classifier.lexicon_ru import STEMS
-from moderation.classifier.off_topic_features import FEATURE_NAMES
 from moderation.classifier.training.off_topic import OffTopicResult
 from moderation.classifier.training.off_topic_ru import (
     CHECK_SET,
@@ -208,7 +207,7 @@ def _off_topic_section(result: RussianOffTopicResult) -> dict[str, Any]:
         "leave-one-article-out scores); served over RussianOffTopicFeatures: n-grams of "
         "normalise_ru text with IDF from the Russian training texts, names in both alphabets "
         "compared by their first 5 letters, Russian chit-chat words, no background articles",
-        "features": list(FEATURE_NAMES),
+        "features": list(result.model.named_steps["features"].feature_names),
         "validation": {
             "english_pairs_without_background_leave_one_article_out": metrics(
                 result.english_labels, result.english_oof, point

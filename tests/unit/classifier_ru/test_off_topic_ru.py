@@ -57,7 +57,8 @@ def test_a_model_without_background_uses_the_constants() -> None:
     )
     assert not features.has_background
     row = features.features("Блинкен в Астане, хорошо", *ARTICLE)
-    named = dict(zip(FEATURE_NAMES, row.tolist(), strict=True))
+    named = dict(zip(features.feature_names, row.tolist(), strict=True))
+    assert (named["parent_cosine"], named["has_parent"]) == (0.0, 0.0)
     assert named["background_z"] == 0.0
     assert named["background_percentile"] == NO_BACKGROUND_PERCENTILE
     assert named["z_x_log_words"] == 0.0
