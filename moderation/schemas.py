@@ -85,7 +85,14 @@ class CommentInSchema(StrictSchema):
     article = fields.Nested(ArticleSchema, load_default=None, allow_none=True)
     author = fields.Nested(AuthorSchema, required=True)
     text = CommentText(required=True)
-    parent_id = _id_field(load_default=None, allow_none=True)
+    parent_id = _id_field(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The comment this one replies to. When that comment was posted "
+            "here too, the off-topic model reads it next to the article."
+        },
+    )
     submitted_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
     ip = fields.IP(load_default=None, allow_none=True)
     user_agent = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=512))

@@ -201,7 +201,13 @@ def operating_point(card: dict[str, Any], score: str, language: str) -> dict[str
 
 def _score(scorer: Scorer, labels: Sequence[NewsroomLabel]) -> list[CommentScores]:
     inputs = [
-        CommentInput(x.text[:MAX_CHARS], x.article_title, x.article_body, x.article_language)
+        CommentInput(
+            x.text[:MAX_CHARS],
+            x.article_title,
+            x.article_body,
+            x.article_language,
+            parent=x.parent_text,
+        )
         for x in labels
     ]
     out: list[CommentScores] = []

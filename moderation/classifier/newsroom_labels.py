@@ -70,6 +70,9 @@ class _RecordSchema(Schema):
     article_language = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=16)
     )
+    parent_text = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=MAX_TEXT)
+    )
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class NewsroomLabel:
     article_title: str | None = None
     article_body: str | None = None
     article_language: str | None = None
+    parent_text: str | None = None  # the comment it replies to (off-topic reads it)
 
     def target(self, score: str) -> int | None:
         """1 or 0 for ``score``, or None when this decision says nothing about it."""
@@ -174,6 +178,7 @@ def _parse(line: str, where: str) -> NewsroomLabel:
         data["article_title"],
         data["article_body"],
         data["article_language"],
+        data["parent_text"] or None,
     )
 
 

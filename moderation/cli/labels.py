@@ -8,10 +8,11 @@ from typing import IO
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from moderation.cli.users import session_scope
 from moderation.storage.moderators import TrainingLabel
-from moderation.storage.tables import Article
+from moderation.storage.tables import Article, Comment
 
 
 @click.command("export-labels")
@@ -30,18 +31,21 @@ from moderation.storage.tables import Article
     help="Only labels made at or after this UTC date/time.",
 )
 def export_labels(output_file: IO[str], since: datetime | None) -> None:
-    """Write every moderator decision as {text, label, reason_code, article_*, model_* ...},
-    oldest first; ``moderation evaluate --labels`` and ``moderation train --labels`` read it."""
+    """Write every moderator decision as {text, label, reason_code, article_*, parent_text,
+    model_* ...}, oldest first; ``moderation evaluate --labels`` and ``moderation train --labels`` read it."""
+    comment, parent = aliased(Comment), aliased(Comment)
     query = (
-        select(TrainingLabel, Article)
+        select(TrainingLabel, Article, parent.text)
         .outerjoin(Article, Article.id == TrainingLabel.article_id)
+        .outerjoin(comment, comment.id == TrainingLabel.comment_id)
+        .outerjoin(parent, parent.id == comment.parent_id)
         .order_by(TrainingLabel.id)
     )
     if since is not None:
         query = query.where(TrainingLabel.labelled_at >= since.replace(tzinfo=UTC))
     count = 0
     with session_scope() as session:
-        for row, article in session.execute(query):
+        for row, article, parent_text in session.execute(query):
             record = {
                 "comment_id": row.comment_id,
                 "article_id": row.article_id,
@@ -57,6 +61,7 @@ def export_labels(output_file: IO[str], since: datetime | None) -> None:
                 "article_title": article.title if article else None,
                 "article_body": article.body if article else None,
                 "article_language": article.language if article else None,
+                "parent_text": parent_text,  # the comment it replies to, when stored
             }
             output_file.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

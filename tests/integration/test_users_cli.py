@@ -132,4 +132,22 @@ def test_export_labels_writes_jsonl_for_retraining(run: CliRunner, app: Flask) -
     assert record["model_action"] == "hold" and record["labelled_by"] == "alice"
     # The article travels with the label: off-topic needs it (moderation evaluate --labels).
     assert (record["article_id"], record["article_title"]) == ("a1", "Water deal signed")
+    assert record["parent_text"] is None
     assert run.invoke(main, ["export-labels", "--since", "2999-01-01"]).stdout == ""
+
+
+def test_export_labels_carries_the_comment_a_reply_answers(run: CliRunner, app: Flask) -> None:
+    sessions = app.extensions["moderation"].db.session
+    add_decided_comment(sessions, "p1", "The deal shares the river fairly.", action="approve")
+    add_decided_comment(
+        sessions, "r1", "My cat ate my homework", reason="off_topic", parent_id="p1"
+    )
+    review.submit_review(sessions, "r1", review.make_review("reject", "off_topic", ""), "alice")
+    result = run.invoke(main, ["export-labels"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    record = json.loads(line)
+    assert (record["comment_id"], record["parent_text"]) == (
+        "r1",
+        "The deal shares the river fairly.",
+    )

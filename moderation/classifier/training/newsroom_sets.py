@@ -42,7 +42,8 @@ def off_topic_pairs(
     """(train, held out) article/comment pairs from the labels whose export carries their
     article, built like the public pairs: each approved comment under its own article (0) and
     under another of the newsroom's articles drawn at random (1); each off-topic rejection
-    under its own article (1). Comments under an article declared in another language are left
+    under its own article (1). A reply keeps the comment it answers under its own article and
+    answers another article's comment under the other one. Comments under an article declared in another language are left
     out (the service does not score off-topic across languages). Split by article."""
     usable = [
         x
@@ -63,22 +64,31 @@ def off_topic_pairs(
         labelled(usable, "off_topic", f"newsroom_off_topic_{language}"), seed=seed, share=share
     )
 
-    def build(homes: set[str]) -> od.Pairs | None:
-        pairs = od.Pairs([], [], [], [], [])
+    thread: dict[str, list[str]] = {}
+    for x in usable:
+        thread.setdefault(x.article_id, []).append(x.text)
+    foreign = random.Random(seed + 1)
 
-        def add(comment: str, article_id: str, label: int, home: str) -> None:
+    def build(homes: set[str]) -> od.Pairs | None:
+        pairs = od.Pairs([], [], [], [], [], [])
+
+        def add(comment: str, article_id: str, label: int, home: str, parent: str | None) -> None:
             pairs.comments.append(comment)
             pairs.titles.append(articles[article_id].title)
             pairs.bodies.append(articles[article_id].body)
             pairs.labels.append(label)
             pairs.groups.append(home)
+            pairs.parents.append(parent)
 
         for x in usable:
             if x.article_id not in homes:
                 continue
-            add(x.text, x.article_id, x.target("off_topic") or 0, x.article_id)
+            add(x.text, x.article_id, x.target("off_topic") or 0, x.article_id, x.parent_text)
             if x.label == "approve" and len(ids) > 1:
-                add(x.text, rng.choice([a for a in ids if a != x.article_id]), 1, x.article_id)
+                other = rng.choice([a for a in ids if a != x.article_id])
+                # A reply moved away answers a comment of another article, as in the public pairs.
+                parent = od.foreign_parent(thread, x.article_id, foreign) if x.parent_text else None
+                add(x.text, other, 1, x.article_id, parent)
         return pairs if pairs.labels else None
 
     return build(set(train.groups)), build(set(held.groups))

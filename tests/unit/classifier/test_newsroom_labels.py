@@ -289,3 +289,28 @@ def test_policy_agreement_counts_the_policys_actions_per_kind_of_decision(
     table = format_agreement(agreement).splitlines()
     assert table[0].split()[:2] == ["moderators", "n"]
     assert "1 (100.0%)" in table[3]
+
+
+def test_replies_keep_their_parent_at_home_and_answer_another_article_away(
+    tmp_path: pathlib.Path,
+) -> None:
+    from moderation.classifier.training.newsroom_sets import off_topic_pairs
+
+    def under(article: str, **fields: Any) -> dict[str, Any]:
+        return {"article_id": article, "article_title": f"Title {article}",
+                "article_body": f"Body of {article}", **fields}  # fmt: skip
+
+    records = [record(f"{a}{k}", **under(a)) for a in "ab" for k in range(2)]
+    records.append(record("r", text="a reply", **under("a", parent_text="the comment above")))
+    labels = read_labels(write(tmp_path, *records)).labels
+    assert [x.parent_text for x in labels if x.comment_id == "r"] == ["the comment above"]
+    assert {x.parent_text for x in labels if x.comment_id != "r"} == {None}
+    train, held = off_topic_pairs(labels, "en", seed=5, share=0.5)
+    rows = [row for p in (train, held) if p is not None for row in p.rows()]
+    reply = {title: parent for comment, title, _, parent in rows if comment == "a reply"}
+    assert reply["Title a"] == "the comment above"
+    assert reply["Title b"] in {
+        "comment b0 about the water deal",
+        "comment b1 about the water deal",
+    }
+    assert all(parent is None for comment, _, _, parent in rows if comment != "a reply")
