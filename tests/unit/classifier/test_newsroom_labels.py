@@ -33,6 +33,12 @@ def record(comment_id: str, label: str = "approve", **fields: Any) -> dict[str, 
     return {**base, **fields}
 
 
+def under(article: str, **fields: Any) -> dict[str, Any]:
+    """A record's fields for a comment under ``article``, with the article's text."""
+    return {"article_id": article, "article_title": f"Title {article}",
+            "article_body": f"Body of {article}", **fields}  # fmt: skip
+
+
 def write(tmp_path: pathlib.Path, *records: object, raw: str = "") -> pathlib.Path:
     path = tmp_path / "labels.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
@@ -219,10 +225,6 @@ def test_off_topic_pairs_pair_approvals_with_other_articles_and_keep_rejections(
 ) -> None:
     from moderation.classifier.training.newsroom_sets import off_topic_pairs
 
-    def under(article: str, **fields: Any) -> dict[str, Any]:
-        return {"article_id": article, "article_title": f"Title {article}",
-                "article_body": f"Body of {article}", **fields}  # fmt: skip
-
     records = [record(f"{a}{k}", **under(a)) for a in "abcd" for k in range(2)]
     records += [
         record("away", "reject", reason_code="off_topic", **under("a")),
@@ -295,10 +297,6 @@ def test_replies_keep_their_parent_at_home_and_answer_another_article_away(
     tmp_path: pathlib.Path,
 ) -> None:
     from moderation.classifier.training.newsroom_sets import off_topic_pairs
-
-    def under(article: str, **fields: Any) -> dict[str, Any]:
-        return {"article_id": article, "article_title": f"Title {article}",
-                "article_body": f"Body of {article}", **fields}  # fmt: skip
 
     records = [record(f"{a}{k}", **under(a)) for a in "ab" for k in range(2)]
     records.append(record("r", text="a reply", **under("a", parent_text="the comment above")))
