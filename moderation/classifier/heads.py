@@ -132,10 +132,19 @@ class SpamHead:
         return Scored(_sigmoid(z), spans, {})
 
 
-class OffTopicHead:
-    """(comment, article) features -> scaled -> off-topic; spans are article-foreign words."""
+EXPLAIN_OFF_TOPIC_FROM = 0.5  # without an operating point to explain from (see OffTopicHead)
 
-    def __init__(self, model: Pipeline) -> None:
+
+class OffTopicHead:
+    """(comment, article) features -> scaled -> off-topic; spans are article-foreign words.
+
+    Spans are found for scores at or above ``explain_from``: the model card's approve point
+    for off-topic in the head's language (``build_scorer``), so every comment the shipped
+    policy holds for off-topic names the words behind it; 0.5 without one.
+    """
+
+    def __init__(self, model: Pipeline, explain_from: float = EXPLAIN_OFF_TOPIC_FROM) -> None:
+        self.explain_from = explain_from
         self.features: OffTopicFeatures = model.named_steps["features"]
         scale = model.named_steps["scale"]
         head = model.named_steps["classifier"]
@@ -150,7 +159,7 @@ class OffTopicHead:
         values = self.features.features(original, title, body, parent, row=row)
         probability = _sigmoid(float(self.coef @ values) + self.intercept)
         spans: tuple[Span, ...] = ()
-        if probability >= 0.5:
+        if probability >= self.explain_from:
             article = self.features.article_side(title, body)
             informative = self.features.informative_[row.indices]
             foreign = informative & (article.vector.lookup(row.indices) == 0)
@@ -305,7 +314,7 @@ def score_off_topic_batch(
     dense = np.column_stack(columns)
     dense[~scored] = 0.0  # rows without an article are not scored
     probabilities = sigmoid(dense @ head.coef + head.intercept)
-    explain = scored & (probabilities >= 0.5)
+    explain = scored & (probabilities >= head.explain_from)
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
         # Informative words the article lacks share the (negative) overlap coefficient.

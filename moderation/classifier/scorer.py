@@ -19,6 +19,7 @@ import numpy as np
 
 from moderation.classifier.batch import BatchRows, HashedBatch, featurise, hash_batch
 from moderation.classifier.heads import (
+    EXPLAIN_OFF_TOPIC_FROM,
     OffTopicHead,
     Scored,
     SpamHead,
@@ -410,7 +411,12 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     spam = SpamHead(artifacts["spam"])
     if _same_vocabulary(spam.ngrams, toxicity.ngrams):
         spam.ngrams = toxicity.ngrams  # featurise once per comment
-    routes = {"en": LanguageModels(toxicity, spam, OffTopicHead(artifacts["off_topic"]))}
+    english_point = card.get("operating_points", {}).get("off_topic", {})
+    routes = {
+        "en": LanguageModels(
+            toxicity, spam, OffTopicHead(artifacts["off_topic"], _explain_from(english_point))
+        )
+    }
     if "toxicity_ru" in artifacts:
         russian = artifacts["toxicity_ru"]
         # The English spam head (docs/russian.md, "Spam"); Russian off-topic when trained.
@@ -418,7 +424,12 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
         routes["ru"] = LanguageModels(
             ToxicityHead(russian["model"], russian["subtypes"]),
             spam,
-            off_topic=None if off_topic_ru is None else OffTopicHead(off_topic_ru),
+            off_topic=None
+            if off_topic_ru is None
+            else OffTopicHead(
+                off_topic_ru,
+                _explain_from(card.get("russian", {}).get("operating_points", {}).get("off_topic")),
+            ),
         )
     scorer = ModerationScorer(
         model_version=str(card["model_version"]),
@@ -435,6 +446,17 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
         ]
     )
     return scorer
+
+
+def _explain_from(point: Mapping[str, Any] | None) -> float:
+    """Where off-topic spans start: the card's approve point, so that a comment the shipped
+    policy holds for off-topic has its words (never above 0.5, the point without a card)."""
+    approve = (point or {}).get("approve_below")
+    return (
+        min(float(approve), EXPLAIN_OFF_TOPIC_FROM)
+        if approve is not None
+        else EXPLAIN_OFF_TOPIC_FROM
+    )
 
 
 def _english_vocabulary(models: LanguageModels) -> Callable[[list[str]], int]:

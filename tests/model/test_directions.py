@@ -155,8 +155,9 @@ def test_russian_off_topic_compares_with_the_russian_article(
     point = scorer.card["russian"]["operating_points"]["off_topic"]["approve_below"]
     assert home.off_topic < point <= away.off_topic
     assert away.off_topic - home.off_topic > 0.4
-    if away.off_topic >= 0.5:  # explanations start at 0.5
-        assert away.spans.get("off_topic")  # the words the football article lacks
+    # Held, so it names the words the football article lacks (spans start at the approve point).
+    assert away.spans.get("off_topic")
+    assert not home.spans.get("off_topic")
 
 
 def test_russian_in_latin_letters_goes_to_the_russian_model(scorer: ModerationScorer) -> None:
@@ -236,3 +237,14 @@ def test_russian_spam_scores_higher_and_names_the_cue_words(
     assert spam.spam > civil.spam + 0.2
     words = {s.text.lower() for s in spam.spans["spam"]}
     assert words & {"заработок", "бесплатная", "на мой канал", "пишите в личку", "телеграм"}
+
+
+def test_off_topic_words_start_at_the_cards_approve_point(scorer: ModerationScorer) -> None:
+    """Every comment the shipped policy holds for off-topic names its words."""
+    from moderation.classifier.scorer import _explain_from
+
+    english = scorer.card["operating_points"]["off_topic"]["approve_below"]
+    russian = scorer.card["russian"]["operating_points"]["off_topic"]["approve_below"]
+    assert scorer.routes["en"].off_topic.explain_from == english < 0.5  # type: ignore[union-attr]
+    assert scorer.routes["ru"].off_topic.explain_from == russian < 0.5  # type: ignore[union-attr]
+    assert _explain_from(None) == _explain_from({"approve_below": 0.8}) == 0.5
