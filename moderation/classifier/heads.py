@@ -257,9 +257,10 @@ def score_off_topic_batch(
     """:meth:`OffTopicHead.score` for every comment of a batch, each under its own article.
 
     ``articles[i]`` is comment i's (title, body), or None for no article (its entry is None
-    too); ``parents[i]`` the comment it replies to, when known. Every quantity is per comment or per n-gram occurrence, so comments under
-    different articles share one pass: the article only decides which vector each
-    occurrence is looked up in and which background articles a comment is compared with.
+    too); ``parents[i]`` is the text of the comment it replies to, when known. Every quantity
+    is per comment or per n-gram occurrence, so comments under different articles share one
+    pass: the article only decides which vector each occurrence is looked up in and which
+    background articles a comment is compared with.
     """
     features = head.features
     matrix = rows.matrix

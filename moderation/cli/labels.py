@@ -32,7 +32,8 @@ from moderation.storage.tables import Article, Comment
 )
 def export_labels(output_file: IO[str], since: datetime | None) -> None:
     """Write every moderator decision as {text, label, reason_code, article_*, parent_text,
-    model_* ...}, oldest first; ``moderation evaluate --labels`` and ``moderation train --labels`` read it."""
+    model_* ...}, oldest first; ``moderation evaluate --labels`` and ``moderation train
+    --labels`` read it."""
     comment, parent = aliased(Comment), aliased(Comment)
     query = (
         select(TrainingLabel, Article, parent.text)

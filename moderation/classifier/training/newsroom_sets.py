@@ -43,8 +43,9 @@ def off_topic_pairs(
     article, built like the public pairs: each approved comment under its own article (0) and
     under another of the newsroom's articles drawn at random (1); each off-topic rejection
     under its own article (1). A reply keeps the comment it answers under its own article and
-    answers another article's comment under the other one. Comments under an article declared in another language are left
-    out (the service does not score off-topic across languages). Split by article."""
+    answers another article's comment under the other one. Comments under an article declared
+    in another language are left out (the service does not score off-topic across languages).
+    Split by article."""
     usable = [
         x
         for x in in_language(labels, language)
