@@ -33,7 +33,7 @@ FEATURE_NAMES = (
 # (cosine, 0 without one) and whether it has one. After FEATURE_NAMES, in models fitted since
 # 2026.11.29.1 (``uses_parent_``); earlier models have FEATURE_NAMES alone.
 PARENT_FEATURE_NAMES = ("parent_cosine", "has_parent")
-PARENTS_KEPT = 4096  # parent comments' vectors remembered (OffTopicFeatures.parent_vectors)
+PARENTS_KEPT = 512  # parent vectors remembered (about 9.5 KB each for a comment of 300 characters)
 ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
 NO_BACKGROUND_PERCENTILE = 0.5  # what a model without background articles uses instead
 INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
