@@ -501,6 +501,7 @@ def spans_of(
     extra: Sequence[tuple[int, int, float]] = (),
     *,
     relative: float = 0.0,
+    plain: frozenset[str] = frozenset(),
 ) -> tuple[Span, ...]:
     """Comment ``i``'s spans, exactly as :func:`explain.word_spans` builds them."""
     candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
@@ -512,7 +513,7 @@ def spans_of(
                 int(hashed.word_starts[k]) - offset, int(hashed.word_ends[k]) - offset
             )
             candidates.append((weight, start, end))
-    return pick_spans(candidates, original, relative=relative)
+    return pick_spans(candidates, original, relative=relative, plain=plain)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -102,7 +102,7 @@ def explanation_rows(
     if "russian" in card:
         model_ru = load_artifact(directory, "toxicity_ru", card)["model"]
         texts, gold = span_check.paradetox_dev(data)
-        predicted = span_check.toxicity_spans(model_ru, texts)
+        predicted = span_check.toxicity_spans(model_ru, texts, "ru")
         rows.append(
             {
                 "set": "ru: ParaDetox dev, words the rewrites took out",

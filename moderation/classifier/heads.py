@@ -63,7 +63,13 @@ class Scored:
 class ToxicityHead:
     """[n-grams | lexicon] -> toxicity, plus sub-type models on the same n-grams."""
 
-    def __init__(self, model: Pipeline, subtypes: dict[str, LogisticRegression]) -> None:
+    def __init__(
+        self,
+        model: Pipeline,
+        subtypes: dict[str, LogisticRegression],
+        plain_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self.plain_words = plain_words  # never shown as the words behind the score
         union = model.named_steps["features"]
         self.ngrams: TextFeatures = union.transformer_list[0][1]
         self.lexicon: ToxicLexicon = union.transformer_list[1][1]
@@ -97,7 +103,12 @@ class ToxicityHead:
             original_start, original_end = vec.normalised.original_span(start, end)
             extra.append((original_start, original_end, float(weight)))
         spans = word_spans(
-            vec, contributions, original, extra=extra, relative=TOXICITY_RELATIVE_WEIGHT
+            vec,
+            contributions,
+            original,
+            extra=extra,
+            relative=TOXICITY_RELATIVE_WEIGHT,
+            plain=self.plain_words,
         )
         sub_z = vec.values @ self.subtype_coef[vec.indices] + self.subtype_intercept
         subscores = {
@@ -206,7 +217,16 @@ def score_toxicity_batch(
                 weight += rate * lexicon_coef[0]
             original_start, original_end = nz.original_span(start, end)
             extra.append((original_start, original_end, float(weight)))
-        spans = spans_of(hashed, top, i, nz, original, extra, relative=TOXICITY_RELATIVE_WEIGHT)
+        spans = spans_of(
+            hashed,
+            top,
+            i,
+            nz,
+            original,
+            extra,
+            relative=TOXICITY_RELATIVE_WEIGHT,
+            plain=head.plain_words,
+        )
         subscores = {
             name: round(probability * float(sub_p[i, k]), 6)
             for k, name in enumerate(head.subtype_names)

@@ -85,6 +85,9 @@ _RUSSIAN_FUNCTION_WORDS = frozenset({
     "очень", "вот", "или", "даже", "потому", "быть", "есть", "будет", "мне", "сейчас", "какой",
     "такой", "всё", "тоже", "лучше", "больше", "всех",
 })  # fmt: skip
+# Words never shown as what drove toxicity, per language (explain.TOXICITY_RELATIVE_WEIGHT's
+# note). A Russian comment may hold English words too.
+PLAIN_WORDS = {"en": _FUNCTION_WORDS, "ru": _RUSSIAN_FUNCTION_WORDS | _FUNCTION_WORDS}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from moderation.classifier.heads import (
     score_spam_batch,
     score_toxicity_batch,
 )
-from moderation.classifier.language import PREFIX_CHARS, LanguageDetector
+from moderation.classifier.language import PLAIN_WORDS, PREFIX_CHARS, LanguageDetector
 from moderation.classifier.language_routing import (
     combine_mixed,
     is_mixed_en_ru,
@@ -407,7 +407,11 @@ def _sizes(*features: TextFeatures) -> tuple[range, range]:
 
 def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> ModerationScorer:
     """Wire loaded artifacts into a scorer; the one place that knows which language has what."""
-    toxicity = ToxicityHead(artifacts["toxicity"]["model"], artifacts["toxicity"]["subtypes"])
+    toxicity = ToxicityHead(
+        artifacts["toxicity"]["model"],
+        artifacts["toxicity"]["subtypes"],
+        plain_words=PLAIN_WORDS["en"],
+    )
     spam = SpamHead(artifacts["spam"])
     if _same_vocabulary(spam.ngrams, toxicity.ngrams):
         spam.ngrams = toxicity.ngrams  # featurise once per comment
@@ -422,7 +426,7 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
         # The English spam head (docs/russian.md, "Spam"); Russian off-topic when trained.
         off_topic_ru = artifacts.get("off_topic_ru")
         routes["ru"] = LanguageModels(
-            ToxicityHead(russian["model"], russian["subtypes"]),
+            ToxicityHead(russian["model"], russian["subtypes"], plain_words=PLAIN_WORDS["ru"]),
             spam,
             off_topic=None
             if off_topic_ru is None

@@ -102,6 +102,16 @@ def test_no_article_means_no_off_topic_score(scorer: ModerationScorer) -> None:
     assert _one(scorer, "The rebate is fine.", article=False).off_topic is None
 
 
+def test_toxicity_never_names_a_function_word(scorer: ModerationScorer) -> None:
+    from moderation.classifier.language import PLAIN_WORDS
+
+    for text in ("The USA is better than Russia.", "You are what you are, and that is that."):
+        words = {s.text.lower() for s in _one(scorer, text).spans["toxicity"]}
+        assert not words & PLAIN_WORDS["en"], words
+    russian = _one(scorer, "Ты тупой дебил, и это всё, что я скажу.")
+    assert not {s.text.lower() for s in russian.spans["toxicity"]} & PLAIN_WORDS["ru"]
+
+
 def test_spans_index_the_original_text(scorer: ModerationScorer) -> None:
     text = "Honestly you are a total 1d10t and a m0r0n."
     result = _one(scorer, text)

@@ -37,6 +37,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from moderation.classifier.heads import ToxicityHead
+from moderation.classifier.language import PLAIN_WORDS
 from moderation.classifier.training.sources import DataDir
 
 TEST_FILE = "civil_toxic_spans/SemEval2021/data/tsd_test.csv"
@@ -122,12 +123,15 @@ def span_metrics(
 def check(model: Pipeline, data: DataDir) -> dict[str, float | int]:
     """:func:`span_metrics` of ``model``'s toxicity spans on the test posts."""
     texts, gold = semeval_test(data)
-    return span_metrics(toxicity_spans(model, texts), gold)
+    return span_metrics(toxicity_spans(model, texts, "en"), gold)
 
 
-def toxicity_spans(model: Pipeline, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-    """The (start, end) of each text's toxicity spans, strongest first, as served."""
-    head = ToxicityHead(model, {})
+def toxicity_spans(
+    model: Pipeline, texts: Sequence[str], language: str
+) -> list[list[tuple[int, int]]]:
+    """The (start, end) of each text's toxicity spans, strongest first, as ``language``'s
+    head serves them."""
+    head = ToxicityHead(model, {}, plain_words=PLAIN_WORDS[language])
     return [
         [(s.start, s.end) for s in head.score(head.ngrams.vectorise(t), t).spans] for t in texts
     ]

@@ -90,3 +90,11 @@ def test_toxicity_head_shows_only_the_strong_spans(features: TextFeatures) -> No
     assert [s.text for s in word_spans(vec, contributions, text)] == ["idiot", "fair"]
     shown = word_spans(vec, contributions, text, relative=TOXICITY_RELATIVE_WEIGHT)
     assert [s.text for s in shown] == ["idiot"]
+
+
+def test_plain_words_are_never_shown() -> None:
+    text = "The USA is better"
+    candidates = [(0.11, 0, 3), (0.06, 8, 10), (0.052, 4, 7)]  # The, is, USA
+    assert [s.text for s in pick_spans(candidates, text)] == ["The", "is", "USA"]
+    shown = pick_spans(candidates, text, relative=0.5, plain=frozenset({"the", "is"}))
+    assert [s.text for s in shown] == ["USA"]  # and "relative" counts from the strongest kept
