@@ -42,6 +42,7 @@ from moderation.classifier.off_topic_features import (
     NO_BACKGROUND_PERCENTILE,
     ArticleSide,
     OffTopicFeatures,
+    answers,
     background_scores,
 )
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
@@ -324,9 +325,7 @@ def score_off_topic_batch(
     if features.uses_parent:
         replies = np.zeros((n, 2))  # parent_cosine, has_parent (OffTopicFeatures.parent_features)
         answering = {
-            i: parent
-            for i, parent in enumerate(parents or ())
-            if parent and parent.strip() and scored[i]
+            i: parent for i, parent in enumerate(parents or ()) if answers(parent) and scored[i]
         }
         vectors = features.parent_vectors(list(answering.values()))
         for i, vector in zip(answering, vectors, strict=True):

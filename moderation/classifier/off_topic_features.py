@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import scipy.sparse as sp
@@ -199,7 +199,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         """(cosine with the parent comment, 1) for a comment (its vector's ``indices`` and
         ``values``) that replies to ``parent``; (0, 0) without one. Both scoring paths and
         training come through here."""
-        if not parent or not parent.strip():
+        if not answers(parent):
             return 0.0, 0.0
         return self.parent_vectors([parent])[0].dot(indices, values), 1.0
 
@@ -378,6 +378,11 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         name_overlap = len(names & article_names) / len(names) if names else 0.5
         log_words = math.log1p(len(comment.split()))
         return name_overlap, log_words, math.log1p(self.chit_chat(comment)), float("?" in comment)
+
+
+def answers(parent: str | None) -> TypeGuard[str]:
+    """A comment with this ``parent`` is a reply the model reads with it (blank: it is not)."""
+    return bool(parent and parent.strip())
 
 
 def chit_chat_count(comment: str) -> int:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from moderation.domain.policy import Action, Policy, Repetition, Threshold, decide
+from moderation.domain.policy import Action, Decision, Policy, Repetition, Threshold, decide
 from moderation.domain.scores import CommentScores
 from moderation.sweeper import deadline_detail
 from moderation.workspace.i18n import describe, init_i18n, score_text
@@ -31,35 +31,22 @@ EXACT_FOR_90_MINUTES = Repetition(hold_at=1, window_hours=1.5, similarity=1.0)
 NEAR_UNBOUNDED = Repetition(hold_at=1, window_hours=float("inf"))
 
 
+def _repeated(language: str, rule: Repetition, copies: int) -> Decision:
+    """A low-scoring comment decided only by the repetition ``rule``."""
+    policy = Policy("t", POLICY.thresholds, repetition=rule)
+    return decide(CommentScores(0.1, 0.1, 0.1, language, True), policy, earlier_copies=copies)
+
+
 def _details() -> list[str]:
     """One of every detail the decision policy and the failure policy write."""
     decisions = [
         decide(CommentScores(0.95, None, 0.6, "en", True), POLICY, earlier_copies=1),
         decide(CommentScores(0.5, 0.25, 0.97, "en", True), POLICY, earlier_copies=21),
         decide(CommentScores(None, None, None, "kk", False), POLICY, earlier_copies=3),
-        decide(
-            CommentScores(0.1, 0.1, 0.1, "ru-Latn", True),
-            Policy("t", POLICY.thresholds, repetition=Repetition(hold_at=1)),
-            earlier_copies=1,
-        ),
-        decide(
-            CommentScores(0.1, 0.1, 0.1, "en", True),
-            Policy("t", POLICY.thresholds, repetition=EXACT_FOR_90_MINUTES),
-            earlier_copies=5,
-        ),
-        decide(
-            CommentScores(0.1, 0.1, 0.1, "en", True),
-            Policy("t", POLICY.thresholds, repetition=Repetition(hold_at=1)),
-            earlier_copies=3,
-        ),
-        *(
-            decide(
-                CommentScores(0.1, 0.1, 0.1, "en", True),
-                Policy("t", POLICY.thresholds, repetition=NEAR_UNBOUNDED),
-                earlier_copies=n,
-            )
-            for n in (1, 2)
-        ),
+        _repeated("ru-Latn", Repetition(hold_at=1), 1),
+        _repeated("en", EXACT_FOR_90_MINUTES, 5),
+        _repeated("en", Repetition(hold_at=1), 3),
+        *(_repeated("en", NEAR_UNBOUNDED, n) for n in (1, 2)),
     ]
     details = [r.detail for d in decisions for r in d.reasons]
     return [*details, deadline_detail(120.0)]
