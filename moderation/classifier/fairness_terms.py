@@ -23,14 +23,37 @@ IDENTITY_TERMS = (
     "refugees", "woman", "women", "man", "men", "female", "male", "girl", "boy", "old", "older",
     "young", "elderly", "teenage", "blind", "deaf", "disabled", "paralyzed", "taoist",
     "millenial", "middle", "aged", "russian", "kazakh", "uzbek", "tajik", "kyrgyz",
+    # nationalities the site's readers write about most (and their plurals)
+    "russians", "kazakhs", "uzbeks", "tajiks", "turkmen", "ukrainian", "ukrainians",
+    "belarusian", "georgian", "armenian", "armenians", "azerbaijani", "turkish", "iranian",
+    "iranians", "afghan", "afghans", "israeli", "israelis", "palestinian", "palestinians",
+    "pakistani", "syrian", "syrians", "iraqi", "korean", "koreans", "mongolian", "german",
+    "germans", "french", "british", "americans", "europeans", "africans",
 )  # fmt: skip
+
+# Countries and regions. News comments name them constantly ("Russia", "Israel"); toxic data
+# names them mostly in attacks, so without this a civil sentence naming a country was held
+# far more often than the same sentence naming a province (docs/models.md, Fairness).
+COUNTRY_TERMS = (
+    "russia", "kazakhstan", "uzbekistan", "kyrgyzstan", "tajikistan", "turkmenistan",
+    "afghanistan", "china", "ukraine", "belarus", "georgia", "armenia", "azerbaijan", "turkey",
+    "iran", "israel", "palestine", "gaza", "pakistan", "india", "america", "usa", "britain",
+    "england", "germany", "france", "mexico", "syria", "iraq", "korea", "japan", "mongolia",
+    "europe", "africa", "asia", "vietnam", "egypt", "nigeria", "brazil", "poland", "saudi",
+    "arabia", "lebanon", "yemen", "libya", "somalia", "cuba", "venezuela", "italy", "spain",
+    "canada", "australia", "qatar", "emirates", "dubai", "kuwait", "jordan", "ethiopia",
+    "sudan", "kosovo", "serbia", "moldova", "latvia", "lithuania", "estonia", "finland",
+    "indonesia", "malaysia", "thailand", "bangladesh", "argentina", "colombia",
+)  # fmt: skip
+PROTECTED_TERMS = IDENTITY_TERMS + COUNTRY_TERMS
 
 
 # Words that sit next to an identity word in civil sentences ("being gay", "a black woman").
 NEIGHBOURS = (
     "a", "an", "the", "i", "am", "is", "are", "was", "were", "be", "being", "as", "of", "for",
     "and", "or", "not", "my", "your", "his", "her", "their", "our", "we", "you", "they",
-    "people", "person", "community", "man", "woman", "men", "women",
+    "people", "person", "community", "man", "woman", "men", "women", "in", "to", "from",
+    "with", "about",
 )  # fmt: skip
 
 
@@ -43,13 +66,14 @@ def identity_feature_mask(features: TextFeatures) -> np.ndarray:
     clipping only their positive weight costs little accuracy (see docs/models.md).
     """
     low, high = features.char_sizes
-    hashes = [word_ngrams(term, (1, 1))[0] for term in IDENTITY_TERMS]
+    terms = PROTECTED_TERMS
+    hashes = [word_ngrams(term, (1, 1))[0] for term in terms]
     if features.word_sizes[1] >= 2:
-        pairs = [f"{n} {t}" for t in IDENTITY_TERMS for n in NEIGHBOURS]
-        pairs += [f"{t} {n}" for t in IDENTITY_TERMS for n in NEIGHBOURS]
+        pairs = [f"{n} {t}" for t in terms for n in NEIGHBOURS]
+        pairs += [f"{t} {n}" for t in terms for n in NEIGHBOURS]
         hashes += [word_ngrams(pair, (2, 2))[0] for pair in pairs]
     for size in range(max(low, 2), high + 1):
-        for term in IDENTITY_TERMS:
+        for term in terms:
             found = char_ngrams(term, (size, size))[0]
             hashes.append(found[1:-1] if size == 2 else found)
     ids = features.lookup(np.concatenate(hashes))
@@ -80,9 +104,32 @@ CIVIL_TEMPLATES = (
 )
 
 
+# The same for countries, in sentences a country fits ("My Russia neighbours" would not). Also
+# unlike the sentences the check in :mod:`moderation.classifier.training.fairness_places` uses.
+COUNTRY_TEMPLATES = (
+    "The minister flew to {T} for talks on trade.",
+    "{T} reported a good harvest this year.",
+    "We have family in {T} and visit them every summer.",
+    "The report compares pensions in {T} with those elsewhere.",
+    "A new rail link to {T} would help local businesses.",
+    "Students from {T} won the regional science olympiad.",
+    "I think {T} handled the floods well.",
+    "The embassy of {T} hosted a concert on Friday.",
+)
+
+
 def civil_identity_sentences() -> list[str]:
+    """Our civil sentences: every identity word in every template, every country in its own."""
     return [
         template.format(t=term, T=term.capitalize())
         for term in IDENTITY_TERMS
         for template in CIVIL_TEMPLATES
+    ] + [
+        template.format(T=_country_name(term))
+        for term in COUNTRY_TERMS
+        for template in COUNTRY_TEMPLATES
     ]
+
+
+def _country_name(term: str) -> str:
+    return "the USA" if term == "usa" else term.capitalize()

@@ -138,13 +138,25 @@ def evaluate(
             err=True,
         )
     click.echo(format_table(report["rows"]))
-    if report["explanations"]:
-        click.echo(
-            "\ntoxicity explanations against what people marked as toxic "
-            '(character level, per post; docs/models.md, "Explanations"):'
-        )
-        click.echo(format_table(report["explanations"], EXPLANATION_COLUMNS))
-        click.echo("")
+    sections = (
+        (
+            "explanations",
+            "toxicity explanations against what people marked as toxic "
+            '(character level, per post; docs/models.md, "Explanations"):',
+            EXPLANATION_COLUMNS,
+        ),
+        (
+            "countries",
+            "toxicity on civil sentences naming a country, or a place that is not one "
+            '(docs/models.md, "Countries"):',
+            COUNTRY_COLUMNS,
+        ),
+    )
+    for key, title, columns in sections:
+        if report[key]:
+            click.echo(f"\n{title}")
+            click.echo(format_table(report[key], columns))
+    click.echo("")
     if report["agreement"] and policy is not None:
         click.echo(f"\npolicy {policy.version} against the moderators' decisions:")
         click.echo(format_agreement(report["agreement"]))
@@ -166,6 +178,7 @@ SCORE_COLUMNS = (
     "f1_flag_at_approve_below",
     "f1_reject_at",
 )
+COUNTRY_COLUMNS = ("language", "model", "sentences naming", "n", "mean_score", "held_share")
 EXPLANATION_COLUMNS = (
     "set",
     "model",

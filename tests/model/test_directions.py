@@ -223,6 +223,9 @@ def test_example_comments_are_civil_on_topic_and_not_spam(scorer: ModerationScor
         assert result.spam < points["spam"]["approve_below"]  # type: ignore[operator]
         assert result.off_topic < points["off_topic"]["reject_at_or_above"]  # type: ignore[operator]
         assert result.off_topic < 0.5  # type: ignore[operator]
+        # "The USA is better than Russia.": naming a country is not what makes a comment toxic
+        named = {span.text.lower() for span in result.spans.get("toxicity", ())}
+        assert not named & {"usa", "russia"}
 
 
 @pytest.mark.parametrize(
@@ -258,3 +261,21 @@ def test_off_topic_words_start_at_the_cards_approve_point(scorer: ModerationScor
     assert scorer.routes["en"].off_topic.explain_from == english < 0.5  # type: ignore[union-attr]
     assert scorer.routes["ru"].off_topic.explain_from == russian < 0.5  # type: ignore[union-attr]
     assert _explain_from(None) == _explain_from({"approve_below": 0.8}) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("country", "place"),
+    [
+        ("Russia", "the province"),
+        ("Israel", "the province"),
+        ("Syria", "the district"),
+        ("Kazakhstan", "the region"),
+    ],
+)
+def test_naming_a_country_scores_like_naming_a_province(
+    scorer: ModerationScorer, country: str, place: str
+) -> None:
+    sentence = "We spent a week travelling around {} and loved the food."
+    with_country = _one(scorer, sentence.format(country), article=False).toxicity
+    with_place = _one(scorer, sentence.format(place), article=False).toxicity
+    assert abs(with_country - with_place) < 0.01  # type: ignore[operator]

@@ -23,7 +23,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from moderation.classifier.fairness_terms import (
-    IDENTITY_TERMS,
+    PROTECTED_TERMS,
     civil_identity_sentences,
     identity_feature_mask,
     neutralise,
@@ -107,7 +107,7 @@ def train_toxicity(
     experts.append(_general(x_extra, y_extra))
     experts = [(neutralise(coef, mask), intercept) for coef, intercept in experts]
     span_posts, span_marks = _civil_spans(data)
-    lexicon = ToxicLexicon(exclude=IDENTITY_TERMS).fit(span_posts, span_marks)
+    lexicon = ToxicLexicon(exclude=PROTECTED_TERMS).fit(span_posts, span_marks)
 
     stack = np.column_stack(
         [x_val @ coef + intercept for coef, intercept in experts]
@@ -127,7 +127,7 @@ def train_toxicity(
     kept[-len(civil) :] = span_check.learnable(civil.texts, held_posts)
     general_twin = _general(x_extra[kept], y_extra[kept])
     learn = span_check.learnable(span_posts, held_posts)
-    lexicon_twin = ToxicLexicon(exclude=IDENTITY_TERMS).fit(
+    lexicon_twin = ToxicLexicon(exclude=PROTECTED_TERMS).fit(
         [t for t, ok in zip(span_posts, learn, strict=True) if ok],
         [m for m, ok in zip(span_marks, learn, strict=True) if ok],
     )

@@ -1,10 +1,20 @@
-"""Identity words lose their toxic-leaning weights; other words keep theirs."""
+"""Identity words and country names lose their toxic-leaning weights; other words keep theirs."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from moderation.classifier.fairness_terms import identity_feature_mask, neutralise
+from moderation.classifier.fairness_terms import (
+    CIVIL_TEMPLATES,
+    COUNTRY_TEMPLATES,
+    COUNTRY_TERMS,
+    IDENTITY_TERMS,
+    PROTECTED_TERMS,
+    civil_identity_sentences,
+    identity_feature_mask,
+    neutralise,
+)
+from moderation.classifier.fairness_terms_ru import IDENTITY_TERMS_RU
 from moderation.classifier.ngram_hashing import word_ngrams
 from moderation.classifier.text_features import TextFeatures
 
@@ -29,3 +39,28 @@ def test_neutralise_clips_only_positive_masked_weights() -> None:
     coef = np.array([1.0, -1.0, 2.0, 0.5])
     mask = np.array([True, True, False, False])
     assert neutralise(coef, mask).tolist() == [0.0, -1.0, 2.0, 0.5]
+
+
+def test_mask_covers_countries_with_their_prepositions() -> None:
+    features = TextFeatures(min_df=1).fit(["flights to russia", "life in kazakhstan", "an idiot"])
+    mask = identity_feature_mask(features)
+    assert mask[_id(features, "russia")]
+    assert mask[_id(features, "to russia")]
+    assert mask[_id(features, "in kazakhstan")]
+    assert not mask[_id(features, "idiot")]
+
+
+def test_civil_sentences_name_every_identity_and_every_country_readably() -> None:
+    sentences = civil_identity_sentences()
+    assert len(sentences) == len(IDENTITY_TERMS) * len(CIVIL_TEMPLATES) + len(COUNTRY_TERMS) * len(
+        COUNTRY_TEMPLATES
+    )
+    assert "The minister flew to Kazakhstan for talks on trade." in sentences
+    assert "The minister flew to the USA for talks on trade." in sentences
+    assert not any("{" in s for s in sentences)
+    assert PROTECTED_TERMS == IDENTITY_TERMS + COUNTRY_TERMS
+
+
+def test_russian_mask_covers_country_forms_not_other_words() -> None:
+    assert {"россия", "россии", "казахстане", "израиля", "сша", "украине"} <= set(IDENTITY_TERMS_RU)
+    assert "дурак" not in IDENTITY_TERMS_RU

@@ -54,3 +54,9 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
     )
     ru = r"^ru: ParaDetox dev, words the rewrites took out +2026\.\S+ +800 +796 +0\.\d{4}"
     assert re.search(ru, explanations, re.M)
+    # The country check: both languages measured now, and the peer on the English sentences.
+    countries = result.output.split("toxicity on civil sentences naming a country")[1]
+    for language, model, n in (("en", r"2026\.\S+", 420), ("ru", r"2026\.\S+", 128)):
+        listed = rf"^{language} +{model} +countries in the clipped list +{n} +0\.\d{{4}}"
+        assert re.search(listed, countries, re.M)
+    assert re.search(r"^en +alt-profanity-check \(held: >= 0\.5\) +countries", countries, re.M)
