@@ -62,6 +62,7 @@ def evaluate_models(
         rows, notes = _shared_data_rows(data_dir, directory, card, baseline)
         explanations = explanation_rows(DataDir(data_dir), directory, card, baseline)
     agreement: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
     if labels is not None:
         from moderation.classifier import load_scorer
         from moderation.classifier.evaluation_newsroom import newsroom_report
@@ -70,11 +71,13 @@ def evaluate_models(
         rows += report.rows
         notes += report.notes
         agreement = report.agreement
+        points = report.points
     return {
         "rows": rows,
         "baseline_missing": baseline is None,
         "notes": notes,
         "agreement": agreement,
+        "points": points,
         "explanations": explanations,
         "countries": country_rows(directory, card, baseline),
     }

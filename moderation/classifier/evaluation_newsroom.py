@@ -8,7 +8,8 @@ it is installed. The notes say, per score, how many comments moderators rejected
 have passed that score's approve point: the misses a newsroom should look at before it lets
 the service approve on its own. With the policy, it also says what the service would have
 decided for each kind of moderator decision: the auto-approval misses and the moderators'
-workload, in one table.
+workload, in one table. And it suggests operating points chosen on the newsroom's own
+decisions (:mod:`~moderation.classifier.newsroom_points`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import numpy as np
 from moderation.classifier import Scorer
 from moderation.classifier.language_routing import route
 from moderation.classifier.newsroom_labels import LabelFile, NewsroomLabel
+from moderation.classifier.newsroom_points import Sample, suggest
+from moderation.classifier.newsroom_points import notes as points_notes
 from moderation.classifier.text_features import MAX_CHARS
 from moderation.classifier.training.operating_points import metrics
 from moderation.domain.policy import Policy, decide
@@ -38,6 +41,7 @@ class NewsroomReport:
     rows: list[dict[str, Any]]  # per score and language, like the shared sets' rows
     notes: list[str]
     agreement: list[dict[str, Any]]  # the policy's actions per kind of moderator decision
+    points: list[dict[str, Any]]  # operating points chosen on these labels (newsroom_points)
 
 
 def newsroom_report(
@@ -51,10 +55,12 @@ def newsroom_report(
     decisions the service would have made against the moderators' ones."""
     scores = _score(scorer, label_file.labels)
     rows, notes = newsroom_rows(label_file, scores, card, baseline)
+    points, caveats = suggested_points(label_file.labels, scores, card)
+    notes += caveats
     if policy is None:
-        return NewsroomReport(rows, notes, [])
+        return NewsroomReport(rows, notes, [], points)
     agreement = policy_agreement(label_file.labels, scores, policy)
-    return NewsroomReport(rows, notes + agreement_notes(agreement), agreement)
+    return NewsroomReport(rows, notes + agreement_notes(agreement), agreement, points)
 
 
 DECISION_GROUPS = ("approve", "reject: toxicity", "reject: spam", "reject: off_topic",
@@ -138,41 +144,31 @@ def newsroom_rows(
     set_name = f"newsroom_labels ({label_file.path.name})"
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
-    for language in LANGUAGES:
-        for score in SCORES:
-            kept = [
-                (x.text, target, value)
-                for x, s in zip(labels, scores, strict=True)
-                if route(s.language) == language
-                and (target := x.target(score)) is not None
-                and (value := getattr(s, score)) is not None
-            ]
-            if not kept:
-                continue
-            y = np.array([k[1] for k in kept])
-            p = np.array([k[2] for k in kept], dtype=np.float64)
-            point = operating_point(card, score, language)
-            name = score if language == "en" else f"{score}_{language}"
-            model = str(card["model_version"])
-            rows.append({"score": name, "set": set_name, "model": model, **metrics(y, p, point)})
-            if baseline is not None and score == "toxicity" and language == "en":
-                theirs = np.asarray(baseline([k[0] for k in kept]), dtype=np.float64)
-                flat = {"approve_below": 0.5, "reject_at_or_above": 0.5}
-                rows.append(
-                    {
-                        "score": name,
-                        "set": set_name,
-                        "model": "alt-profanity-check",
-                        **metrics(y, theirs, flat),
-                    }
-                )
-            if point is not None and y.sum():
-                passed = int(((p < point["approve_below"]) & (y == 1)).sum())
-                notes.append(
-                    f"{name}: {passed} of {int(y.sum())} comments moderators rejected for "
-                    f"{score.replace('_', '-')} score below its approve point "
-                    f"({point['approve_below']}): that score alone would not have held them."
-                )
+    for sample, texts in samples(labels, scores):
+        score, language = sample.score, sample.language
+        y, p = sample.labels, sample.scores
+        point = operating_point(card, score, language)
+        name = score if language == "en" else f"{score}_{language}"
+        model = str(card["model_version"])
+        rows.append({"score": name, "set": set_name, "model": model, **metrics(y, p, point)})
+        if baseline is not None and score == "toxicity" and language == "en":
+            theirs = np.asarray(baseline(list(texts)), dtype=np.float64)
+            flat = {"approve_below": 0.5, "reject_at_or_above": 0.5}
+            rows.append(
+                {
+                    "score": name,
+                    "set": set_name,
+                    "model": "alt-profanity-check",
+                    **metrics(y, theirs, flat),
+                }
+            )
+        if point is not None and y.sum():
+            passed = int(((p < point["approve_below"]) & (y == 1)).sum())
+            notes.append(
+                f"{name}: {passed} of {int(y.sum())} comments moderators rejected for "
+                f"{score.replace('_', '-')} score below its approve point "
+                f"({point['approve_below']}): that score alone would not have held them."
+            )
     other = Counter(s.language for s in scores if route(s.language) not in LANGUAGES)
     if other:
         listed = ", ".join(f"{lang} {n}" for lang, n in sorted(other.items()))
@@ -186,6 +182,43 @@ def newsroom_rows(
         "rejections count for the score their reason code names."
     )
     return rows, notes
+
+
+def samples(
+    labels: Sequence[NewsroomLabel], scores: Sequence[CommentScores]
+) -> list[tuple[Sample, list[str]]]:
+    """Per language and score, the labels that speak to it (with their texts), scored."""
+    out = []
+    for language in LANGUAGES:
+        for score in SCORES:
+            kept = [
+                (x.text, target, value, x.article_id)
+                for x, s in zip(labels, scores, strict=True)
+                if route(s.language) == language
+                and (target := x.target(score)) is not None
+                and (value := getattr(s, score)) is not None
+            ]
+            if kept:
+                y = np.array([k[1] for k in kept])
+                p = np.array([k[2] for k in kept], dtype=np.float64)
+                sample = Sample(score, language, y, p, [k[3] for k in kept])
+                out.append((sample, [k[0] for k in kept]))
+    return out
+
+
+def suggested_points(
+    labels: Sequence[NewsroomLabel], scores: Sequence[CommentScores], card: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """(rows, notes): the operating points the newsroom's own decisions choose
+    (:mod:`~moderation.classifier.newsroom_points`), next to the card's."""
+    rows, skipped = [], []
+    for sample, _ in samples(labels, scores):
+        row = suggest(sample, operating_point(card, sample.score, sample.language))
+        if row is None:
+            skipped.append(sample)
+        else:
+            rows.append(row)
+    return rows, points_notes(rows, skipped)
 
 
 def operating_point(card: dict[str, Any], score: str, language: str) -> dict[str, Any] | None:

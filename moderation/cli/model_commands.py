@@ -116,6 +116,7 @@ def evaluate(
     from moderation import settings
     from moderation.classifier.evaluation import evaluate_models
     from moderation.classifier.evaluation_newsroom import format_agreement
+    from moderation.classifier.newsroom_points import policy_lines
     from moderation.policy_file import PolicyError, load_policy
 
     label_file = _read_labels(labels)
@@ -161,6 +162,16 @@ def evaluate(
         click.echo(f"\npolicy {policy.version} against the moderators' decisions:")
         click.echo(format_agreement(report["agreement"]))
         click.echo("")
+    if report["points"]:
+        click.echo(
+            "\noperating points chosen on the moderators' decisions, with the card's targets "
+            '(docs/models.md, "Operating points from your own decisions"):'
+        )
+        click.echo(format_table(report["points"], POINT_COLUMNS))
+        click.echo("\nto use them, change config/policy.toml (and give it a new version):")
+        for line in policy_lines(report["points"]):
+            click.echo(f"  {line}")
+        click.echo("")
     for line in report["notes"]:
         click.echo(line)
 
@@ -177,6 +188,23 @@ SCORE_COLUMNS = (
     "ece",
     "f1_flag_at_approve_below",
     "f1_reject_at",
+)
+POINT_COLUMNS = (
+    "score",
+    "language",
+    "n",
+    "positives",
+    "current_approve_below",
+    "current_missed",
+    "current_held_or_rejected",
+    "target_missed",
+    "approve_below",
+    "missed",
+    "held_or_rejected",
+    "missed_other_half",
+    "held_or_rejected_other_half",
+    "reject_at_or_above",
+    "reject_precision",
 )
 COUNTRY_COLUMNS = ("language", "model", "sentences naming", "n", "mean_score", "held_share")
 EXPLANATION_COLUMNS = (

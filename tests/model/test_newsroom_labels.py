@@ -130,3 +130,39 @@ def test_evaluate_refuses_a_broken_labels_file_by_line(tmp_path: pathlib.Path) -
     assert result.exit_code == 1
     assert "labels.jsonl line 1:" in result.output and "text:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_evaluate_labels_suggests_points_from_enough_decisions(tmp_path: pathlib.Path) -> None:
+    """40 rejected insults and 40 approved comments over 8 articles: enough for a point."""
+    insults = ["idiot", "moron", "pathetic liar", "brainless fool", "disgusting clown"]
+    topics = ["the rebate", "the minister", "the tax", "the council", "the budget"]
+    records = []
+    for i in range(40):
+        insult, topic = insults[i % 5], topics[(i // 5) % 5]
+        records += [
+            {"comment_id": f"t{i}", "article_id": f"a{i % 8}", "label": "reject",
+             "reason_code": "abusive", "text": f"Anyone who defends {topic} is a {insult} ({i})."},
+            {"comment_id": f"c{i}", "article_id": f"a{i % 8}", "label": "approve",
+             "reason_code": None, "text": f"I read the piece on {topic} twice ({i}), thank you."},
+        ]  # fmt: skip
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        evaluate,
+        ["--labels", str(path), "--data-dir", str(tmp_path / "nowhere")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "operating points chosen on the moderators' decisions" in out
+    row = re.search(r"^toxicity +en +80 +40 +(0\.\d+) +(0\.\d+) .*$", out, re.MULTILINE)
+    assert row is not None, out
+    card_point = json.loads((REPO_ROOT / "models" / "model_card.json").read_text())[
+        "operating_points"
+    ]["toxicity"]["approve_below"]
+    assert float(row.group(1)) == card_point
+    suggested = re.search(r"^  \[thresholds\.toxicity\] approve_below = (0\.\d+)", out, re.M)
+    assert suggested is not None
+    # Every insult scores above every thank-you here, so the point separates them.
+    assert float(suggested.group(1)) > card_point
+    assert "points: spam (en) has 0 rejections and 40 approvals" in out
