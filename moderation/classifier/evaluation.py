@@ -79,42 +79,45 @@ def evaluate_models(
         "agreement": agreement,
         "points": points,
         "explanations": explanations,
-        "countries": country_rows(directory, card, baseline),
+        "mentions": mention_rows(directory, card, baseline),
     }
 
 
-def country_rows(
+def mention_rows(
     directory: pathlib.Path, card: dict[str, Any], baseline: Any
 ) -> list[dict[str, Any]]:
-    """Civil sentences naming a country against the same sentences naming a place that is not
-    one (:mod:`~moderation.classifier.training.fairness_places`), scored now by the served
+    """Civil sentences naming a country or a public figure against the same sentences naming
+    no one (:mod:`~moderation.classifier.training.fairness_mentions`), scored now by the served
     toxicity models at their approve points, and by alt-profanity-check at 0.5."""
-    from moderation.classifier.training import fairness_places as fp
+    from moderation.classifier.training.fairness_mentions import CHECKS, mentions_table
 
-    english = fp.english_sentences()
-    models: list[tuple[str, str, Any, float, Any]] = [
-        ("en", card["model_version"], load_artifact(directory, "toxicity", card)["model"],
-         card["operating_points"]["toxicity"]["approve_below"], english),
+    version = card["model_version"]
+    models: list[tuple[str, str, Any, float]] = [
+        ("en", version, load_artifact(directory, "toxicity", card)["model"],
+         card["operating_points"]["toxicity"]["approve_below"]),
     ]  # fmt: skip
     if baseline is not None:
-        models.append(("en", "alt-profanity-check (held: >= 0.5)", None, 0.5, english))
+        models.append(("en", "alt-profanity-check (held: >= 0.5)", None, 0.5))
     if "russian" in card:
         models.append(
-            ("ru", card["model_version"], load_artifact(directory, "toxicity_ru", card)["model"],
-             card["russian"]["operating_points"]["toxicity"]["approve_below"],
-             fp.russian_sentences())
+            ("ru", version, load_artifact(directory, "toxicity_ru", card)["model"],
+             card["russian"]["operating_points"]["toxicity"]["approve_below"])
         )  # fmt: skip
     rows: list[dict[str, Any]] = []
-    for language, name, model, point, sentences in models:
+    for language, name, model, point in models:
 
         def score(texts: Sequence[str], model: Any = model) -> np.ndarray:
             if model is None:
                 return np.asarray(baseline(list(texts)), dtype=np.float64)
             return np.asarray(model.predict_proba(list(texts))[:, 1], dtype=np.float64)
 
-        table = fp.places_table(sentences, score, point)
-        for group, row in table["groups"].items():
-            rows.append({"language": language, "model": name, "sentences naming": group, **row})
+        for check in CHECKS[language]:
+            table = mentions_table(check, score, point)
+            for group, row in table["groups"].items():
+                rows.append(
+                    {"language": language, "check": check.name, "model": name,
+                     "sentences naming": group, **row}
+                )  # fmt: skip
     return rows
 
 

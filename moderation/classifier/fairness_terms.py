@@ -45,7 +45,17 @@ COUNTRY_TERMS = (
     "sudan", "kosovo", "serbia", "moldova", "latvia", "lithuania", "estonia", "finland",
     "indonesia", "malaysia", "thailand", "bangladesh", "argentina", "colombia",
 )  # fmt: skip
-PROTECTED_TERMS = IDENTITY_TERMS + COUNTRY_TERMS
+
+# Public figures the site's readers argue about. C3's comments (2016-2017) name Trump, Obama or
+# Notley mostly in heated threads, so a civil sentence naming Trump was held every time. Only
+# distinctive names: a short one ("xi") would clip pieces of other words ("toxic").
+PUBLIC_FIGURES = (
+    "trump", "obama", "biden", "clinton", "hillary", "sanders", "pence", "trudeau", "harper",
+    "wynne", "notley", "kenney", "scheer", "mulcair", "netanyahu", "putin", "medvedev",
+    "lavrov", "navalny", "zelensky", "lukashenko", "erdogan", "macron", "merkel", "tokayev",
+    "nazarbayev", "mirziyoyev", "japarov", "rahmon", "blinken",
+)  # fmt: skip
+PROTECTED_TERMS = IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES
 
 
 # Words that sit next to an identity word in civil sentences ("being gay", "a black woman").
@@ -58,7 +68,8 @@ NEIGHBOURS = (
 
 
 def identity_feature_mask(features: TextFeatures) -> np.ndarray:
-    """True for the features that describe only an identity word.
+    """True for the features that describe only an identity word (or a country or a public
+    figure: :data:`PROTECTED_TERMS`).
 
     That is: the word itself, its pairs with common neighbouring words ("being gay"), and
     the character n-grams inside the space-padded word (" gay ", "gay", "ay "...; two-letter
@@ -105,7 +116,7 @@ CIVIL_TEMPLATES = (
 
 
 # The same for countries, in sentences a country fits ("My Russia neighbours" would not). Also
-# unlike the sentences the check in :mod:`moderation.classifier.training.fairness_places` uses.
+# unlike the sentences the check in :mod:`moderation.classifier.training.fairness_mentions` uses.
 COUNTRY_TEMPLATES = (
     "The minister flew to {T} for talks on trade.",
     "{T} reported a good harvest this year.",
@@ -119,7 +130,10 @@ COUNTRY_TEMPLATES = (
 
 
 def civil_identity_sentences() -> list[str]:
-    """Our civil sentences: every identity word in every template, every country in its own."""
+    """Our civil sentences: every identity word in every template, every country in its own.
+
+    Public figures get none: clipping their names' weights alone brought them to the reference
+    (docs/models.md, "Countries and public figures"); sentences naming them did not help."""
     return [
         template.format(t=term, T=term.capitalize())
         for term in IDENTITY_TERMS

@@ -57,10 +57,20 @@ _COUNTRIES = (
     (("израил", "беларус", "белорусси"), ("ь", "я", "ю", "ем", "е", "и", "ью")),
     (("китай", "китая", "китаю", "китаем", "китае", "сша", "рф", "оаэ", "катар", "дубай"), ("",)),
 )  # fmt: skip
+# Public figures, by how their names decline (as PUBLIC_FIGURES in fairness_terms).
+_FIGURES = (
+    (("путин", "токаев", "назарбаев", "мирзиёев", "мирзиеев", "медведев", "жапаров", "лавров"),
+     ("", "а", "у", "ым", "е")),
+    (("трамп", "байден", "эрдоган", "рахмон", "блинкен", "макрон"), ("", "а", "у", "ом", "е")),
+    (("зеленск",), ("ий", "ого", "ому", "им", "ом")),
+    (("навальн",), ("ый", "ого", "ому", "ым", "ом")),
+    (("обам", "клинтон"), ("а", "ы", "е", "у", "ой")),
+    (("лукашенко", "шойгу"), ("",)),
+)  # fmt: skip
 IDENTITY_TERMS_RU = tuple(
     sorted(
         {s + e for s in _STEMS for e in _ENDINGS}
-        | {s + e for stems, endings in _COUNTRIES for s in stems for e in endings}
+        | {s + e for stems, endings in (*_COUNTRIES, *_FIGURES) for s in stems for e in endings}
     )
 )
 

@@ -147,10 +147,10 @@ def evaluate(
             EXPLANATION_COLUMNS,
         ),
         (
-            "countries",
-            "toxicity on civil sentences naming a country, or a place that is not one "
-            '(docs/models.md, "Countries"):',
-            COUNTRY_COLUMNS,
+            "mentions",
+            "toxicity on civil sentences naming a country or a public figure, or no one "
+            '(docs/models.md, "Countries and public figures"):',
+            MENTION_COLUMNS,
         ),
     )
     for key, title, columns in sections:
@@ -206,7 +206,15 @@ POINT_COLUMNS = (
     "reject_at_or_above",
     "reject_precision",
 )
-COUNTRY_COLUMNS = ("language", "model", "sentences naming", "n", "mean_score", "held_share")
+MENTION_COLUMNS = (
+    "language",
+    "check",
+    "model",
+    "sentences naming",
+    "n",
+    "mean_score",
+    "held_share",
+)
 EXPLANATION_COLUMNS = (
     "set",
     "model",

@@ -263,19 +263,24 @@ def test_off_topic_words_start_at_the_cards_approve_point(scorer: ModerationScor
     assert _explain_from(None) == _explain_from({"approve_below": 0.8}) == 0.5
 
 
+TRAVEL = "We spent a week travelling around {} and loved the food."
+BRIDGE = "Yesterday {} opened the new bridge over the river."
+
+
 @pytest.mark.parametrize(
-    ("country", "place"),
+    ("sentence", "name", "no_name"),
     [
-        ("Russia", "the province"),
-        ("Israel", "the province"),
-        ("Syria", "the district"),
-        ("Kazakhstan", "the region"),
+        (TRAVEL, "Russia", "the province"),
+        (TRAVEL, "Israel", "the province"),
+        (TRAVEL, "Syria", "the district"),
+        (TRAVEL, "Kazakhstan", "the region"),
+        (BRIDGE, "Trump", "the senator"),
+        (BRIDGE, "Obama", "the mayor"),
     ],
 )
-def test_naming_a_country_scores_like_naming_a_province(
-    scorer: ModerationScorer, country: str, place: str
+def test_naming_a_country_or_politician_scores_like_naming_no_one(
+    scorer: ModerationScorer, sentence: str, name: str, no_name: str
 ) -> None:
-    sentence = "We spent a week travelling around {} and loved the food."
-    with_country = _one(scorer, sentence.format(country), article=False).toxicity
-    with_place = _one(scorer, sentence.format(place), article=False).toxicity
-    assert abs(with_country - with_place) < 0.01  # type: ignore[operator]
+    with_name = _one(scorer, sentence.format(name), article=False).toxicity
+    without = _one(scorer, sentence.format(no_name), article=False).toxicity
+    assert abs(with_name - without) < 0.01  # type: ignore[operator]

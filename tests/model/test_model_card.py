@@ -54,22 +54,20 @@ def test_fairness_table_covers_identity_terms(card: dict) -> None:
     assert all(0.0 <= row["fpr_rejected"] <= 1.0 for row in per_identity.values())
 
 
-@pytest.mark.parametrize("table", ["english", "russian"])
-def test_naming_a_listed_country_is_held_about_as_often_as_naming_a_province(
-    card: dict, table: str
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("check", ["countries", "public_figures"])
+def test_naming_a_listed_country_or_figure_is_held_about_as_often_as_no_name(
+    card: dict, language: str, check: str
 ) -> None:
-    places = (
-        card["fairness"]["countries"] if table == "english" else card["russian"]["place_templates"]
+    tables = (
+        card["fairness"]["mentions"] if language == "en" else card["russian"]["mention_templates"]
     )
-    groups = places["groups"]
-    listed, reference = (
-        groups["countries in the clipped list"],
-        groups["(reference: not a country)"],
-    )
-    assert listed["n"] > 100 and reference["n"] > 30
-    assert listed["held_share"] <= reference["held_share"] + 0.05
-    assert listed["mean_score"] <= 1.1 * reference["mean_score"]
-    assert "countries in no list" in groups
+    groups = tables[check]["groups"]
+    listed, reference = groups["names in the clipped list"], groups["(reference: no name)"]
+    assert listed["n"] >= 60 and reference["n"] >= 20
+    assert listed["held_share"] <= reference["held_share"] + 0.1
+    assert listed["mean_score"] <= 1.15 * reference["mean_score"]
+    assert "names in no list" in groups
 
 
 def test_records_calibration_of_every_out_of_fold_score(card: dict) -> None:

@@ -24,7 +24,7 @@ from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training import off_topic_data, spam_data, span_check, toxicity_data
 from moderation.classifier.training.card import write_card
 from moderation.classifier.training.fairness import fairness_table, load_nontoxic_templates
-from moderation.classifier.training.fairness_places import english_sentences, places_table
+from moderation.classifier.training.fairness_mentions import mention_tables
 from moderation.classifier.training.newsroom_sets import NewsroomSets, newsroom_version
 from moderation.classifier.training.off_topic import train_off_topic
 from moderation.classifier.training.off_topic_ru import check_scores
@@ -42,7 +42,7 @@ from moderation.classifier.training.train_russian import train_russian, write_ru
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 
 SEED = 20261128
-MODEL_VERSION = "2026.11.29.2"
+MODEL_VERSION = "2026.11.29.3"
 
 
 def train_all(
@@ -155,9 +155,7 @@ def train_all(
         return tox_model.predict_proba(list(t))[:, 1]
 
     fairness = fairness_table(texts, terms, toxic, points["toxicity"])
-    fairness["countries"] = places_table(
-        english_sentences(), toxic, points["toxicity"]["approve_below"]
-    )
+    fairness["mentions"] = mention_tables("en", toxic, points["toxicity"]["approve_below"])
 
     tick(progress, "toxicity_ru")
     with threadpool_limits(limits=1):  # one BLAS thread: reproducible bytes (see above)

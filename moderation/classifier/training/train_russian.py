@@ -27,7 +27,7 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier.artifacts import save_artifact
 from moderation.classifier.lexicon_ru import STEMS
-from moderation.classifier.training.fairness_places import places_table, russian_sentences
+from moderation.classifier.training.fairness_mentions import mention_tables
 from moderation.classifier.training.off_topic import OffTopicResult
 from moderation.classifier.training.off_topic_ru import (
     CHECK_SET,
@@ -169,7 +169,7 @@ def train_russian(
         },
         "obfuscation_robustness": robustness,
         "identity_templates": identity_table(score, point["approve_below"]),
-        "place_templates": places_table(russian_sentences(), score, point["approve_below"]),
+        "mention_templates": mention_tables("ru", score, point["approve_below"]),
         "licences": LICENCES,
         "commercial_use": "NOT cleared: ru_2ch_pikabu states no licence.",
         "limitations": LIMITATIONS,

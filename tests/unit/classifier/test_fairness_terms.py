@@ -10,6 +10,7 @@ from moderation.classifier.fairness_terms import (
     COUNTRY_TERMS,
     IDENTITY_TERMS,
     PROTECTED_TERMS,
+    PUBLIC_FIGURES,
     civil_identity_sentences,
     identity_feature_mask,
     neutralise,
@@ -52,13 +53,15 @@ def test_mask_covers_countries_with_their_prepositions() -> None:
 
 def test_civil_sentences_name_every_identity_and_every_country_readably() -> None:
     sentences = civil_identity_sentences()
-    assert len(sentences) == len(IDENTITY_TERMS) * len(CIVIL_TEMPLATES) + len(COUNTRY_TERMS) * len(
-        COUNTRY_TEMPLATES
+    assert len(sentences) == (
+        len(IDENTITY_TERMS) * len(CIVIL_TEMPLATES) + len(COUNTRY_TERMS) * len(COUNTRY_TEMPLATES)
     )
     assert "The minister flew to Kazakhstan for talks on trade." in sentences
     assert "The minister flew to the USA for talks on trade." in sentences
     assert not any("{" in s for s in sentences)
-    assert PROTECTED_TERMS == IDENTITY_TERMS + COUNTRY_TERMS
+    assert PROTECTED_TERMS == IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES
+    # Short names would clip pieces of toxic words ("xi" in "toxic").
+    assert all(len(name) >= 4 for name in PUBLIC_FIGURES)
 
 
 def test_russian_mask_covers_country_forms_not_other_words() -> None:

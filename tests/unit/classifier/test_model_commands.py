@@ -54,9 +54,11 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
     )
     ru = r"^ru: ParaDetox dev, words the rewrites took out +2026\.\S+ +800 +796 +0\.\d{4}"
     assert re.search(ru, explanations, re.M)
-    # The country check: both languages measured now, and the peer on the English sentences.
-    countries = result.output.split("toxicity on civil sentences naming a country")[1]
-    for language, model, n in (("en", r"2026\.\S+", 420), ("ru", r"2026\.\S+", 128)):
-        listed = rf"^{language} +{model} +countries in the clipped list +{n} +0\.\d{{4}}"
-        assert re.search(listed, countries, re.M)
-    assert re.search(r"^en +alt-profanity-check \(held: >= 0\.5\) +countries", countries, re.M)
+    # The mention checks: both languages measured now, and the peer on the English sentences.
+    mentions = result.output.split("toxicity on civil sentences naming a country or a public")[1]
+    for language, check, n in (("en", "countries", 420), ("en", "public_figures", 96),
+                               ("ru", "countries", 128), ("ru", "public_figures", 60)):  # fmt: skip
+        listed = rf"^{language} +{check} +2026\.\S+ +names in the clipped list +{n} +0\.\d{{4}}"
+        assert re.search(listed, mentions, re.M)
+    peer = r"^en +countries +alt-profanity-check \(held: >= 0\.5\) +names in the clipped list"
+    assert re.search(peer, mentions, re.M)
