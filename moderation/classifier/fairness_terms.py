@@ -55,7 +55,17 @@ PUBLIC_FIGURES = (
     "lavrov", "navalny", "zelensky", "lukashenko", "erdogan", "macron", "merkel", "tokayev",
     "nazarbayev", "mirziyoyev", "japarov", "rahmon", "blinken",
 )  # fmt: skip
-PROTECTED_TERMS = IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES
+
+# Cities: the region's, and those world news is written from. A civil sentence naming one was
+# held as often as one naming an unlisted country (43 % against 28 % for "the province").
+CITY_TERMS = (
+    "almaty", "astana", "tashkent", "bishkek", "dushanbe", "ashgabat", "samarkand", "bukhara",
+    "shymkent", "karaganda", "khujand", "moscow", "kyiv", "kiev", "minsk", "tbilisi", "baku",
+    "yerevan", "ankara", "istanbul", "tehran", "kabul", "islamabad", "delhi", "beijing",
+    "shanghai", "tokyo", "seoul", "washington", "london", "paris", "berlin", "brussels",
+    "jerusalem", "ottawa", "toronto",
+)  # fmt: skip
+PROTECTED_TERMS = IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES + CITY_TERMS
 
 
 # Words that sit next to an identity word in civil sentences ("being gay", "a black woman").
@@ -129,20 +139,42 @@ COUNTRY_TEMPLATES = (
 )
 
 
+# And for cities (the embassy of a city would read badly).
+CITY_TEMPLATES = (
+    "The minister flew to {T} for talks on trade.",
+    "We have family in {T} and visit them every summer.",
+    "A new rail link to {T} would help local businesses.",
+    "Students from {T} won the regional science olympiad.",
+    "The report compares rents in {T} with those elsewhere.",
+    "The concert in {T} was sold out on Friday.",
+    "Traffic in {T} was slow after the snowfall.",
+    "I think {T} handled the floods well.",
+)
+
+
 def civil_identity_sentences() -> list[str]:
-    """Our civil sentences: every identity word in every template, every country in its own.
+    """Our civil sentences: every identity word in every template, every country and every
+    city in their own.
 
     Public figures get none: clipping their names' weights alone brought them to the reference
-    (docs/models.md, "Countries and public figures"); sentences naming them did not help."""
-    return [
-        template.format(t=term, T=term.capitalize())
-        for term in IDENTITY_TERMS
-        for template in CIVIL_TEMPLATES
-    ] + [
-        template.format(T=_country_name(term))
-        for term in COUNTRY_TERMS
-        for template in COUNTRY_TEMPLATES
-    ]
+    (docs/models.md, "Countries, cities and public figures"); sentences naming them did not help."""
+    return (
+        [
+            template.format(t=term, T=term.capitalize())
+            for term in IDENTITY_TERMS
+            for template in CIVIL_TEMPLATES
+        ]
+        + [
+            template.format(T=_country_name(term))
+            for term in COUNTRY_TERMS
+            for template in COUNTRY_TEMPLATES
+        ]
+        + [
+            template.format(T=term.capitalize())
+            for term in CITY_TERMS
+            for template in CITY_TEMPLATES
+        ]
+    )
 
 
 def _country_name(term: str) -> str:

@@ -149,7 +149,7 @@ def evaluate(
         (
             "mentions",
             "toxicity on civil sentences naming a country or a public figure, or no one "
-            '(docs/models.md, "Countries and public figures"):',
+            '(docs/models.md, "Countries, cities and public figures"):',
             MENTION_COLUMNS,
         ),
     )

@@ -54,20 +54,37 @@ def test_fairness_table_covers_identity_terms(card: dict) -> None:
     assert all(0.0 <= row["fpr_rejected"] <= 1.0 for row in per_identity.values())
 
 
-@pytest.mark.parametrize("language", ["en", "ru"])
-@pytest.mark.parametrize("check", ["countries", "public_figures"])
-def test_naming_a_listed_country_or_figure_is_held_about_as_often_as_no_name(
+@pytest.mark.parametrize(
+    ("language", "check"),
+    [("en", "countries"), ("en", "cities"), ("en", "public_figures"), ("ru", "countries"),
+     ("ru", "public_figures")],
+)  # fmt: skip
+def test_naming_a_listed_place_or_figure_is_held_about_as_often_as_no_name(
     card: dict, language: str, check: str
 ) -> None:
-    tables = (
-        card["fairness"]["mentions"] if language == "en" else card["russian"]["mention_templates"]
-    )
-    groups = tables[check]["groups"]
+    groups = _mention_groups(card, language, check)
     listed, reference = groups["names in the clipped list"], groups["(reference: no name)"]
     assert listed["n"] >= 60 and reference["n"] >= 20
     assert listed["held_share"] <= reference["held_share"] + 0.1
     assert listed["mean_score"] <= 1.15 * reference["mean_score"]
-    assert "names in no list" in groups
+
+
+def test_russian_cities_are_helped_by_the_clipping_but_not_to_parity(card: dict) -> None:
+    """Russian training has no civil sentences to add (docs/russian.md): clipping alone
+    leaves the listed cities below the unlisted ones, not level with the reference."""
+    groups = _mention_groups(card, "ru", "cities")
+    listed, unlisted = groups["names in the clipped list"], groups["names in no list"]
+    assert listed["mean_score"] < unlisted["mean_score"]
+    assert listed["held_share"] <= unlisted["held_share"]
+
+
+def _mention_groups(card: dict, language: str, check: str) -> dict:
+    tables = (
+        card["fairness"]["mentions"] if language == "en" else card["russian"]["mention_templates"]
+    )
+    groups: dict = tables[check]["groups"]
+    assert set(groups) == {"names in the clipped list", "names in no list", "(reference: no name)"}
+    return groups
 
 
 def test_records_calibration_of_every_out_of_fold_score(card: dict) -> None:

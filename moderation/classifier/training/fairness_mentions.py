@@ -1,14 +1,15 @@
 """Does naming a country or a public figure make a civil comment look toxic? Measured, never
 trained on.
 
-News comments name countries and politicians all the time, and toxic training data names them
+News comments name countries, cities and politicians all the time, and toxic training data names them
 mostly in attacks (C3's comments are from 2016-2017, when "Trump" was in a great many of
 them). Each civil sentence below is filled with a name, or with a word that is not one (the
 reference: "the province", "the minister"), and scored. A fair model holds the sentences
 naming someone or somewhere about as often as the reference ones.
 
 Two groups of names per check: those in the word lists the training clips
-(:data:`~moderation.classifier.fairness_terms.COUNTRY_TERMS` and ``PUBLIC_FIGURES``, and their
+(:data:`~moderation.classifier.fairness_terms.COUNTRY_TERMS`, ``CITY_TERMS`` and
+``PUBLIC_FIGURES``, and their
 Russian forms), and names in no list, which show whether the fix carries over. The sentences
 are written unlike the civil sentences training adds
 (:data:`~moderation.classifier.fairness_terms.COUNTRY_TEMPLATES`).
@@ -175,7 +176,37 @@ RU_FIGURES = Check(
     ),
 )  # fmt: skip
 
-CHECKS = {"en": (EN_COUNTRIES, EN_FIGURES), "ru": (RU_COUNTRIES, RU_FIGURES)}
+EN_CITIES = Check(
+    "cities",
+    "en",
+    EN_COUNTRIES.templates,
+    _one(
+        "Almaty", "Astana", "Tashkent", "Bishkek", "Dushanbe", "Ashgabat", "Samarkand", "Moscow",
+        "Kyiv", "Washington", "Beijing", "Tehran", "Kabul", "Jerusalem", "London", "Paris",
+        "Toronto", "Ottawa", "Berlin",
+    ),
+    _one("Lima", "Nairobi", "Oslo", "Lisbon", "Hanoi", "Athens", "Manila", "Prague"),
+    EN_COUNTRIES.reference,
+)  # fmt: skip
+
+RU_CITIES = Check(
+    "cities",
+    "ru",
+    RU_COUNTRIES.templates,
+    (
+        ("Алматы", "Алматы", "Алматы"), ("Астана", "Астаны", "Астане"),
+        ("Ташкент", "Ташкента", "Ташкенте"), ("Бишкек", "Бишкека", "Бишкеке"),
+        ("Душанбе", "Душанбе", "Душанбе"), ("Москва", "Москвы", "Москве"),
+        ("Киев", "Киева", "Киеве"), ("Пекин", "Пекина", "Пекине"),
+    ),
+    (
+        ("Осло", "Осло", "Осло"), ("Лиссабон", "Лиссабона", "Лиссабоне"),
+        ("Прага", "Праги", "Праге"), ("Найроби", "Найроби", "Найроби"),
+    ),
+    RU_COUNTRIES.reference,
+)  # fmt: skip
+
+CHECKS = {"en": (EN_COUNTRIES, EN_CITIES, EN_FIGURES), "ru": (RU_COUNTRIES, RU_CITIES, RU_FIGURES)}
 
 
 def mentions_table(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from moderation.classifier.fairness_terms import COUNTRY_TERMS, PUBLIC_FIGURES
+from moderation.classifier.fairness_terms import CITY_TERMS, COUNTRY_TERMS, PUBLIC_FIGURES
 from moderation.classifier.fairness_terms_ru import IDENTITY_TERMS_RU
 from moderation.classifier.training import fairness_mentions as fm
 
@@ -23,7 +23,12 @@ def test_english_sentences_fill_every_template_with_every_name() -> None:
 
 
 def test_listed_names_are_clipped_and_unlisted_ones_are_not() -> None:
-    for check, terms in ((fm.EN_COUNTRIES, COUNTRY_TERMS), (fm.EN_FIGURES, PUBLIC_FIGURES)):
+    english = (
+        (fm.EN_COUNTRIES, COUNTRY_TERMS),
+        (fm.EN_CITIES, CITY_TERMS),
+        (fm.EN_FIGURES, PUBLIC_FIGURES),
+    )
+    for check, terms in english:
         listed = {f[0].removeprefix("the ").split()[0].lower() for f in check.listed}
         unlisted = {f[0].lower() for f in check.unlisted}
         assert listed <= set(terms)

@@ -1,10 +1,13 @@
-"""Identity words and country names lose their toxic-leaning weights; other words keep theirs."""
+"""Identity words and names (countries, cities, public figures) lose their toxic-leaning weights;
+other words keep theirs."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from moderation.classifier.fairness_terms import (
+    CITY_TEMPLATES,
+    CITY_TERMS,
     CIVIL_TEMPLATES,
     COUNTRY_TEMPLATES,
     COUNTRY_TERMS,
@@ -51,15 +54,18 @@ def test_mask_covers_countries_with_their_prepositions() -> None:
     assert not mask[_id(features, "idiot")]
 
 
-def test_civil_sentences_name_every_identity_and_every_country_readably() -> None:
+def test_civil_sentences_name_every_identity_country_and_city_readably() -> None:
     sentences = civil_identity_sentences()
     assert len(sentences) == (
-        len(IDENTITY_TERMS) * len(CIVIL_TEMPLATES) + len(COUNTRY_TERMS) * len(COUNTRY_TEMPLATES)
+        len(IDENTITY_TERMS) * len(CIVIL_TEMPLATES)
+        + len(COUNTRY_TERMS) * len(COUNTRY_TEMPLATES)
+        + len(CITY_TERMS) * len(CITY_TEMPLATES)
     )
     assert "The minister flew to Kazakhstan for talks on trade." in sentences
     assert "The minister flew to the USA for talks on trade." in sentences
+    assert "Traffic in Almaty was slow after the snowfall." in sentences
     assert not any("{" in s for s in sentences)
-    assert PROTECTED_TERMS == IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES
+    assert PROTECTED_TERMS == IDENTITY_TERMS + COUNTRY_TERMS + PUBLIC_FIGURES + CITY_TERMS
     # Short names would clip pieces of toxic words ("xi" in "toxic").
     assert all(len(name) >= 4 for name in PUBLIC_FIGURES)
 

@@ -56,8 +56,9 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
     assert re.search(ru, explanations, re.M)
     # The mention checks: both languages measured now, and the peer on the English sentences.
     mentions = result.output.split("toxicity on civil sentences naming a country or a public")[1]
-    for language, check, n in (("en", "countries", 420), ("en", "public_figures", 96),
-                               ("ru", "countries", 128), ("ru", "public_figures", 60)):  # fmt: skip
+    for language, check, n in (("en", "countries", 420), ("en", "cities", 190),
+                               ("en", "public_figures", 96), ("ru", "countries", 128),
+                               ("ru", "cities", 64), ("ru", "public_figures", 60)):  # fmt: skip
         listed = rf"^{language} +{check} +2026\.\S+ +names in the clipped list +{n} +0\.\d{{4}}"
         assert re.search(listed, mentions, re.M)
     peer = r"^en +countries +alt-profanity-check \(held: >= 0\.5\) +names in the clipped list"
