@@ -168,7 +168,11 @@ def evaluate(
             '(docs/models.md, "Operating points from your own decisions"):'
         )
         click.echo(format_table(report["points"], POINT_COLUMNS))
-        click.echo("\nto use them, change config/policy.toml (and give it a new version):")
+        click.echo(
+            "\nto use them, change config/policy.toml (and give it a new version; a "
+            "[languages.<code>.thresholds.<score>] table replaces the default one for that "
+            "language, so give it every key it needs):"
+        )
         for line in policy_lines(report["points"]):
             click.echo(f"  {line}")
         click.echo("")
