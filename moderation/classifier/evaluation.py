@@ -86,8 +86,8 @@ def evaluate_models(
 def mention_rows(
     directory: pathlib.Path, card: dict[str, Any], baseline: Any
 ) -> list[dict[str, Any]]:
-    """Civil sentences naming a country or a public figure against the same sentences naming
-    no one (:mod:`~moderation.classifier.training.fairness_mentions`), scored now by the served
+    """Civil sentences naming a country, a city or a public figure against the same sentences
+    naming no one (:mod:`~moderation.classifier.training.fairness_mentions`), scored now by the served
     toxicity models at their approve points, and by alt-profanity-check at 0.5."""
     from moderation.classifier.training.fairness_mentions import CHECKS, mentions_table
 
