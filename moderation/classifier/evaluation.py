@@ -34,6 +34,20 @@ from moderation.domain.policy import Policy
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
+class _Models:
+    """The card's artifacts for one evaluation run, each read (and checked) once."""
+
+    def __init__(self, directory: pathlib.Path, card: dict[str, Any]) -> None:
+        self.directory = directory
+        self.card = card
+        self._loaded: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        if name not in self._loaded:
+            self._loaded[name] = load_artifact(self.directory, name, self.card)
+        return self._loaded[name]
+
+
 def profanity_check_scores() -> Any | None:
     """alt-profanity-check's ``predict_prob``, or None when the dev dependency is missing."""
     try:
@@ -54,13 +68,14 @@ def evaluate_models(
     service would have made against theirs)."""
     directory = models_dir or DEFAULT_MODELS_DIR
     card = read_card(directory)
+    models = _Models(directory, card)
     baseline = profanity_check_scores()
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     explanations: list[dict[str, Any]] = []
     if data_dir is not None:
-        rows, notes = _shared_data_rows(data_dir, directory, card, baseline)
-        explanations = explanation_rows(DataDir(data_dir), directory, card, baseline)
+        rows, notes = _shared_data_rows(data_dir, models, baseline)
+        explanations = explanation_rows(DataDir(data_dir), models, baseline)
     agreement: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
     if labels is not None:
@@ -79,32 +94,30 @@ def evaluate_models(
         "agreement": agreement,
         "points": points,
         "explanations": explanations,
-        "mentions": mention_rows(directory, card, baseline),
+        "mentions": mention_rows(models, baseline),
     }
 
 
-def mention_rows(
-    directory: pathlib.Path, card: dict[str, Any], baseline: Any
-) -> list[dict[str, Any]]:
+def mention_rows(models: _Models, baseline: Any) -> list[dict[str, Any]]:
     """Civil sentences naming a country, a city or a public figure against the same sentences
     naming no one (:mod:`~moderation.classifier.training.fairness_mentions`), scored now by the served
     toxicity models at their approve points, and by alt-profanity-check at 0.5."""
     from moderation.classifier.training.fairness_mentions import CHECKS, mentions_table
 
-    version = card["model_version"]
-    models: list[tuple[str, str, Any, float]] = [
-        ("en", version, load_artifact(directory, "toxicity", card)["model"],
+    card, version = models.card, models.card["model_version"]
+    scored: list[tuple[str, str, Any, float]] = [
+        ("en", version, models.get("toxicity")["model"],
          card["operating_points"]["toxicity"]["approve_below"]),
     ]  # fmt: skip
     if baseline is not None:
-        models.append(("en", "alt-profanity-check (held: >= 0.5)", None, 0.5))
+        scored.append(("en", "alt-profanity-check (held: >= 0.5)", None, 0.5))
     if "russian" in card:
-        models.append(
-            ("ru", version, load_artifact(directory, "toxicity_ru", card)["model"],
+        scored.append(
+            ("ru", version, models.get("toxicity_ru")["model"],
              card["russian"]["operating_points"]["toxicity"]["approve_below"])
         )  # fmt: skip
     rows: list[dict[str, Any]] = []
-    for language, name, model, point in models:
+    for language, name, model, point in scored:
 
         def score(texts: Sequence[str], model: Any = model) -> np.ndarray:
             if model is None:
@@ -121,15 +134,14 @@ def mention_rows(
     return rows
 
 
-def explanation_rows(
-    data: DataDir, directory: pathlib.Path, card: dict[str, Any], baseline: Any
-) -> list[dict[str, Any]]:
+def explanation_rows(data: DataDir, models: _Models, baseline: Any) -> list[dict[str, Any]]:
     """How the toxicity spans compare with what people marked as toxic
     (:mod:`~moderation.classifier.training.span_check`). English: the Toxic Spans test posts,
     our head as recorded by ``moderation train`` (a twin that never saw these posts) and
     alt-profanity-check asked word by word, measured now on the same posts. Russian: the
     served model on ParaDetox dev (never trained on), against the words its rewrites took out
     (alt-profanity-check knows no Russian)."""
+    card = models.card
     rows: list[dict[str, Any]] = []
     english = "en: Toxic Spans test posts, marked by raters"
     recorded = card["validation"].get("explanations", {}).get(span_check.RECORDED)
@@ -142,7 +154,7 @@ def explanation_rows(
         model = "alt-profanity-check, word by word"
         rows.append({"set": english, "model": model, **span_check.span_metrics(predicted, gold)})
     if "russian" in card:
-        model_ru = load_artifact(directory, "toxicity_ru", card)["model"]
+        model_ru = models.get("toxicity_ru")["model"]
         texts, gold = span_check.paradetox_dev(data)
         predicted = span_check.toxicity_spans(model_ru, texts, "ru")
         rows.append(
@@ -172,9 +184,10 @@ def word_probe_spans(predict_prob: Any, texts: Sequence[str]) -> list[list[tuple
 
 
 def _shared_data_rows(
-    data_dir: pathlib.Path, directory: pathlib.Path, card: dict[str, Any], baseline: Any
+    data_dir: pathlib.Path, models: _Models, baseline: Any
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    toxicity = load_artifact(directory, "toxicity", card)["model"]
+    card, directory = models.card, models.directory
+    toxicity = models.get("toxicity")["model"]
     point = card["operating_points"]["toxicity"]
     rows: list[dict[str, Any]] = []
     for labelled in toxicity_validation_sets(DataDir(data_dir), seed=int(card["seed"])):
@@ -214,12 +227,12 @@ def _shared_data_rows(
             }
         )
     if "russian" in card:
-        model_ru = load_artifact(directory, "toxicity_ru", card)["model"]
+        model_ru = models.get("toxicity_ru")["model"]
         rows += russian_rows(
             pathlib.Path(data_dir), model_ru, card["russian"], card["model_version"]
         )
         if "off_topic" in card["russian"]:
-            off_topic_ru = load_artifact(directory, "off_topic_ru", card)
+            off_topic_ru = models.get("off_topic_ru")
             rows += russian_off_topic_rows(off_topic_ru, card["russian"], card["model_version"])
     notes = []
     if "russian" in card:

@@ -54,8 +54,9 @@ def newsroom_report(
     """Score the labelled comments once; measure the scores and, with ``policy``, the
     decisions the service would have made against the moderators' ones."""
     scores = _score(scorer, label_file.labels)
-    rows, notes = newsroom_rows(label_file, scores, card, baseline)
-    points, caveats = suggested_points(label_file.labels, scores, card)
+    measured = samples(label_file.labels, scores)
+    rows, notes = newsroom_rows(label_file, scores, measured, card, baseline)
+    points, caveats = suggested_points(measured, card)
     notes += caveats
     if policy is None:
         return NewsroomReport(rows, notes, [], points)
@@ -136,15 +137,17 @@ def _share(part: int, whole: int) -> str:
 def newsroom_rows(
     label_file: LabelFile,
     scores: Sequence[CommentScores],
+    measured: Sequence[tuple[Sample, list[str]]],
     card: dict[str, Any],
     baseline: Callable[[list[str]], Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """(table rows, notes) for the labels in ``label_file``, scored as ``scores``."""
+    """(table rows, notes) for the labels in ``label_file``, scored as ``scores`` and grouped
+    per score and language as ``measured`` (:func:`samples`)."""
     labels = label_file.labels
     set_name = f"newsroom_labels ({label_file.path.name})"
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
-    for sample, texts in samples(labels, scores):
+    for sample, texts in measured:
         score, language = sample.score, sample.language
         y, p = sample.labels, sample.scores
         point = operating_point(card, score, language)
@@ -207,12 +210,12 @@ def samples(
 
 
 def suggested_points(
-    labels: Sequence[NewsroomLabel], scores: Sequence[CommentScores], card: dict[str, Any]
+    measured: Sequence[tuple[Sample, list[str]]], card: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """(rows, notes): the operating points the newsroom's own decisions choose
     (:mod:`~moderation.classifier.newsroom_points`), next to the card's."""
     rows, skipped = [], []
-    for sample, _ in samples(labels, scores):
+    for sample, _ in measured:
         row = suggest(sample, operating_point(card, sample.score, sample.language))
         if row is None:
             skipped.append(sample)
