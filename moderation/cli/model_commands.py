@@ -148,7 +148,7 @@ def evaluate(
         ),
         (
             "mentions",
-            "toxicity on civil sentences naming a country or a public figure, or no one "
+            "toxicity on civil sentences naming a country, a city or a public figure, or no one "
             '(docs/models.md, "Countries, cities and public figures"):',
             MENTION_COLUMNS,
         ),

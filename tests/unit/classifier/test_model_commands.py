@@ -55,7 +55,7 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
     ru = r"^ru: ParaDetox dev, words the rewrites took out +2026\.\S+ +800 +796 +0\.\d{4}"
     assert re.search(ru, explanations, re.M)
     # The mention checks: both languages measured now, and the peer on the English sentences.
-    mentions = result.output.split("toxicity on civil sentences naming a country or a public")[1]
+    mentions = result.output.split("toxicity on civil sentences naming a country, a city or")[1]
     for language, check, n in (("en", "countries", 420), ("en", "cities", 190),
                                ("en", "public_figures", 96), ("ru", "countries", 128),
                                ("ru", "cities", 64), ("ru", "public_figures", 60)):  # fmt: skip
