@@ -1,5 +1,5 @@
-"""Does naming a country or a public figure make a civil comment look toxic? Measured, never
-trained on.
+"""Does naming a country, a city or a public figure make a civil comment look toxic? Measured,
+never trained on.
 
 News comments name countries, cities and politicians all the time, and toxic training data names them
 mostly in attacks (C3's comments are from 2016-2017, when "Trump" was in a great many of
