@@ -474,26 +474,40 @@ class TopWords:
         self.hashed = hashed
         self.sums = sums
         heavy = np.flatnonzero(sums >= MIN_WEIGHT)
-        self.heavy = heavy.tolist()
-        self.weights = sums[heavy].tolist()
+        # (weight, start, end) of each heavy word, the offsets in its own normalised text,
+        # as Python numbers: read a few at a time per comment, never as numpy scalars.
+        self.words = list(
+            zip(
+                sums[heavy].tolist(),
+                hashed.local_word_starts[heavy].tolist(),
+                hashed.local_word_ends[heavy].tolist(),
+                strict=True,
+            )
+        )
         self.ptr = np.searchsorted(heavy, hashed.word_ptr).tolist()
 
-    def of(self, i: int) -> list[tuple[float, int]]:
-        """(weight, global word index) of comment ``i``'s candidate words."""
-        lo, hi = self.ptr[i], self.ptr[i + 1]
-        found = list(zip(self.weights[lo:hi], self.heavy[lo:hi], strict=True))
+    def of(self, i: int) -> list[tuple[float, int, int]]:
+        """(weight, start, end) of comment ``i``'s candidate words, in its normalised text."""
+        found = self.words[self.ptr[i] : self.ptr[i + 1]]
         if len(found) <= TOP_SPANS:
             return found
         found.sort(key=lambda x: x[0], reverse=True)
         if found[TOP_SPANS - 1][0] > found[TOP_SPANS][0]:
             return found[:TOP_SPANS]
-        first = int(self.hashed.word_ptr[i])
-        row = self.sums[first : int(self.hashed.word_ptr[i + 1])]
-        return [(float(row[k]), first + int(k)) for k in np.argsort(-row)[:TOP_SPANS]]
+        hashed = self.hashed
+        first = int(hashed.word_ptr[i])
+        row = self.sums[first : int(hashed.word_ptr[i + 1])]
+        return [
+            (
+                float(row[k]),
+                int(hashed.local_word_starts[first + k]),
+                int(hashed.local_word_ends[first + k]),
+            )
+            for k in np.argsort(-row)[:TOP_SPANS].tolist()
+        ]
 
 
 def spans_of(
-    hashed: HashedBatch,
     top: TopWords,
     i: int,
     normalised: Normalised,
@@ -507,15 +521,16 @@ def spans_of(
     candidates: list[tuple[float, int, int]] = [(w, s, e) for s, e, w in extra]
     words = top.of(i)
     if words:
-        offset = int(hashed.text_offsets[i])
-        for weight, k in words:
-            start, end = normalised.original_span(
-                int(hashed.word_starts[k]) - offset, int(hashed.word_ends[k]) - offset
-            )
-            candidates.append((weight, start, end))
+        if normalised.offsets is None:  # the identity mapping (Normalised.original_span)
+            candidates += words
+        else:
+            for weight, start, end in words:
+                candidates.append((weight, *normalised.original_span(start, end)))
+    if not candidates:
+        return ()
     return pick_spans(candidates, original, relative=relative, plain=plain)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Element-wise version of heads._sigmoid (same clipping, same formula)."""
-    return np.array([1.0 / (1.0 + math.exp(-max(min(float(v), 35.0), -35.0))) for v in z])
+    return np.array([1.0 / (1.0 + math.exp(-max(min(v, 35.0), -35.0))) for v in z.tolist()])

@@ -8,6 +8,7 @@ for "1d10t" or "i d i o t".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -76,21 +77,26 @@ def pick_spans(
     at most :data:`TOP_SPANS`, each of weight :data:`MIN_WEIGHT` or more and at least
     ``relative`` times the strongest candidate's, none whose text (lower-cased) is in
     ``plain``."""
-    best = sorted(
-        (
-            c
-            for c in candidates
-            if c[0] >= MIN_WEIGHT and original[c[1] : c[2]].lower() not in plain
-        ),
-        reverse=True,
-    )
-    if best and relative > 0.0:
-        floor = relative * best[0][0]
-        best = [c for c in best if c[0] >= floor]
+    best = [c for c in candidates if c[0] >= MIN_WEIGHT]
+    if not best:
+        return ()
+    best.sort(reverse=True)
+    # Strongest first; the floor is set by the strongest candidate that is not a plain word,
+    # so a candidate's text is only looked at when it could still become a span.
+    floor: float | None = None if relative > 0.0 else -math.inf
     spans: list[Span] = []
     for weight, start, end in best:
+        if floor is not None and weight < floor:
+            break  # sorted: every later candidate is lighter still
+        text = original[start:end]
+        if plain and text.lower() in plain:
+            continue
+        if floor is None:
+            floor = relative * weight
+            if weight < floor:  # only when relative > 1: nothing is heavy enough
+                break
         if all(end <= s.start or start >= s.end for s in spans):
-            spans.append(Span(start, end, original[start:end], round(weight, 4)))
-        if len(spans) == TOP_SPANS:
-            break
+            spans.append(Span(start, end, text, round(weight, 4)))
+            if len(spans) == TOP_SPANS:
+                break
     return tuple(spans)

@@ -204,13 +204,15 @@ def score_toxicity_batch(
     z = (products[:, 0] + lexicon_features @ head.lexicon_coef) + head.intercept
     probabilities = sigmoid(z)
     sub_z = products[:, 1:] + head.subtype_intercept
-    sub_p = np.array([[_sigmoid(float(s)) for s in row] for row in sub_z]).reshape(sub_z.shape)
+    sub_p = [[_sigmoid(s) for s in row] for row in sub_z.tolist()]
     top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
     lexicon_coef = head.lexicon_coef.tolist()
+    every_probability = probabilities.tolist()
+    every_strongest = lexicon_features[:, 0].tolist()
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
-        probability = float(probabilities[i])
-        strongest = float(lexicon_features[i, 0])
+        probability = every_probability[i]
+        strongest = every_strongest[i]
         extra = []
         for rate, start, end in first[i]:
             weight = rate * lexicon_coef[1] + (lexicon_coef[2] if rate >= HIT_AT else 0.0)
@@ -219,7 +221,6 @@ def score_toxicity_batch(
             original_start, original_end = nz.original_span(start, end)
             extra.append((original_start, original_end, float(weight)))
         spans = spans_of(
-            hashed,
             top,
             i,
             nz,
@@ -229,8 +230,8 @@ def score_toxicity_batch(
             plain=head.plain_words,
         )
         subscores = {
-            name: round(probability * float(sub_p[i, k]), 6)
-            for k, name in enumerate(head.subtype_names)
+            name: round(probability * p, 6)
+            for name, p in zip(head.subtype_names, sub_p[i], strict=True)
         }
         out.append(Scored(probability, spans, subscores))
     return out
@@ -251,18 +252,21 @@ def score_spam_batch(
     z = (matrix @ head.coef + cues @ head.cue_coef) + head.intercept
     probabilities = sigmoid(z)
     top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
-    cue_coef = head.cue_coef
+    cue_coef = head.cue_coef.tolist()
+    every_probability = probabilities.tolist()
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
         extra: list[tuple[int, int, float]] = []
-        for k, name in enumerate(CUE_NAMES):
-            found = matches[i].get(name, [])
-            if not found:
-                continue
-            push = float(cue_coef[k] * cues[i, k])
-            extra += [(s, e, push / len(found)) for s, e in found if push > 0]
-        spans = spans_of(hashed, top, i, nz, original, extra)
-        out.append(Scored(float(probabilities[i]), spans, {}))
+        if any(matches[i].values()):
+            values = cues[i].tolist()
+            for k, name in enumerate(CUE_NAMES):
+                found = matches[i].get(name, [])
+                if not found:
+                    continue
+                push = cue_coef[k] * values[k]
+                extra += [(s, e, push / len(found)) for s, e in found if push > 0]
+        spans = spans_of(top, i, nz, original, extra)
+        out.append(Scored(every_probability[i], spans, {}))
     return out
 
 
@@ -346,7 +350,7 @@ def score_off_topic_batch(
         coef = np.where(foreign, share[nnz_rows], 0.0) / np.maximum(matrix.data, 1e-9)
         top = TopWords(hashed, word_sums(hashed, rows, coef))
         for i in np.flatnonzero(explain & (n_foreign > 0)).tolist():
-            spans[i] = spans_of(hashed, top, i, normalised[i], originals[i])
+            spans[i] = spans_of(top, i, normalised[i], originals[i])
     return [
         Scored(float(p), s, {}) if ok else None
         for p, s, ok in zip(probabilities, spans, scored, strict=True)

@@ -136,7 +136,9 @@ class LanguageDetector:
 
         Everything else goes to py3langid restricted to :data:`CANDIDATES`.
         """
-        text = _URL.sub(" ", text[:PREFIX_CHARS])
+        text = text[:PREFIX_CHARS]
+        if "://" in text or "www." in text:  # else _URL cannot match: skip the regex pass
+            text = _URL.sub(" ", text)
         if text.isascii():  # letters are exactly A-Z, a-z: count them at C speed
             raw = text.encode("ascii")
             n_letters = len(raw) - len(raw.translate(None, _ASCII_LETTER_BYTES))
@@ -196,7 +198,7 @@ def plainly_russian(text: str, n_letters: int) -> bool:
         return False
     if NON_RUSSIAN_CYRILLIC.search(text) or not TURKIC_WORDS.isdisjoint(words):
         return False
-    return sum(w in _RUSSIAN_FUNCTION_WORDS for w in words) >= 0.15 * len(words)
+    return sum(map(_RUSSIAN_FUNCTION_WORDS.__contains__, words)) >= 0.15 * len(words)
 
 
 class _Identifier(langid.LanguageIdentifier):
@@ -239,7 +241,7 @@ def plainly_english(text: str) -> bool:
     words = _ASCII_WORD.findall(text.lower())
     if len(words) < 6 or not UNAMBIGUOUS_TRANSLIT.isdisjoint(words):
         return False
-    return sum(w in _FUNCTION_WORDS for w in words) >= 0.25 * len(words)
+    return sum(map(_FUNCTION_WORDS.__contains__, words)) >= 0.25 * len(words)
 
 
 # -- The candidates' model, cached --------------------------------------------------------------
