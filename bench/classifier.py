@@ -150,10 +150,11 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     load = _load_times(args.rounds)
 
-    from moderation.classifier import compiled, load_scorer
+    from moderation.classifier import compiled, load_scorer, settle_after_loading
     from moderation.domain.scores import CommentInput
 
     scorer = load_scorer()
+    settle_after_loading()  # as the worker does once its scorer is loaded
     rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     article = json.loads((ROOT.parent / "shared" / "examples" / "article.json").read_text())
     texts = _comments(args.data_dir, args.n)

@@ -14,7 +14,7 @@ from typing import Any
 import redis
 
 from moderation.callbacks import RetryPolicy
-from moderation.classifier import Scorer
+from moderation.classifier import Scorer, settle_after_loading
 from moderation.domain.policy import Policy
 from moderation.policy_file import load_policy
 from moderation.storage.database import Database
@@ -39,6 +39,7 @@ class Services:
                     from moderation.classifier import load_scorer
 
                     self._scorer = load_scorer(Path(self.config["MODELS_DIR"]))
+                    settle_after_loading()
         return self._scorer
 
     @property

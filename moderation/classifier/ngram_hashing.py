@@ -87,6 +87,31 @@ def word_hashes(words: list[str]) -> np.ndarray:
     return _mix(np.array(raw, dtype=np.uint64) ^ _WORD_SALT)
 
 
+_MASK = 2**64 - 1
+
+
+def _mix_int(x: int) -> int:
+    """:func:`_mix` of one hash, in Python integers (cheaper than numpy for a few)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def word_unigram_hashes(words: list[str]) -> list[int]:
+    """The hash :func:`word_ngrams` gives each of ``words`` as a word unigram, each word
+    taken whole (as it finds a text's words when each is one :data:`WORD` match)."""
+    salt = int(_WORD_SALT)
+    out = []
+    for word in words:
+        h = 0
+        for char in word:
+            h = (h * _P + ord(char) + 1) & _MASK
+        out.append(_mix_int(_mix_int(h ^ salt) ^ (1 << 8)))
+    return out
+
+
 def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of word n-grams of ``text`` and the centre character of each."""
     spans = [m.span() for m in WORD.finditer(text)]

@@ -19,7 +19,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from moderation.classifier.ngram_hashing import WORD, char_ngrams, word_bounded, word_ngrams
+from moderation.classifier.ngram_hashing import (
+    WORD,
+    char_ngrams,
+    word_bounded,
+    word_ngrams,
+    word_unigram_hashes,
+)
 from moderation.classifier.normalise import Normalised, normalise
 
 MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 to the same
@@ -111,10 +117,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def known_words(self, words: list[str]) -> np.ndarray:
         """Which of ``words`` (lower-case letters, as normalised text has them) are word
         unigrams of this vocabulary: language detection asks whether a short text is English."""
-        if not words or self.word_sizes[0] > 1:
+        if not words or self.word_sizes[0] > 1 or not len(self.hashes_):
             return np.zeros(len(words), dtype=bool)
-        hashes, _ = word_ngrams(" ".join(words), (1, 1))
-        return self.lookup(hashes) >= 0
+        if not all(map(WORD.fullmatch, words)):
+            hashes, _ = word_ngrams(" ".join(words), (1, 1))
+            return self.lookup(hashes) >= 0
+        # Each is one word as word_ngrams finds them: its unigram hash, computed word by word
+        # (for the few words of a short comment, far cheaper than the array passes).
+        wanted = np.array(word_unigram_hashes(words), dtype=np.uint64)
+        at = np.minimum(self.hashes_.searchsorted(wanted), len(self.hashes_) - 1)
+        return self.hashes_[at] == wanted
 
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
         """Feature id of each hash, or -1 when it is not in the vocabulary.

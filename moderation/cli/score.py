@@ -131,7 +131,7 @@ def score(
     skip_invalid: bool,
 ) -> None:
     """Score comments offline exactly as the worker does."""
-    from moderation.classifier import load_scorer
+    from moderation.classifier import load_scorer, settle_after_loading
 
     config = settings.from_environment()
     try:
@@ -142,6 +142,7 @@ def score(
         scorer = load_scorer(models_dir or Path(config["MODELS_DIR"]))
     except Exception as exc:
         raise click.ClickException(f"could not load the models: {exc}") from exc
+    settle_after_loading()
     progress = tqdm(unit=" comments", disable=not sys.stderr.isatty(), file=sys.stderr)
     policy = replace(policy, repetition=replace(policy.repetition, window_hours=math.inf))
     copies = _Copies(policy.repetition)

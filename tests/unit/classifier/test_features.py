@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from moderation.classifier.ngram_hashing import char_ngrams, word_ngrams
+from moderation.classifier.ngram_hashing import char_ngrams, word_ngrams, word_unigram_hashes
 from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures
 
@@ -82,3 +82,15 @@ def test_known_words_counts_the_word_unigrams_of_the_vocabulary() -> None:
     assert features.known_words(["idio"]).tolist() == [False]
     words_from_two = TextFeatures(word_sizes=(2, 2), min_df=1).fit(CORPUS)
     assert words_from_two.known_words(["idiot"]).tolist() == [False]  # no word unigrams
+
+
+def test_known_words_hash_each_word_as_the_vectoriser_does() -> None:
+    """Words are hashed one by one, to the vectoriser's word unigram hashes."""
+    features = TextFeatures(min_df=1).fit([*CORPUS, "don't naïve привет"])
+    vocabulary = set(features.hashes_.tolist())
+    words = ["idiot", "taxes", "don't", "naïve", "привет", "jinni", "idio"]
+    unigrams, _ = word_ngrams(" ".join(words), (1, 1))
+    assert word_unigram_hashes(words) == unigrams.tolist()
+    expected = [int(h) in vocabulary for h in unigrams]
+    assert features.known_words(words).tolist() == expected
+    assert expected.count(True) == 5
