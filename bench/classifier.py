@@ -6,6 +6,7 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
   ``--rounds`` fresh processes, median; plus each fresh process's peak RSS;
 * one comment at a time, with and without the article: wall-clock and CPU (thread) time of
   ``scorer.score([comment])`` per comment, p50/p99 per round, median over ``--rounds``;
+* short comments (a comment's first one to three words), one at a time, without the article;
 * batches: ``scorer.score(all n comments)`` with and without the article, comments/s, median
   over rounds;
 * peak RSS of this process after loading and after all scoring;
@@ -164,6 +165,10 @@ def main() -> None:
 
     single = _latencies(lambda c: scorer.score([c]), with_article, args.rounds)
     single_no_article = _latencies(lambda c: scorer.score([c]), without, args.rounds)
+    # Short comments ("Agreed.", "Nice article"): their fixed cost and language check show.
+    short = [CommentInput(" ".join(t.split()[:k])) for t in texts[::4] for k in (1, 2, 3)]
+    short = [c for c in short if c.text]
+    single_short = _latencies(lambda c: scorer.score([c]), short, args.rounds)
     batch = _throughput(scorer.score, with_article, args.rounds)
     batch_no_article = _throughput(scorer.score, without, args.rounds)
     russian = _russian(scorer, args.data_dir, args.n, args.rounds)
@@ -191,6 +196,11 @@ def main() -> None:
         "load": load,
         "single_comment_with_article": single,
         "single_comment_without_article": single_no_article,
+        "single_short_comment_without_article": {
+            "n": len(short),
+            "source": "the first one, two and three words of every fourth comment",
+            **single_short,
+        },
         "batch_comments_per_second_with_article": batch,
         "batch_comments_per_second_without_article": batch_no_article,
         "russian": russian,

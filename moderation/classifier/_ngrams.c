@@ -1137,6 +1137,61 @@ static PyObject *text_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     return PyLong_FromLong(flags);
 }
 
+/* The off-topic head's explanation weights (heads.score_off_topic_batch): in each row marked
+ * in ``explain``, the informative terms its article lacks (in_article 0) share the negated
+ * overlap coefficient equally; each such stored value's weight is its share divided by the
+ * value (at least 1e-9), every other value's 0.0. Also each row's count of such terms. The
+ * same operations in the same order as the numpy path: share = -overlap / count, then
+ * share / max(value, 1e-9). */
+static PyObject *foreign_weights(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objs[8];
+    double overlap;
+    if (!PyArg_ParseTuple(args, "OOOOOOdOO", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4],
+                          &objs[5], &overlap, &objs[6], &objs[7])) {
+        return NULL;
+    }
+    static const char *names[8] = {"indptr",  "indices", "data", "in_article",
+                                   "informative", "explain", "weights", "n_foreign"};
+    static const Py_ssize_t sizes[8] = {4, 4, 8, 8, 1, 1, 8, 8};
+    Buffers buffers;
+    PyObject *result = NULL;
+    if (acquire(&buffers, objs, names, sizes, 8, 6) < 0) goto done;
+    Py_buffer *views = buffers.views;
+    Py_ssize_t n = views[0].len / 4 - 1, nnz = views[1].len / 4;
+    Py_ssize_t n_features = views[4].len;
+    if (n < 0 || views[2].len / 8 != nnz || views[3].len / 8 != nnz || views[5].len != n ||
+        views[6].len / 8 != nnz || views[7].len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "foreign_weights: inconsistent buffer sizes");
+        goto done;
+    }
+    const int32_t *indptr = views[0].buf, *indices = views[1].buf;
+    const double *data = views[2].buf, *in_article = views[3].buf;
+    const uint8_t *informative = views[4].buf, *explain = views[5].buf;
+    double *weights = views[6].buf;
+    int64_t *n_foreign = views[7].buf;
+    if (check_rows("foreign_weights", indptr, n, indices, nnz, n_features) < 0) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t count = 0;
+        if (explain[i]) {
+            for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+                count += informative[indices[j]] && in_article[j] == 0.0;
+            }
+        }
+        n_foreign[i] = count;
+        double share = count > 0 ? -overlap / (double)count : 0.0;
+        for (int32_t j = indptr[i]; j < indptr[i + 1]; j++) {
+            int foreign = count > 0 && informative[indices[j]] && in_article[j] == 0.0;
+            double floor = data[j] > 1e-9 ? data[j] : 1e-9;
+            weights[j] = (foreign ? share : 0.0) / floor;
+        }
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    release(&buffers);
+    return result;
+}
+
 /* Each word's summed contribution for the explanations (batch.word_sums): every stored
  * value's share coef * value / count, added to the word of each of its occurrences in order,
  * from 0.0, as np.bincount adds them. ``coef`` holds one coefficient per feature
@@ -1618,6 +1673,10 @@ static PyMethodDef methods[] = {
     {"text_flags", text_flags, METH_VARARGS,
      "text_flags(text, letters, wanted=1023) -> int\n\n"
      "Which normalisation rewrites could apply (only the wanted bits); see normalise.py."},
+    {"foreign_weights", foreign_weights, METH_VARARGS,
+     "foreign_weights(indptr, indices, data, in_article, informative, explain, overlap,\n"
+     "                weights, n_foreign) -> None\n\n"
+     "The off-topic explanation weights; see heads.score_off_topic_batch."},
     {"word_sums", word_sums, METH_VARARGS,
      "word_sums(coef, by_feature, indices, data, counts, occ_nnz, occ_word, out) -> None\n\n"
      "Each word's summed contribution; see batch.word_sums."},

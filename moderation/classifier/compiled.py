@@ -98,6 +98,11 @@ def background_scores(*args: Any) -> None:
     _core().background_scores(*args)
 
 
+def foreign_weights(*args: Any) -> None:
+    """``_ngrams.foreign_weights``; see ``_ngrams.c`` and :func:`heads.foreign_weights`."""
+    _core().foreign_weights(*args)
+
+
 def text_flags(text: str, letters: int, wanted: int = 1023) -> int:
     """``_ngrams.text_flags``; see ``_ngrams.c`` and :func:`normalise.normalise`."""
     return int(_core().text_flags(text, letters, wanted))

@@ -341,13 +341,7 @@ def score_off_topic_batch(
     explain = scored & (probabilities >= head.explain_from)
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
-        # Informative words the article lacks share the (negative) overlap coefficient.
-        nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        informative = features.informative_[indices]
-        foreign = informative & (in_article == 0) & explain[nnz_rows]
-        n_foreign = _row_counts(matrix.indptr, foreign)
-        share = np.divide(-head.overlap_coef, n_foreign, out=np.zeros(n), where=n_foreign > 0)
-        coef = np.where(foreign, share[nnz_rows], 0.0) / np.maximum(matrix.data, 1e-9)
+        coef, n_foreign = foreign_weights(features, matrix, in_article, explain, head.overlap_coef)
         top = TopWords(hashed, word_sums(hashed, rows, coef))
         for i in np.flatnonzero(explain & (n_foreign > 0)).tolist():
             spans[i] = spans_of(top, i, normalised[i], originals[i])
@@ -355,6 +349,36 @@ def score_off_topic_batch(
         Scored(float(p), s, {}) if ok else None
         for p, s, ok in zip(probabilities, spans, scored, strict=True)
     ]
+
+
+def foreign_weights(
+    features: OffTopicFeatures,
+    matrix: SparseRows,
+    in_article: np.ndarray,
+    explain: np.ndarray,
+    overlap_coef: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The off-topic explanation's weight for each stored value of ``matrix``, and each row's
+    count of foreign terms: in the rows ``explain`` marks, the informative terms the article
+    lacks (``in_article`` 0) share the (negative) overlap coefficient, each divided by its
+    value so that the word sums give the shares. In the compiled core when it is on (the
+    same bits)."""
+    n = matrix.shape[0]
+    if compiled_core.enabled():
+        weights, n_foreign = np.empty(matrix.nnz), np.empty(n, dtype=np.int64)
+        compiled_core.foreign_weights(
+            matrix.indptr, matrix.indices, matrix.data, in_article,
+            features.informative_.view(np.uint8), explain.view(np.uint8), float(overlap_coef),
+            weights, n_foreign,
+        )  # fmt: skip
+        return weights, n_foreign
+    nnz_rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    informative = features.informative_[matrix.indices]
+    foreign = informative & (in_article == 0) & explain[nnz_rows]
+    n_foreign = _row_counts(matrix.indptr, foreign)
+    share = np.divide(-overlap_coef, n_foreign, out=np.zeros(n), where=n_foreign > 0)
+    weights = np.where(foreign, share[nnz_rows], 0.0) / np.maximum(matrix.data, 1e-9)
+    return weights, n_foreign
 
 
 _Overlap = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]

@@ -554,3 +554,58 @@ def test_a_presence_table_of_the_wrong_size_is_refused() -> None:
         compiled.featurise(*_arguments(features), np.zeros(8, np.uint64), 21)
     with pytest.raises(ValueError, match="presence table"):
         compiled.featurise(*_arguments(features), features.presence(), 40)
+
+
+def _foreign_case(monkeypatch: pytest.MonkeyPatch, switch: bool) -> tuple[np.ndarray, ...]:
+    """heads.foreign_weights on random rows with the core on or off."""
+    from moderation.classifier.batch import SparseRows
+    from moderation.classifier.heads import foreign_weights
+
+    rng = np.random.default_rng(20261129)
+    n, n_features = 40, 400
+    indptr, indices = _random_rows(rng, n, n_features, 60)
+    data = rng.random(len(indices))
+    data[::7] = 0.0  # the 1e-9 floor
+    in_article = np.where(rng.random(len(indices)) < 0.5, 0.0, rng.random(len(indices)))
+    features = type("Features", (), {"informative_": rng.random(n_features) < 0.6})()
+    explain = rng.random(n) < 0.7
+    matrix = SparseRows(data, indices, indptr, (n, n_features))
+    monkeypatch.setattr(compiled, "USE", switch)
+    return foreign_weights(features, matrix, in_article, explain, -1.7)  # type: ignore[arg-type]
+
+
+def test_off_topic_explanation_weights_equal_the_numpy_path_bit_for_bit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    weights, n_foreign = _foreign_case(monkeypatch, True)
+    expected_weights, expected_n = _foreign_case(monkeypatch, False)
+    assert weights.tobytes() == expected_weights.tobytes()
+    assert n_foreign.tolist() == expected_n.tolist()
+    assert (n_foreign > 0).sum() > 10 and (weights > 0).any() and (weights == 0).any()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"indices": np.array([9], np.int32)}, "out of range"),
+        ({"indptr": np.array([0, 2], np.int32)}, "do not match"),
+        ({"in_article": np.zeros(2)}, "inconsistent"),
+        ({"explain": np.ones(2, np.uint8)}, "inconsistent"),
+        ({"weights": np.empty(3)}, "inconsistent"),
+    ],
+)
+def test_off_topic_explanation_weights_refuse_inconsistent_buffers(
+    change: dict[str, object], message: str
+) -> None:
+    args: dict[str, object] = {
+        "indptr": np.array([0, 1], np.int32),
+        "indices": np.array([3], np.int32),
+        "data": np.ones(1),
+        "in_article": np.zeros(1),
+        "informative": np.ones(5, np.uint8),
+        "explain": np.ones(1, np.uint8),
+        "overlap": -1.0,
+        "weights": np.empty(1),
+        "n_foreign": np.empty(1, np.int64),
+    }
+    _assert_refused(compiled.foreign_weights, args, change, message)
