@@ -75,19 +75,22 @@ def word_bounded(text: str, sizes: tuple[int, int]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
+_MASK = 2**64 - 1
+
+
+def _polynomial(word: str) -> int:
+    """The raw polynomial hash of ``word``'s code points (+1), modulo 2**64: what
+    :func:`word_ngrams` computes for each word with prefix sums."""
+    h = 0
+    for char in word:
+        h = (h * _P + ord(char) + 1) & _MASK
+    return h
+
+
 def word_hashes(words: list[str]) -> np.ndarray:
     """The hash :func:`word_ngrams` gives each of ``words`` as a word of its own (before the
     n-gram step); the compiled lexicon scan looks words up by it."""
-    raw = []
-    for word in words:
-        h = 0
-        for char in word:
-            h = (h * _P + ord(char) + 1) % 2**64
-        raw.append(h)
-    return _mix(np.array(raw, dtype=np.uint64) ^ _WORD_SALT)
-
-
-_MASK = 2**64 - 1
+    return _mix(np.array([_polynomial(w) for w in words], dtype=np.uint64) ^ _WORD_SALT)
 
 
 def _mix_int(x: int) -> int:
@@ -103,13 +106,7 @@ def word_unigram_hashes(words: list[str]) -> list[int]:
     """The hash :func:`word_ngrams` gives each of ``words`` as a word unigram, each word
     taken whole (as it finds a text's words when each is one :data:`WORD` match)."""
     salt = int(_WORD_SALT)
-    out = []
-    for word in words:
-        h = 0
-        for char in word:
-            h = (h * _P + ord(char) + 1) & _MASK
-        out.append(_mix_int(_mix_int(h ^ salt) ^ (1 << 8)))
-    return out
+    return [_mix_int(_mix_int(_polynomial(w) ^ salt) ^ (1 << 8)) for w in words]
 
 
 def word_ngrams(text: str, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
