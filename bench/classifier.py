@@ -2,6 +2,10 @@
 
 Everything runs pinned to one core with BLAS threads at 1, as a worker process runs. Measured:
 
+Scoring explains as the worker does: spans only for scores at or above the shipped policy's
+lowest approve points (``config/policy.toml``, ``Policy.lowest_approve_points``); the
+"explanations" figures put that side by side with explaining every score.
+
 * load: ``load_scorer()`` (imports it triggers, checksums, skops, lookup tables, warm-up) in
   ``--rounds`` fresh processes, median; plus each fresh process's peak RSS;
 * one comment at a time, with and without the article: wall-clock and CPU (thread) time of
@@ -19,6 +23,8 @@ Everything runs pinned to one core with BLAS threads at 1, as a worker process r
   off-topic also featurises every parent (its cache emptied before each round: no parent seen
   before), against the same comments without parents, alternating round by round: batches
   and single comments.
+* explanations: batches and single comments with the article, spans found only where the
+  policy can show them (the worker) against spans for every score, alternating round by round.
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
 Comments are real C3 texts when ``--data-dir`` has them, else built-in samples. Writes JSON to
@@ -151,29 +157,35 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     load = _load_times(args.rounds)
 
+    from functools import partial
+
     from moderation.classifier import compiled, load_scorer, settle_after_loading
     from moderation.domain.scores import CommentInput
+    from moderation.policy_file import load_policy
 
     scorer = load_scorer()
     settle_after_loading()  # as the worker does once its scorer is loaded
+    points = load_policy(ROOT / "config" / "policy.toml").lowest_approve_points()
+    score = partial(scorer.score, explain_from=points)  # as classify.score_and_decide
     rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     article = json.loads((ROOT.parent / "shared" / "examples" / "article.json").read_text())
     texts = _comments(args.data_dir, args.n)
     with_article = [CommentInput(t, article["title"], article["body"], "en") for t in texts]
     without = [CommentInput(t) for t in texts]
-    scorer.score(with_article[:50])  # warm caches (article side)
+    score(with_article[:50])  # warm caches (article side)
 
-    single = _latencies(lambda c: scorer.score([c]), with_article, args.rounds)
-    single_no_article = _latencies(lambda c: scorer.score([c]), without, args.rounds)
+    single = _latencies(lambda c: score([c]), with_article, args.rounds)
+    single_no_article = _latencies(lambda c: score([c]), without, args.rounds)
     # Short comments ("Agreed.", "Nice article"): their fixed cost and language check show.
     short = [CommentInput(" ".join(t.split()[:k])) for t in texts[::4] for k in (1, 2, 3)]
     short = [c for c in short if c.text]
-    single_short = _latencies(lambda c: scorer.score([c]), short, args.rounds)
-    batch = _throughput(scorer.score, with_article, args.rounds)
-    batch_no_article = _throughput(scorer.score, without, args.rounds)
-    russian = _russian(scorer, args.data_dir, args.n, args.rounds)
-    featurisers = _featurisers(scorer, with_article, args.rounds)
-    replies = _replies(scorer, with_article, args.rounds)
+    single_short = _latencies(lambda c: score([c]), short, args.rounds)
+    batch = _throughput(score, with_article, args.rounds)
+    batch_no_article = _throughput(score, without, args.rounds)
+    russian = _russian(score, args.data_dir, args.n, args.rounds)
+    featurisers = _featurisers(score, with_article, args.rounds)
+    replies = _replies(scorer, score, with_article, args.rounds)
+    explanations = _explanations(scorer, points, with_article, args.rounds)
     rss_after_scoring = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     artifacts_mb = sum(f.stat().st_size for f in (ROOT / "models").iterdir() if f.is_file()) / (
         1024 * 1024
@@ -206,11 +218,13 @@ def main() -> None:
         "russian": russian,
         "featurisers": featurisers,
         "replies": replies,
+        "explanations": explanations,
         "featuriser_in_other_figures": "compiled" if compiled.enabled() else "numpy",
         "max_rss_mb_after_load": round(rss_after_load, 1),
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
         "artifacts_mb": round(artifacts_mb, 2),
         "scope": "toxicity + spam + off-topic + language + explanations per comment",
+        "explain_from": points,
         "targets": {
             "single_p99_ms": 1.0,
             "batch_comments_per_second": 10000,
@@ -243,7 +257,9 @@ def main() -> None:
     print(json.dumps(result, indent=2))
 
 
-def _featurisers(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any]:
+def _featurisers(
+    score: Callable[[list[Any]], object], comments: list[Any], rounds: int
+) -> dict[str, Any]:
     """The same comments scored with the compiled and with the numpy featuriser, alternately."""
     from moderation.classifier import compiled
 
@@ -256,8 +272,8 @@ def _featurisers(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any
         for _ in range(rounds):
             for name, value in (("compiled", "1"), ("numpy", "0")):
                 compiled.USE = value == "1"
-                runs[name].append(_throughput(scorer.score, comments, 1))
-                singles[name].append(_latencies(lambda c: scorer.score([c]), sample, 1))
+                runs[name].append(_throughput(score, comments, 1))
+                singles[name].append(_latencies(lambda c: score([c]), sample, 1))
     finally:
         compiled.USE = compiled.configured()
     result = _side_by_side(runs, singles, "compiled", "numpy")
@@ -289,7 +305,9 @@ def _side_by_side(
     return result
 
 
-def _replies(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any]:
+def _replies(
+    scorer: Any, score: Callable[[list[Any]], object], comments: list[Any], rounds: int
+) -> dict[str, Any]:
     """Every comment a reply to the next one, against no replies, alternately (see above)."""
     from dataclasses import replace
 
@@ -303,15 +321,40 @@ def _replies(scorer: Any, comments: list[Any], rounds: int) -> dict[str, Any]:
     for _ in range(rounds):
         for name, batch in (("plain", comments), ("replies", answering)):
             features.__dict__.pop("_parents", None)  # no parent seen before
-            runs[name].append(_throughput(scorer.score, batch, 1))
+            runs[name].append(_throughput(score, batch, 1))
             features.__dict__.pop("_parents", None)
-            singles[name].append(_latencies(lambda c: scorer.score([c]), batch[:sample], 1))
+            singles[name].append(_latencies(lambda c: score([c]), batch[:sample], 1))
     result = _side_by_side(runs, singles, "replies", "plain")
     result["single_comments"] = f"first {sample}, with the article"
     return result
 
 
-def _russian(scorer: Any, data_dir: pathlib.Path, n: int, rounds: int) -> dict[str, Any]:
+def _explanations(
+    scorer: Any, points: dict[str, float], comments: list[Any], rounds: int
+) -> dict[str, Any]:
+    """Spans where the policy can show them (the worker) against spans for every score."""
+    runs: dict[str, list[float]] = {"policy": [], "every_score": []}
+    singles: dict[str, list[dict[str, Any]]] = {"policy": [], "every_score": []}
+    sample = comments[:500]
+    for _ in range(rounds):
+        for name, explain_from in (("policy", points), ("every_score", None)):
+
+            def score(items: list[Any], explain_from: Any = explain_from) -> object:
+                return scorer.score(items, explain_from=explain_from)
+
+            def one(comment: Any, score: Callable[[list[Any]], object] = score) -> object:
+                return score([comment])
+
+            runs[name].append(_throughput(score, comments, 1))
+            singles[name].append(_latencies(one, sample, 1))
+    result = _side_by_side(runs, singles, "policy", "every_score")
+    result["single_comments"] = f"first {len(sample)}, with the article"
+    return result
+
+
+def _russian(
+    score: Callable[[list[Any]], Any], data_dir: pathlib.Path, n: int, rounds: int
+) -> dict[str, Any]:
     """Russian forum comments under the Russian edition of a hand-written check article."""
     from moderation.classifier.training.off_topic_ru import CHECK_SET
     from moderation.domain.scores import CommentInput
@@ -321,15 +364,15 @@ def _russian(scorer: Any, data_dir: pathlib.Path, n: int, rounds: int) -> dict[s
         return {"skipped": f"no ru_2ch_pikabu under {data_dir}"}
     article = json.loads(CHECK_SET.read_text(encoding="utf-8"))["articles"][0]
     comments = [CommentInput(t, article["title"], article["body"], "ru") for t in texts]
-    scorer.score(comments[:50])
-    languages = [r.language for r in scorer.score(comments)]
+    score(comments[:50])
+    languages = [r.language for r in score(comments)]
     return {
         "n": len(texts),
         "source": "ru_2ch_pikabu (first n, truncated to 1500 chars)",
         "median_chars": int(np.median([len(t) for t in texts])),
         "routed_ru_share": round(languages.count("ru") / len(languages), 3),
-        "single_comment_with_article": _latencies(lambda c: scorer.score([c]), comments, rounds),
-        "batch_comments_per_second_with_article": _throughput(scorer.score, comments, rounds),
+        "single_comment_with_article": _latencies(lambda c: score([c]), comments, rounds),
+        "batch_comments_per_second_with_article": _throughput(score, comments, rounds),
     }
 
 

@@ -10,7 +10,9 @@ so it complements the timings and does not replace them.
 
 Each measurement is a fresh process under cachegrind that loads the scorer (as the worker
 does, :func:`settle_after_loading` included), warms it on 20 comments, then scores the
-comments of one workload; the same process with no workload is subtracted, so the figure is
+comments of one workload, explaining as the worker does (``--explain policy``: spans only for
+scores at or above the shipped policy's lowest approve points) or every score
+(``--explain every``); the same process with no workload is subtracted, so the figure is
 the scoring alone, per comment. Workloads, on ``--n`` C3 comments (from comment 300 on, past
 the warm-up ones; the built-in samples when ``--data-dir`` lacks C3):
 
@@ -23,6 +25,7 @@ in all on two cores). Needs valgrind (``apt-get install -y valgrind``). Writes J
 ``bench/results/instructions.json``.
 
     .venv/bin/python bench/instructions.py [--data-dir ../shared/data] [--n 300]
+        [--explain policy|every]
 """
 
 from __future__ import annotations
@@ -45,40 +48,46 @@ _CHILD = """
 import json, pathlib, sys
 sys.path.insert(0, {bench!r})
 from classifier import _comments
+from functools import partial
 from moderation.classifier import load_scorer, settle_after_loading
 from moderation.domain.scores import CommentInput
+from moderation.policy_file import load_policy
 
 workload, n, data_dir = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
+points = load_policy(pathlib.Path({policy!r})).lowest_approve_points()
 scorer = load_scorer()
 settle_after_loading()
+score = partial(scorer.score, explain_from=points if sys.argv[4] == "policy" else None)
 article = json.loads(pathlib.Path({article!r}).read_text())
 texts = _comments(data_dir, 300 + n)[-n:]
 under = [CommentInput(t, article["title"], article["body"], "en") for t in texts]
 short = [CommentInput(" ".join(t.split()[:k])) for t in texts for k in (1, 2, 3)]
 short = [c for c in short if c.text][:n]
-scorer.score(under[:20])
+score(under[:20])
 if workload == "batch":
-    scorer.score(under)
+    score(under)
 elif workload == "single":
     for comment in under:
-        scorer.score([comment])
+        score([comment])
 elif workload == "short":
     for comment in short:
-        scorer.score([comment])
+        score([comment])
 print(json.dumps({{"scored": 0 if workload == "none" else len(short if workload == "short" else under)}}))
 """
 
 _I_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-def _count(workload: str, n: int, data_dir: pathlib.Path) -> tuple[int, int]:
+def _count(workload: str, n: int, data_dir: pathlib.Path, explain: str) -> tuple[int, int]:
     """(instructions, comments scored) of one fresh process running ``workload``."""
     child = _CHILD.format(
-        bench=str(ROOT / "bench"), article=str(ROOT.parent / "shared" / "examples" / "article.json")
+        bench=str(ROOT / "bench"),
+        article=str(ROOT.parent / "shared" / "examples" / "article.json"),
+        policy=str(ROOT / "config" / "policy.toml"),
     )
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-        sys.executable, "-c", child, workload, str(n), str(data_dir),
+        sys.executable, "-c", child, workload, str(n), str(data_dir), explain,
     ]  # fmt: skip
     # A fixed hash seed: with a random one, set and dict orders (and so the counts) vary.
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
@@ -93,6 +102,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--n", type=int, default=300, help="comments per workload (1-2000)")
+    parser.add_argument(
+        "--explain",
+        choices=("policy", "every"),
+        default="policy",
+        help="spans as the worker finds them (policy) or for every score",
+    )
     parser.add_argument(
         "--out", type=pathlib.Path, default=ROOT / "bench" / "results" / "instructions.json"
     )
@@ -109,7 +124,7 @@ def main() -> None:
         counts = dict(
             zip(
                 WORKLOADS,
-                pool.map(lambda w: _count(w, args.n, args.data_dir), WORKLOADS),
+                pool.map(lambda w: _count(w, args.n, args.data_dir, args.explain), WORKLOADS),
                 strict=True,
             )
         )
@@ -122,6 +137,7 @@ def main() -> None:
         "valgrind": version.stdout.strip(),
         "python": sys.version.split()[0],
         "comments": args.n,
+        "explain": args.explain,
         "instructions_without_scoring": baseline,
         "instructions_per_comment": {
             workload: round((total - baseline) / scored)

@@ -104,9 +104,10 @@ def score_and_decide(
     (:func:`~moderation.copies.copies_before`).
     """
     counts = copies if copies is not None else [0] * len(inputs)
+    # Spans only for scores that can give a reason: the others' would be dropped by decide.
+    scored = scorer.score(inputs, explain_from=policy.lowest_approve_points())
     return [
-        decide(scores, policy, earlier_copies=n)
-        for scores, n in zip(scorer.score(inputs), counts, strict=True)
+        decide(scores, policy, earlier_copies=n) for scores, n in zip(scored, counts, strict=True)
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import pathlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from moderation.domain.scores import CommentInput, CommentScores
@@ -26,7 +26,16 @@ class Scorer(Protocol):
 
     model_version: str
 
-    def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]: ...
+    def score(
+        self,
+        comments: Sequence[CommentInput],
+        *,
+        explain_from: Mapping[str, float] | None = None,
+    ) -> list[CommentScores]:
+        """Scores of ``comments``, in order. ``explain_from``: per score name, the lowest
+        value whose spans anyone will see (``Policy.lowest_approve_points``); a score below
+        it comes without spans, which saves explaining it. None: every score is explained."""
+        ...
 
 
 def load_scorer(models_dir: pathlib.Path | None = None) -> Scorer:

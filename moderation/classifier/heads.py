@@ -189,8 +189,11 @@ def score_toxicity_batch(
     rows: BatchRows,
     normalised: Sequence[Normalised],
     originals: Sequence[str],
+    explain_from: float = 0.0,
 ) -> list[Scored]:
-    """:meth:`ToxicityHead.score` for every comment of a batch, with one sparse product."""
+    """:meth:`ToxicityHead.score` for every comment of a batch, with one sparse product.
+
+    Spans only for probabilities at or above ``explain_from`` (the others get none)."""
     matrix = rows.matrix
     if isinstance(head.lexicon, ToxicLexicon) and compiled_core.enabled():
         # ``hashed`` holds the texts the lexicon reads (this head's normalised texts).
@@ -205,13 +208,20 @@ def score_toxicity_batch(
     probabilities = sigmoid(z)
     sub_z = products[:, 1:] + head.subtype_intercept
     sub_p = [[_sigmoid(s) for s in row] for row in sub_z.tolist()]
-    top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
-    lexicon_coef = head.lexicon_coef.tolist()
     every_probability = probabilities.tolist()
+    top = _top_words(hashed, rows, head.coef, every_probability, explain_from)
+    lexicon_coef = head.lexicon_coef.tolist()
     every_strongest = lexicon_features[:, 0].tolist()
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
         probability = every_probability[i]
+        subscores = {
+            name: round(probability * p, 6)
+            for name, p in zip(head.subtype_names, sub_p[i], strict=True)
+        }
+        if top is None or probability < explain_from:
+            out.append(Scored(probability, (), subscores))
+            continue
         strongest = every_strongest[i]
         extra = []
         for rate, start, end in first[i]:
@@ -229,12 +239,21 @@ def score_toxicity_batch(
             relative=TOXICITY_RELATIVE_WEIGHT,
             plain=head.plain_words,
         )
-        subscores = {
-            name: round(probability * p, 6)
-            for name, p in zip(head.subtype_names, sub_p[i], strict=True)
-        }
         out.append(Scored(probability, spans, subscores))
     return out
+
+
+def _top_words(
+    hashed: HashedBatch,
+    rows: BatchRows,
+    coef: np.ndarray,
+    probabilities: list[float],
+    explain_from: float,
+) -> TopWords | None:
+    """The candidate words of a batch's comments, or None when none is to be explained."""
+    if not any(p >= explain_from for p in probabilities):
+        return None
+    return TopWords(hashed, word_sums(hashed, rows, coef, by_feature=True))
 
 
 def score_spam_batch(
@@ -243,19 +262,23 @@ def score_spam_batch(
     rows: BatchRows,
     normalised: Sequence[Normalised],
     originals: Sequence[str],
+    explain_from: float = 0.0,
 ) -> list[Scored]:
-    """:meth:`SpamHead.score` for every comment of a batch."""
+    """:meth:`SpamHead.score` for every comment of a batch (spans as in
+    :func:`score_toxicity_batch`)."""
     matrix = rows.matrix
     matches = [cue_matches(text) for text in originals]
     cues = np.array([cue_values(t, m) for t, m in zip(originals, matches, strict=True)])
     cues = cues.reshape(len(originals), len(CUE_NAMES))
     z = (matrix @ head.coef + cues @ head.cue_coef) + head.intercept
-    probabilities = sigmoid(z)
-    top = TopWords(hashed, word_sums(hashed, rows, head.coef, by_feature=True))
+    every_probability = sigmoid(z).tolist()
+    top = _top_words(hashed, rows, head.coef, every_probability, explain_from)
     cue_coef = head.cue_coef.tolist()
-    every_probability = probabilities.tolist()
     out = []
     for i, (nz, original) in enumerate(zip(normalised, originals, strict=True)):
+        if top is None or every_probability[i] < explain_from:
+            out.append(Scored(every_probability[i], (), {}))
+            continue
         extra: list[tuple[int, int, float]] = []
         if any(matches[i].values()):
             values = cues[i].tolist()
@@ -278,8 +301,11 @@ def score_off_topic_batch(
     originals: Sequence[str],
     articles: Sequence[tuple[str | None, str | None] | None],
     parents: Sequence[str | None] | None = None,
+    explain_from: float | None = None,
 ) -> list[Scored | None]:
     """:meth:`OffTopicHead.score` for every comment of a batch, each under its own article.
+
+    Spans from ``explain_from`` on (None: the head's own ``explain_from``).
 
     ``articles[i]`` is comment i's (title, body), or None for no article (its entry is None
     too); ``parents[i]`` is the text of the comment it replies to, when known. Every quantity
@@ -338,7 +364,8 @@ def score_off_topic_batch(
     dense = np.column_stack(columns)
     dense[~scored] = 0.0  # rows without an article are not scored
     probabilities = sigmoid(dense @ head.coef + head.intercept)
-    explain = scored & (probabilities >= head.explain_from)
+    explain_at = head.explain_from if explain_from is None else explain_from
+    explain = scored & (probabilities >= explain_at)
     spans: list[tuple[Span, ...]] = [()] * n
     if explain.any():
         coef, n_foreign = foreign_weights(features, matrix, in_article, explain, head.overlap_coef)

@@ -68,6 +68,7 @@ class LanguageModels:
         *,
         with_spam: bool = True,
         views: _Views | None = None,
+        explain_from: Mapping[str, float] | None = None,
     ) -> list[CommentScores]:
         """:meth:`score` for many comments at once: one hashing pass, one product per head.
 
@@ -79,14 +80,18 @@ class LanguageModels:
 
         ``views``: the comments' texts already normalised, hashed and featurised for another
         language's models (a mixed comment's partner reuses them); at most :data:`CHUNK`
-        comments, the texts of ``comments`` in order.
+        comments, the texts of ``comments`` in order. ``explain_from``: see
+        :meth:`ModerationScorer.score` (None: every score is explained, as :meth:`score` does).
         """
         if views is None and len(comments) > CHUNK:  # bounded temporaries, warm caches
             return [
                 result
                 for start in range(0, len(comments), CHUNK)
                 for result in self.score_many(
-                    comments[start : start + CHUNK], language, with_spam=with_spam
+                    comments[start : start + CHUNK],
+                    language,
+                    with_spam=with_spam,
+                    explain_from=explain_from,
                 )
             ]
         if not comments:
@@ -101,13 +106,19 @@ class LanguageModels:
             views = _Views(originals, self.features())
         normalised, hashed = views.of(toxicity_ngrams)
         rows = views.rows(toxicity_ngrams)
-        toxicity = score_toxicity_batch(self.toxicity, hashed, rows, normalised, originals)
+        explain = explain_from or {}
+        toxicity = score_toxicity_batch(
+            self.toxicity, hashed, rows, normalised, originals, explain.get("toxicity", 0.0)
+        )
         spam: list[Scored | None] = [None] * len(comments)
         if with_spam:
             spam_normalised, spam_hashed = views.of(spam_ngrams)
             spam_rows = views.rows(spam_ngrams)
+            spam_from = explain.get("spam", 0.0)
             spam = list(
-                score_spam_batch(self.spam, spam_hashed, spam_rows, spam_normalised, originals)
+                score_spam_batch(
+                    self.spam, spam_hashed, spam_rows, spam_normalised, originals, spam_from
+                )
             )
         off_topic: list[Scored | None] = [None] * len(comments)
         articles = [
@@ -119,7 +130,7 @@ class LanguageModels:
             ot_rows = views.rows(off_topic_ngrams)
             off_topic = score_off_topic_batch(
                 self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles,
-                [c.parent for c in comments],
+                [c.parent for c in comments], explain.get("off_topic"),
             )  # fmt: skip
         results = []
         for i in range(len(comments)):
@@ -201,8 +212,18 @@ class ModerationScorer:
         self.russian_reject_at: float | None = russian_point.get("reject_at_or_above")
         self._article_languages: dict[str, str] = {}
 
-    def score(self, comments: Sequence[CommentInput]) -> list[CommentScores]:
+    def score(
+        self,
+        comments: Sequence[CommentInput],
+        *,
+        explain_from: Mapping[str, float] | None = None,
+    ) -> list[CommentScores]:
         """Detect each comment's language, then score each language's comments together.
+
+        ``explain_from``: per score name, the value from which its spans are found (below
+        it the score comes without spans: the worker passes the policy's lowest approve
+        points, under which no score gives a reason). None: every score is explained except
+        off-topic, whose head explains from the model card's approve point.
 
         Comments go in chunks of :data:`CHUNK` per language. A chunk's mixed EN+RU comments
         are then scored by the other language's models together; when the whole chunk is
@@ -221,12 +242,17 @@ class ModerationScorer:
         for language, members in groups.items():
             for start in range(0, len(members), CHUNK):
                 chunk = members[start : start + CHUNK]
-                scored = self._score_chunk([comments[i] for i in chunk], language)
+                scored = self._score_chunk([comments[i] for i in chunk], language, explain_from)
                 for i, result in zip(chunk, scored, strict=True):
                     results[i] = result
         return [r for r in results if r is not None]
 
-    def _score_chunk(self, chunk: list[CommentInput], language: str) -> list[CommentScores]:
+    def _score_chunk(
+        self,
+        chunk: list[CommentInput],
+        language: str,
+        explain_from: Mapping[str, float] | None = None,
+    ) -> list[CommentScores]:
         models = self.routes[route(language)]
         seen = [self._as_seen_by(comment, language) for comment in chunk]
         partner = self.routes.get(MIXED_PARTNER.get(language, ""))
@@ -241,12 +267,15 @@ class ModerationScorer:
         if partner is not None:
             every += partner.features(with_spam=not shared_spam)
         views = _Views([c.text for c in chunk], every)
-        scored = models.score_many(seen, language, views=views)
+        scored = models.score_many(seen, language, views=views, explain_from=explain_from)
         mixed = [i for i, c in enumerate(chunk) if partner is not None and is_mixed_en_ru(c.text)]
         if not mixed:
             return scored
         others = self._partner_scores(
-            [chunk[i] for i in mixed], language, views if len(mixed) == len(chunk) else None
+            [chunk[i] for i in mixed],
+            language,
+            views if len(mixed) == len(chunk) else None,
+            explain_from,
         )
         for i, other in zip(mixed, others, strict=True):
             scored[i] = self._combine(scored[i], other)
@@ -300,7 +329,11 @@ class ModerationScorer:
         return self._combine(routed, self._partner_scores([comment], routed.language)[0])
 
     def _partner_scores(
-        self, comments: list[CommentInput], language: str, views: _Views | None = None
+        self,
+        comments: list[CommentInput],
+        language: str,
+        views: _Views | None = None,
+        explain_from: Mapping[str, float] | None = None,
     ) -> list[CommentScores]:
         """Mixed comments routed to ``language``, scored by the other language's models.
 
@@ -314,7 +347,9 @@ class ModerationScorer:
         routed_models = self.routes.get(language)
         shared_spam = routed_models is not None and partner_models.spam is routed_models.spam
         alone = [replace(c, article_title=None, article_body=None) for c in comments]
-        return partner_models.score_many(alone, partner, with_spam=not shared_spam, views=views)
+        return partner_models.score_many(
+            alone, partner, with_spam=not shared_spam, views=views, explain_from=explain_from
+        )
 
     def _combine(self, routed: CommentScores, other: CommentScores) -> CommentScores:
         """A mixed comment's scores from its routed and its partner language's models."""

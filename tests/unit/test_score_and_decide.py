@@ -1,0 +1,50 @@
+"""The one path from comments to decisions asks the scorer for spans only where they count."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from moderation.classify import score_and_decide
+from moderation.domain.policy import Action, Policy, Threshold
+from moderation.domain.scores import CommentInput, CommentScores, Span
+
+POLICY = Policy(
+    version="t",
+    thresholds={
+        "toxicity": Threshold(0.3),
+        "off_topic": Threshold(0.8),
+        "spam": Threshold(0.5, reject_at_or_above=0.9),
+    },
+    per_language={"ru": {"toxicity": Threshold(0.2)}},
+)
+
+
+class RecordingScorer:
+    """A stand-in scorer: fixed scores, and what it was asked to explain."""
+
+    model_version = "fake"
+
+    def __init__(self) -> None:
+        self.asked: list[Mapping[str, float] | None] = []
+
+    def score(
+        self,
+        comments: Sequence[CommentInput],
+        *,
+        explain_from: Mapping[str, float] | None = None,
+    ) -> list[CommentScores]:
+        self.asked.append(explain_from)
+        word = Span(0, 5, comments[0].text[:5], 1.0)
+        return [
+            CommentScores(0.4, None, 0.95, "en", True, spans={"toxicity": (word,)})
+            for _ in comments
+        ]
+
+
+def test_the_policy_s_lowest_approve_points_are_passed_to_the_scorer() -> None:
+    scorer = RecordingScorer()
+    decisions = score_and_decide(scorer, POLICY, [CommentInput("idiot!"), CommentInput("x")])
+    assert scorer.asked == [{"toxicity": 0.2, "off_topic": 0.8, "spam": 0.5}]
+    assert [d.action for d in decisions] == [Action.REJECT, Action.REJECT]
+    assert decisions[0].reasons[1].code == "toxicity"
+    assert decisions[0].reasons[1].spans[0].text == "idiot"
