@@ -18,7 +18,10 @@ the warm-up ones; the built-in samples when ``--data-dir`` lacks C3):
 
 * ``batch``: all of them in one ``score`` call, under the example article;
 * ``single``: one ``score`` call per comment, under the example article;
-* ``short``: one call per comment of each comment's first one to three words, no article.
+* ``short``: one call per comment of each comment's first one to three words, no article;
+* ``long``: one call per comment of at least 1,200 characters, under the example article:
+  the comments that set the single-comment p99 (the first ``--n`` of them among the first
+  2,300 C3 comments, past the warm-up ones: about 200).
 
 The runs go in parallel, one per core (valgrind runs Python about 50× slower: about 5 minutes
 in all on two cores). Needs valgrind (``apt-get install -y valgrind``). Writes JSON to
@@ -42,7 +45,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-WORKLOADS = ("none", "batch", "single", "short")
+WORKLOADS = ("none", "batch", "single", "short", "long")
+LONG_CHARS = 1200
 
 _CHILD = """
 import json, pathlib, sys
@@ -61,6 +65,10 @@ score = partial(scorer.score, explain_from=points if sys.argv[4] == "policy" els
 article = json.loads(pathlib.Path({article!r}).read_text())
 texts = _comments(data_dir, 300 + n)[-n:]
 under = [CommentInput(t, article["title"], article["body"], "en") for t in texts]
+long = [t for t in _comments(data_dir, 2300)[300:] if len(t) >= {long_chars}] or [
+    (t + " ") * (1500 // len(t)) for t in texts
+]
+long = [CommentInput(t, article["title"], article["body"], "en") for t in long[:n]]
 short = [CommentInput(" ".join(t.split()[:k])) for t in texts for k in (1, 2, 3)]
 short = [c for c in short if c.text][:n]
 score(under[:20])
@@ -72,7 +80,11 @@ elif workload == "single":
 elif workload == "short":
     for comment in short:
         score([comment])
-print(json.dumps({{"scored": 0 if workload == "none" else len(short if workload == "short" else under)}}))
+elif workload == "long":
+    for comment in long:
+        score([comment])
+scored = {{"none": [], "short": short, "long": long}}.get(workload, under)
+print(json.dumps({{"scored": len(scored)}}))
 """
 
 _I_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
@@ -84,6 +96,7 @@ def _count(workload: str, n: int, data_dir: pathlib.Path, explain: str) -> tuple
         bench=str(ROOT / "bench"),
         article=str(ROOT.parent / "shared" / "examples" / "article.json"),
         policy=str(ROOT / "config" / "policy.toml"),
+        long_chars=LONG_CHARS,
     )
     command = [
         "valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",

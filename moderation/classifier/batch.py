@@ -31,6 +31,7 @@ from moderation.classifier.text_features import (
     PRESENT_BITS,
     TextFeatures,
     log_tf,
+    prefix_end,
     tfidf_row,
 )
 from moderation.domain.scores import Span
@@ -105,6 +106,52 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     return HashedBatch(
         texts, char_sizes, word_sizes, word_starts, word_ends, word_ptr, text_offsets,
         local_starts, local_ends, utf32, starts, lengths,
+    )  # fmt: skip
+
+
+def clip_batch(hashed: HashedBatch, limit: int | None) -> HashedBatch:
+    """``hashed`` with each text cut to at most ``limit`` characters between words
+    (:func:`~moderation.classifier.text_features.prefix_end`), as :func:`hash_batch` of the
+    cut texts would give it; ``hashed`` itself when no text is longer (or ``limit`` is None).
+
+    The texts keep their places in ``utf32`` (the compiled core reads each one's first
+    ``lengths`` code points) and their first words; only the padded layout moves.
+    """
+    every = hashed.lengths.tolist()
+    if limit is None or not every or max(every) <= limit:
+        return hashed
+    ptr = hashed.word_ptr
+    if len(every) == 1:  # a single comment: the same, in fewer numpy calls
+        ends = hashed.local_word_ends
+        cut = prefix_end(every[0], limit, hashed.local_word_starts, ends)
+        k = int(ends.searchsorted(cut, side="right"))  # the words ending by the cut
+        starts, ends = hashed.local_word_starts[:k], ends[:k]
+        return HashedBatch(
+            [hashed.texts[0][:cut]], hashed.char_sizes, hashed.word_sizes, starts + 1, ends + 1,
+            np.array([0, k], dtype=ptr.dtype), hashed.text_offsets, starts, ends, hashed.utf32,
+            hashed.starts, np.array([cut], dtype=hashed.lengths.dtype),
+        )  # fmt: skip
+    lengths = hashed.lengths.copy()
+    words = np.diff(ptr)  # each text's words, then those kept
+    keep = np.ones(len(hashed.local_word_ends), dtype=bool)
+    for i in np.flatnonzero(lengths > limit).tolist():
+        a, b = int(ptr[i]), int(ptr[i + 1])
+        ends = hashed.local_word_ends[a:b]
+        cut = prefix_end(every[i], limit, hashed.local_word_starts[a:b], ends)
+        lengths[i] = cut
+        words[i] = int(ends.searchsorted(cut, side="right"))
+        keep[a + int(words[i]) : b] = False
+    text_offsets = np.ones(len(lengths), dtype=np.int64)  # after each padded text before
+    np.cumsum(lengths[:-1] + 2, out=text_offsets[1:])
+    text_offsets[1:] += 1
+    word_ptr = np.zeros_like(ptr)
+    np.cumsum(words, out=word_ptr[1:])
+    shift = np.repeat(text_offsets, words)
+    local_starts, local_ends = hashed.local_word_starts[keep], hashed.local_word_ends[keep]
+    return HashedBatch(
+        [t[:n] for t, n in zip(hashed.texts, lengths.tolist(), strict=True)],
+        hashed.char_sizes, hashed.word_sizes, local_starts + shift, local_ends + shift,
+        word_ptr, text_offsets, local_starts, local_ends, hashed.utf32, hashed.starts, lengths,
     )  # fmt: skip
 
 

@@ -167,7 +167,7 @@ class OffTopicHead:
     def score(
         self, original: str, title: str | None, body: str | None, parent: str | None = None
     ) -> Scored:
-        row = self.features.ngrams_.vectorise(original)
+        row = self.features.comment_vector(original)
         values = self.features.features(original, title, body, parent, row=row)
         probability = _sigmoid(float(self.coef @ values) + self.intercept)
         spans: tuple[Span, ...] = ()

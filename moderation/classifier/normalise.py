@@ -92,6 +92,15 @@ class Normalised:
             return at, at
         return self.offsets[start], self.offsets[end - 1] + 1
 
+    def prefix(self, end: int) -> Normalised:
+        """The first ``end`` characters, mapping to the same original characters (an empty
+        span at the cut maps where the next normalised character came from)."""
+        if end >= len(self.text):
+            return self
+        if self.offsets is None:
+            return Normalised(self.text[:end], None, end)
+        return Normalised(self.text[:end], self.offsets[:end], self.offsets[end])
+
 
 def normalise(text: str) -> Normalised:
     """Lower-case and de-obfuscate ``text``; see the module docstring.

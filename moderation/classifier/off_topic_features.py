@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
-from moderation.classifier.batch import featurise, hash_batch
+from moderation.classifier.batch import clip_batch, featurise, hash_batch
 from moderation.classifier.text_features import TextFeatures, Vectorised
 
 FEATURE_NAMES = (
@@ -35,6 +35,11 @@ FEATURE_NAMES = (
 PARENT_FEATURE_NAMES = ("parent_cosine", "has_parent")
 PARENTS_KEPT = 512  # parent vectors remembered (about 9.5 KB each for a comment of 300 characters)
 ARTICLE_CHARS = 20_000  # enough for any opinion piece; longer bodies are cut
+# A comment's (and its parent's) n-grams are taken from its first 700 normalised characters,
+# cut between words: a long comment costs no more than one of 700 characters to compare with
+# the article, and what it is about is plain by then (validation did not move; docs/models.md,
+# "Off-topic"). The text cues (names, length, chit-chat, question) still read all of it.
+COMMENT_CHARS = 700
 NO_BACKGROUND_PERCENTILE = 0.5  # what a model without background articles uses instead
 INFORMATIVE_IDF = 3.0  # words rarer than this (idf) count as informative
 # A capitalised word not starting the text or a sentence: the matches of
@@ -158,9 +163,16 @@ class ArticleSide:
 class OffTopicFeatures(TransformerMixin, BaseEstimator):
     """(comment, title, body[, parent]) -> the dense features in :attr:`feature_names`."""
 
-    def __init__(self, *, min_df: int = 2, max_char_terms: int = 100_000) -> None:
+    def __init__(
+        self,
+        *,
+        min_df: int = 2,
+        max_char_terms: int = 100_000,
+        comment_chars: int | None = COMMENT_CHARS,
+    ) -> None:
         self.min_df = min_df
         self.max_char_terms = max_char_terms
+        self.comment_chars = comment_chars
 
     def fit(
         self,
@@ -185,6 +197,18 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         return self
 
     @property
+    def comment_limit(self) -> int | None:
+        """How many normalised characters of a comment its n-grams come from (None: all, as
+        in models fitted before the limit)."""
+        limit = self.__dict__.get("comment_chars")
+        return None if limit is None else int(limit)
+
+    def comment_vector(self, comment: str) -> Vectorised:
+        """The n-gram vector of a comment (or of a parent comment): of its first
+        :attr:`comment_limit` characters."""
+        return self.ngrams_.vectorise(comment, within=self.comment_limit)
+
+    @property
     def uses_parent(self) -> bool:
         """The model reads the parent comment (False for models fitted before it could)."""
         return bool(self.__dict__.get("uses_parent_", False))
@@ -204,7 +228,8 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         return self.parent_vectors([parent])[0].dot(indices, values), 1.0
 
     def parent_vectors(self, parents: Sequence[str]) -> list[SparseVector]:
-        """The n-gram vector of each of ``parents``: those not seen lately featurised together
+        """The n-gram vector of each of ``parents`` (of its first :attr:`comment_limit`
+        characters, as for a comment): those not seen lately featurised together
         by the batch featuriser (a batch of one for a single comment, so both scoring paths
         get the same bits), and remembered per text (up to :data:`PARENTS_KEPT`): replies
         often answer the same few comments."""
@@ -220,6 +245,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
                 range(char_lo, char_hi + 1),
                 range(word_lo, word_hi + 1),
             )
+            hashed = clip_batch(hashed, self.comment_limit)
             rows = featurise(ngrams, hashed).matrix
             for i, parent in enumerate(missing):
                 indices, values = rows.row(i)
@@ -338,7 +364,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         """Features of one pair (and the comment it replies to, ``parent``); background
         articles titled like this one or in ``exclude`` are skipped. ``row`` is the comment's
         vector when the caller already has it."""
-        row = row if row is not None else self.ngrams_.vectorise(comment)
+        row = row if row is not None else self.comment_vector(comment)
         article = self.article_side(title, body)
         in_article = article.vector.lookup(row.indices)
         cosine = float(row.values @ in_article)

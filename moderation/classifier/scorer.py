@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from moderation.classifier.batch import BatchRows, HashedBatch, featurise, hash_batch
+from moderation.classifier.batch import BatchRows, HashedBatch, clip_batch, featurise, hash_batch
 from moderation.classifier.heads import (
     EXPLAIN_OFF_TOPIC_FROM,
     OffTopicHead,
@@ -126,8 +126,9 @@ class LanguageModels:
             for c in comments
         ]
         if self.off_topic is not None and off_topic_ngrams is not None and any(articles):
-            ot_normalised, ot_hashed = views.of(off_topic_ngrams)
-            ot_rows = views.rows(off_topic_ngrams)
+            within = self.off_topic.features.comment_limit
+            ot_normalised, ot_hashed = views.of(off_topic_ngrams, within=within)
+            ot_rows = views.rows(off_topic_ngrams, within=within)
             off_topic = score_off_topic_batch(
                 self.off_topic, ot_hashed, ot_rows, ot_normalised, originals, articles,
                 [c.parent for c in comments], explain.get("off_topic"),
@@ -398,24 +399,37 @@ class _Views:
         for f in features:
             self.members.setdefault(self._key(f), []).append(f)
         self._made: dict[tuple[object, int], tuple[list[Normalised], HashedBatch]] = {}
-        self._rows: dict[int, tuple[TextFeatures, BatchRows]] = {}
+        self._clipped: dict[tuple[tuple[object, int], int], HashedBatch] = {}
+        self._rows: dict[tuple[int, int | None], tuple[TextFeatures, BatchRows]] = {}
 
     def _key(self, features: TextFeatures) -> tuple[object, int]:
         return type(features).normalise, min(features.max_chars, self.longest)
 
-    def of(self, features: TextFeatures) -> tuple[list[Normalised], HashedBatch]:
+    def of(
+        self, features: TextFeatures, *, within: int | None = None
+    ) -> tuple[list[Normalised], HashedBatch]:
+        """The comments normalised for ``features`` (one of those given) and hashed; with
+        ``within``, hashed only as far as their first that many characters (cut between
+        words, :func:`~moderation.classifier.batch.clip_batch`)."""
         key = self._key(features)
         if key not in self._made:
             normalised = [features.normalise(text) for text in self.originals]
             hashed = hash_batch([nz.text for nz in normalised], *_sizes(*self.members[key]))
             self._made[key] = (normalised, hashed)
-        return self._made[key]
+        normalised, hashed = self._made[key]
+        if within is None:
+            return normalised, hashed
+        if (key, within) not in self._clipped:
+            self._clipped[key, within] = clip_batch(hashed, within)
+        return normalised, self._clipped[key, within]
 
-    def rows(self, features: TextFeatures) -> BatchRows:
-        """The comments' rows for ``features`` (one of those given), featurised once."""
-        if id(features) not in self._rows:
-            self._rows[id(features)] = (features, featurise(features, self.of(features)[1]))
-        return self._rows[id(features)][1]
+    def rows(self, features: TextFeatures, *, within: int | None = None) -> BatchRows:
+        """The comments' rows for ``features`` (one of those given; ``within``: see
+        :meth:`of`), featurised once."""
+        if (id(features), within) not in self._rows:
+            hashed = self.of(features, within=within)[1]
+            self._rows[id(features), within] = (features, featurise(features, hashed))
+        return self._rows[id(features), within][1]
 
 
 def _batchable(features: TextFeatures) -> bool:

@@ -47,11 +47,30 @@ class Vectorised:
     @cached_property
     def words(self) -> tuple[np.ndarray, np.ndarray]:
         """Start and end of each word of the normalised text (shared by all explanations)."""
-        spans = [m.span() for m in WORD.finditer(self.normalised.text)]
-        return (
-            np.array([s for s, _ in spans], dtype=np.int64),
-            np.array([e for _, e in spans], dtype=np.int64),
-        )
+        return word_spans_of(self.normalised.text)
+
+
+def prefix_end(length: int, limit: int, word_starts: np.ndarray, word_ends: np.ndarray) -> int:
+    """Where a text of ``length`` characters is cut to keep at most ``limit`` of them without
+    splitting a word (``word_starts``/``word_ends``: its :data:`WORD` spans, in order): at
+    ``limit``, or else at the start of the word running across it (at its end when that word
+    is the first: a text is never cut to nothing). Both scoring paths and training cut here.
+    """
+    if length <= limit:
+        return length
+    k = int(np.searchsorted(word_ends, limit, side="right"))  # the first word ending after
+    if k < len(word_starts) and word_starts[k] < limit:
+        return int(word_starts[k]) if word_starts[k] > 0 else int(word_ends[k])
+    return limit
+
+
+def word_spans_of(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each :data:`WORD` of ``text``."""
+    spans = [m.span() for m in WORD.finditer(text)]
+    return (
+        np.array([s for s, _ in spans], dtype=np.int64),
+        np.array([e for _, e in spans], dtype=np.int64),
+    )
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):
@@ -198,9 +217,14 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         """The de-obfuscated, bounded text the n-grams are taken from (per-language hook)."""
         return normalise(text[: self.max_chars])
 
-    def vectorise(self, text: str) -> Vectorised:
-        """Features of one raw comment (the serving hot path)."""
+    def vectorise(self, text: str, *, within: int | None = None) -> Vectorised:
+        """Features of one raw comment (the serving hot path). ``within``: only the first
+        that many characters of the normalised text count, cut between words
+        (:func:`prefix_end`); the result's ``normalised`` is then that prefix."""
         normalised = self.normalise(text)
+        if within is not None and len(normalised.text) > within:
+            starts, ends = word_spans_of(normalised.text)
+            normalised = normalised.prefix(prefix_end(len(normalised.text), within, starts, ends))
         hashes, centres, _ = self.hashes(normalised.text)
         ids = self.lookup(hashes)
         found = ids >= 0

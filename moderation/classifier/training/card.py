@@ -18,6 +18,7 @@ import skops
 
 from moderation.classifier.artifacts import CARD
 from moderation.classifier.language import CANDIDATES, PREFIX_CHARS, SHORT_TEXT_LETTERS
+from moderation.classifier.off_topic_features import COMMENT_CHARS
 from moderation.classifier.text_features import MAX_CHARS
 from moderation.classifier.training.train_russian import LICENCES as RUSSIAN_LICENCES
 
@@ -89,6 +90,10 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
             "max_chars": MAX_CHARS,
             "long_comments": f"truncated to the first {MAX_CHARS} characters in training and "
             "serving (350 C3 comments are longer)",
+            "off_topic_comment_chars": COMMENT_CHARS,
+            "off_topic_long_comments": "off-topic compares the n-grams of a comment's (and its "
+            f"parent's) first {COMMENT_CHARS} normalised characters, cut between words, with "
+            "the article; its text cues read the whole comment",
         },
         "language": {
             "detector": "py3langid restricted to candidates",
