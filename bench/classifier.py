@@ -25,6 +25,9 @@ lowest approve points (``config/policy.toml``, ``Policy.lowest_approve_points``)
   and single comments.
 * explanations: batches and single comments with the article, spans found only where the
   policy can show them (the worker) against spans for every score, alternating round by round.
+* off-topic comment prefix: batches and every comment one at a time with the article,
+  off-topic comparing the served prefix of each comment (``COMMENT_CHARS``) against the whole
+  comment, interleaved comment by comment and batch by batch (CPU time).
 
 The machine is shared, so wall-clock times include waiting for the core; CPU times do not.
 Comments are real C3 texts when ``--data-dir`` has them, else built-in samples. Writes JSON to
@@ -186,6 +189,7 @@ def main() -> None:
     featurisers = _featurisers(score, with_article, args.rounds)
     replies = _replies(scorer, score, with_article, args.rounds)
     explanations = _explanations(scorer, points, with_article, args.rounds)
+    comment_prefix = _comment_prefix(scorer, score, with_article, args.rounds)
     rss_after_scoring = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     artifacts_mb = sum(f.stat().st_size for f in (ROOT / "models").iterdir() if f.is_file()) / (
         1024 * 1024
@@ -219,6 +223,7 @@ def main() -> None:
         "featurisers": featurisers,
         "replies": replies,
         "explanations": explanations,
+        "off_topic_comment_prefix": comment_prefix,
         "featuriser_in_other_figures": "compiled" if compiled.enabled() else "numpy",
         "max_rss_mb_after_load": round(rss_after_load, 1),
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
@@ -299,9 +304,10 @@ def _side_by_side(
         / result[b]["batch_comments_per_second_with_article"],
         3,
     )
-    result[f"single_p50_{a}_over_{b}"] = round(
-        result[a]["single_p50_ms"] / result[b]["single_p50_ms"], 3
-    )
+    for p in ("p50", "p99"):
+        result[f"single_{p}_{a}_over_{b}"] = round(
+            result[a][f"single_{p}_ms"] / result[b][f"single_{p}_ms"], 3
+        )
     return result
 
 
@@ -350,6 +356,62 @@ def _explanations(
     result = _side_by_side(runs, singles, "policy", "every_score")
     result["single_comments"] = f"first {len(sample)}, with the article"
     return result
+
+
+def _comment_prefix(
+    scorer: Any, score: Callable[[list[Any]], object], comments: list[Any], rounds: int
+) -> dict[str, Any]:
+    """English off-topic reading the served prefix of each comment against the whole comment
+    (the same model with its ``comment_chars`` limit lifted), interleaved finely, since the
+    machine's speed drifts within a run: every comment scored alone both ways (in turn first),
+    and batches of 128 comments both ways in turn; CPU time. Medians over rounds."""
+    features = scorer.routes["en"].off_topic.features
+    served = features.comment_limit
+    if served is None:
+        return {"skipped": "the off-topic model reads whole comments"}
+    limits = {"prefix": served, "whole": None}
+    per_round: list[dict[str, float]] = []
+    try:
+        for _ in range(rounds):
+            single: dict[str, list[float]] = {"prefix": [], "whole": []}
+            busy = {"prefix": 0.0, "whole": 0.0}
+            for i, comment in enumerate(comments):
+                for name in ("prefix", "whole") if i % 2 else ("whole", "prefix"):
+                    features.comment_chars = limits[name]
+                    start = time.thread_time()
+                    score([comment])
+                    single[name].append(time.thread_time() - start)
+            for k, first in enumerate(range(0, len(comments), 128)):
+                for name in ("prefix", "whole") if k % 2 else ("whole", "prefix"):
+                    features.comment_chars = limits[name]
+                    start = time.thread_time()
+                    score(comments[first : first + 128])
+                    busy[name] += time.thread_time() - start
+            row: dict[str, float] = {}
+            for name in limits:
+                ms = np.array(single[name]) * 1000
+                row[f"{name}_p50"] = float(np.median(ms))
+                row[f"{name}_p99"] = float(np.percentile(ms, 99))
+                row[f"{name}_batch"] = len(comments) / busy[name]
+            per_round.append(row)
+    finally:
+        features.comment_chars = served
+    median = {key: statistics.median(r[key] for r in per_round) for key in per_round[0]}
+    return {
+        **{
+            name: {
+                "batch_comments_per_second_with_article": round(median[f"{name}_batch"], 1),
+                "single_cpu_p50_ms": round(median[f"{name}_p50"], 4),
+                "single_cpu_p99_ms": round(median[f"{name}_p99"], 4),
+            }
+            for name in limits
+        },
+        "batch_prefix_over_whole": round(median["prefix_batch"] / median["whole_batch"], 3),
+        "single_p50_prefix_over_whole": round(median["prefix_p50"] / median["whole_p50"], 3),
+        "single_p99_prefix_over_whole": round(median["prefix_p99"] / median["whole_p99"], 3),
+        "prefix_chars": served,
+        "single_comments": f"all {len(comments)}, with the article",
+    }
 
 
 def _russian(
