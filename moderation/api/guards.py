@@ -26,7 +26,10 @@ def require_json_body() -> None:
     if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
         raise ApiError(415, "Send the body as JSON with Content-Type: application/json.")
     if request.method in {"POST", "PUT", "PATCH"}:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError as exc:  # "[[[[..." within the size limit: json gives up
+            raise ApiError(400, "The request body is nested too deeply to be read.") from exc
         if data is None:
             raise ApiError(400, "The request body is not valid JSON.")
         if not isinstance(data, dict):

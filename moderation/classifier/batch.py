@@ -101,8 +101,11 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     utf32 = "".join(texts).encode("utf-32-le")
     # Words, found in each normalised text (the same spans Vectorised.words uses).
     word_ptr, local_starts, local_ends = _words(texts, utf32, starts, lengths)
-    shift = np.repeat(text_offsets, np.diff(word_ptr))
-    word_starts, word_ends = local_starts + shift, local_ends + shift
+    if n == 1:  # one comment, the worker's case: its text starts at 1 (after the space)
+        word_starts, word_ends = local_starts + 1, local_ends + 1
+    else:
+        shift = np.repeat(text_offsets, np.diff(word_ptr))
+        word_starts, word_ends = local_starts + shift, local_ends + shift
     return HashedBatch(
         texts, char_sizes, word_sizes, word_starts, word_ends, word_ptr, text_offsets,
         local_starts, local_ends, utf32, starts, lengths,

@@ -351,18 +351,25 @@ def score_off_topic_batch(
     # name_overlap, log_words, chit_chat, question
     text_cues = np.zeros((n, 4))
     text_cues[order] = np.array(cues).reshape(len(order), 4)
-    columns = [cosine, z, percentile, cosine_title, overlap, text_cues, z * text_cues[:, 1]]
+    # The columns: cosine, z, percentile, cosine_title, overlap, the four text cues, z x
+    # log_words, then (a model that reads replies) parent_cosine and has_parent
+    # (OffTopicFeatures.parent_features), which stay 0 for a comment answering nothing.
+    dense = np.zeros((n, 12 if features.uses_parent else 10))
+    dense[:, 0], dense[:, 1], dense[:, 2], dense[:, 3], dense[:, 4] = (
+        cosine, z, percentile, cosine_title, overlap,
+    )  # fmt: skip
+    dense[:, 5:9] = text_cues
+    dense[:, 9] = z * text_cues[:, 1]
     if features.uses_parent:
-        replies = np.zeros((n, 2))  # parent_cosine, has_parent (OffTopicFeatures.parent_features)
         answering = {
             i: parent for i, parent in enumerate(parents or ()) if answers(parent) and scored[i]
         }
-        vectors = features.parent_vectors(list(answering.values()))
-        for i, vector in zip(answering, vectors, strict=True):
-            replies[i] = (vector.dot(*matrix.row(i)), 1.0)
-        columns.append(replies)
-    dense = np.column_stack(columns)
-    dense[~scored] = 0.0  # rows without an article are not scored
+        if answering:
+            vectors = features.parent_vectors(list(answering.values()))
+            for i, vector in zip(answering, vectors, strict=True):
+                dense[i, 10:12] = (vector.dot(*matrix.row(i)), 1.0)
+    if len(order) < n:
+        dense[~scored] = 0.0  # rows without an article are not scored
     probabilities = sigmoid(dense @ head.coef + head.intercept)
     explain_at = head.explain_from if explain_from is None else explain_from
     explain = scored & (probabilities >= explain_at)

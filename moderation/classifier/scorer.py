@@ -11,6 +11,8 @@ words in both English and Russian is scored by both models and combined
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +37,7 @@ from moderation.classifier.language_routing import (
     refine_language,
     route,
 )
+from moderation.classifier.ngram_hashing import WORD, word_unigram_hashes
 from moderation.classifier.normalise import Normalised
 from moderation.classifier.text_features import TextFeatures
 from moderation.domain.scores import CommentInput, CommentScores
@@ -518,10 +521,27 @@ def _english_vocabulary(models: LanguageModels) -> Callable[[list[str]], int]:
     vocabularies = [models.toxicity.ngrams] + (
         [models.off_topic.features.ngrams_] if models.off_topic else []
     )
+    # Every word n-gram hash of both, sorted, in a plain array (75,000 of them, 600 KB; a
+    # hash both have is there twice, which a binary search does not mind): a
+    # short comment's few words are then a binary search each in Python, not a dozen numpy
+    # calls per vocabulary. Word bigrams' hashes are in it too; a unigram's hash never equals
+    # one (the n-gram size is mixed into every hash).
+    known_hashes = array("Q")
+    words_of = [v.hashes_[v.is_word_] for v in vocabularies if v.word_sizes[0] <= 1]
+    if words_of:
+        known_hashes.frombytes(np.sort(np.concatenate(words_of)).astype(np.uint64).tobytes())
+
+    def is_known(word_hash: int) -> bool:
+        at = bisect.bisect_left(known_hashes, word_hash)
+        return at < len(known_hashes) and known_hashes[at] == word_hash
 
     def count(words: list[str]) -> int:
+        if not words:
+            return 0
+        if all(map(WORD.fullmatch, words)):  # each one word, as word_ngrams would find it
+            return sum(map(is_known, word_unigram_hashes(words)))
         known = [v.known_words(words) for v in vocabularies]
-        return int(np.logical_or.reduce(known).sum()) if words else 0
+        return int(np.logical_or.reduce(known).sum())
 
     return count
 

@@ -45,13 +45,42 @@ class ScoreLineSchema(Schema):
     parent = CommentText(load_default=None, allow_none=True)  # the comment it replies to
 
 
-def _lines(stream: IO[str], skip_invalid: bool) -> Iterator[tuple[Any, CommentInput]]:
-    schema = ScoreLineSchema()
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
+# The longest input line read: a comment and its parent (1,500 characters each) under an
+# article of up to 200,000 characters (the API's limit), JSON-escaped. Longer lines are refused
+# without being held in memory.
+MAX_LINE_BYTES = 2 * 1024 * 1024
+
+
+def _raw_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(number, bytes) of each line of ``stream``; bytes None for a line over the limit (read
+    past in pieces, never whole)."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield number, line
             continue
+        while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
+
+
+def _lines(stream: IO[bytes], skip_invalid: bool) -> Iterator[tuple[Any, CommentInput]]:
+    schema = ScoreLineSchema()
+    for number, line in _raw_lines(stream):
         try:
-            raw = json.loads(line)
+            if line is None:
+                raise ValidationError(f"the line is longer than {MAX_LINE_BYTES:,} bytes")
+            try:
+                decoded = line.decode("utf-8-sig" if number == 1 else "utf-8")  # a BOM is fine
+            except UnicodeDecodeError as exc:
+                raise ValidationError(f"not UTF-8 (byte {exc.start + 1} of the line)") from exc
+            if not decoded.strip():
+                continue
+            try:
+                raw = json.loads(decoded)
+            except RecursionError as exc:
+                raise ValidationError("the JSON is nested too deeply to be read") from exc
             if not isinstance(raw, dict):
                 raise ValidationError("each line must be a JSON object")
             item = schema.load(raw)
@@ -106,9 +135,9 @@ class _Copies:
 @click.option(
     "--input",
     "input_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     required=True,
-    help="JSONL with id, text, optional article {title, body, language} and optional parent "
+    help="JSONL (UTF-8) with id, text, optional article {title, body, language} and optional parent "
     "(the text of the comment it replies to); - for stdin.",
 )
 @click.option(
@@ -124,7 +153,7 @@ class _Copies:
 )
 @click.option("--skip-invalid", is_flag=True, help="Report bad lines on stderr and go on.")
 def score(
-    input_file: IO[str],
+    input_file: IO[bytes],
     output_file: IO[str],
     models_dir: Path | None,
     policy_file: Path | None,

@@ -132,6 +132,8 @@ def test_bad_comments_get_422_with_field_messages(
 def test_non_json_bodies_get_400_or_415(cms: Callable[..., Any]) -> None:
     assert_error(cms("POST", "/api/v1/comments", raw=b"{not json"), 400)
     assert_error(cms("POST", "/api/v1/comments", raw=b"[1, 2]"), 400)
+    nested = assert_error(cms("POST", "/api/v1/comments", raw=b"[" * 50_000), 400)  # < 64 KB
+    assert "nested too deeply" in nested["message"]
     assert_error(
         cms("POST", "/api/v1/comments", raw=b"id=1", headers={"Content-Type": "text/plain"}), 415
     )

@@ -122,15 +122,21 @@ def test_score_writes_one_decision_per_line(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('{"id": 1, "text": "ok"}\nnot json\n', "line 2"),
-        ('{"id": 1}\n', "line 1: {'text': ['Missing data for required field.']}"),
-        ('{"id": 1, "text": "' + "x" * 1501 + '"}\n', "the limit is 1500"),
-        ("[1, 2]\n", "must be a JSON object"),
+        (b'{"id": 1, "text": "ok"}\nnot json\n', "line 2"),
+        (b'{"id": 1}\n', "line 1: {'text': ['Missing data for required field.']}"),
+        (b'{"id": 1, "text": "' + b"x" * 1501 + b'"}\n', "the limit is 1500"),
+        (b"[1, 2]\n", "must be a JSON object"),
+        (b'{"id": 1, "text": "ok"}\n{"id": 2, "text": "\xff\xfe"}\n', "line 2: ['not UTF-8"),
+        (b"[" * 50_000 + b"\n", "line 1: ['the JSON is nested too deeply"),
+        (
+            b'{"id": 1, "text": "ok", "article": {"body": "' + b"x" * 3_000_000 + b'"}}\n',
+            "line 1: ['the line is longer than 2,097,152 bytes']",
+        ),
     ],
 )
-def test_score_reports_bad_lines_precisely(tmp_path: Path, content: str, message: str) -> None:
+def test_score_reports_bad_lines_precisely(tmp_path: Path, content: bytes, message: str) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text(content)
+    source.write_bytes(content)
     result = CliRunner().invoke(main, ["score", "--input", str(source), "--output", "-"])
     assert result.exit_code == 1
     assert message in result.output
@@ -163,13 +169,15 @@ def test_score_reads_the_comment_a_reply_answers(
 @pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")
 def test_score_can_skip_bad_lines(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": 1, "text": "fine"}\nnot json\n{"id": 2, "text": "also fine"}\n')
+    huge = '{"id": 9, "text": "ok", "article": {"body": "' + "x" * 3_000_000 + '"}}'
+    lines = ['{"id": 1, "text": "fine"}', "not json", huge, '{"id": 2, "text": "also fine"}']
+    source.write_text("\ufeff" + "\n".join(lines) + "\n")  # with a byte order mark
     result = CliRunner().invoke(
         main, ["score", "--input", str(source), "--output", "-", "--skip-invalid"]
     )
     assert result.exit_code == 0
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 2]
-    assert "skipped line 2" in result.stderr
+    assert "skipped line 2" in result.stderr and "skipped line 3" in result.stderr
 
 
 @pytest.mark.skipif(not HAS_MODEL, reason="no trained model in models/ (run `moderation train`)")

@@ -4,6 +4,7 @@ the English model as harmless ("Sen ahmoqsan", "you are a fool", used to be appr
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from moderation.classifier.scorer import ModerationScorer
@@ -41,3 +42,20 @@ def test_short_insults_in_latin_russian_still_reach_the_russian_model(
     scored = scorer.score([CommentInput(t) for t in ("ty debil", "avtor mudak", "Suka")])
     assert [s.language for s in scored] == ["ru-Latn"] * 3
     assert all(s.toxicity is not None and s.toxicity > 0.8 for s in scored)
+
+
+def test_english_word_count_agrees_with_both_vocabularies(scorer: ModerationScorer) -> None:
+    """The detector's count of known words (a set of the vocabularies' word hashes) gives what
+    asking each vocabulary's ``known_words`` gives, for words it has and words it lacks."""
+    from moderation.classifier.scorer import _english_vocabulary
+
+    models = scorer.routes["en"]
+    count = _english_vocabulary(models)  # type: ignore[arg-type]
+    vocabularies = [models.toxicity.ngrams, models.off_topic.features.ngrams_]  # type: ignore[union-attr]
+    words = [w.lower() for text in UZBEK_AND_KAZAKH + ENGLISH for w in text.split()]
+    words += ["idiot", "taxes", "parliament", "almaty", "zzqxw", "it's", "co-operation"]
+    plain = [w for w in words if w.isalpha()]
+    for chunk in (plain[:5], plain, words, ["it's", "idiot"], ["taxes"], []):
+        known = [v.known_words(chunk) for v in vocabularies]
+        assert count(chunk) == (int(np.logical_or.reduce(known).sum()) if chunk else 0)
+    assert 0 < count(words) < len(words)
