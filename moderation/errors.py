@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -55,6 +55,13 @@ class ModerationApi(Api):
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def refuse_nul_in_paths(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        """No id holds a NUL character (the schemas refuse it in bodies), and PostgreSQL
+        cannot even compare one: a path with one names nothing (404)."""
+        if values and any(isinstance(v, str) and "\x00" in v for v in values.values()):
+            abort(404)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         if isinstance(error, HTTPException):

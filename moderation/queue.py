@@ -97,7 +97,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, key, comment_id = json.loads(raw)
-    except (ValueError, binascii.Error, TypeError) as exc:
+    except (ValueError, binascii.Error, TypeError, RecursionError) as exc:
         raise BadCursor("The cursor is not valid; start again without it.") from exc
     if cursor_sort != sort or not isinstance(comment_id, str):
         raise BadCursor("The cursor belongs to another sort order; start again without it.")

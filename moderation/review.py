@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from moderation import metrics
 from moderation.decisions import STATUS_FOR_ACTION, queue_callback
+from moderation.schemas import storable_problem
 from moderation.storage.moderators import AuditEntry, TrainingLabel
 from moderation.storage.tables import Comment, Decision, utcnow
 
@@ -92,6 +93,8 @@ def make_review(action: str, reason_code: str | None = None, note: str | None = 
         errors["reason_code"] = [f"Must be one of: {', '.join(REJECT_REASONS)}."]
     if note is not None and len(note) > MAX_NOTE:
         errors["note"] = [f"At most {MAX_NOTE} characters."]
+    elif note is not None and (problem := storable_problem(note)) is not None:
+        errors["note"] = [problem]
     if errors:
         raise InvalidReview(errors)
     return Review(action, reason_code if action == "reject" else None, note)

@@ -10,17 +10,26 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from moderation.domain.scores import SCORE_NAMES
 
 MAX_COMMENT_CHARS = 1500
+MAX_ID_CHARS = 128  # comment and article ids, as the CMS sends them
 STATUSES = ("pending", "approved", "held", "rejected")
 ACTIONS = ("approve", "hold", "reject")
 
 
-def _check_encodable(value: str) -> None:
+def storable_problem(value: str) -> str | None:
+    """Why no database could store ``value`` as text (a NUL, a lone surrogate), or None."""
     if "\x00" in value:
-        raise ValidationError("Must not contain NUL characters.")
+        return "Must not contain NUL characters."
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValidationError("Must be valid Unicode text (no lone surrogates).") from exc
+    except UnicodeEncodeError:
+        return "Must be valid Unicode text (no lone surrogates)."
+    return None
+
+
+def _check_encodable(value: str) -> None:
+    problem = storable_problem(value)
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 class SafeString(fields.String):
@@ -50,7 +59,7 @@ class CommentText(fields.String):
 
 
 def _id_field(**kwargs: Any) -> fields.String:
-    return SafeString(validate=validate.Length(1, 128), **kwargs)
+    return SafeString(validate=validate.Length(1, MAX_ID_CHARS), **kwargs)
 
 
 class StrictSchema(Schema):

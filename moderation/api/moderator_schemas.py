@@ -59,7 +59,7 @@ class ReviewInSchema(StrictSchema):
     reason_code = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(REJECT_REASONS)
     )
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_NOTE))
+    note = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=MAX_NOTE))
 
 
 class HistorySchema(Schema):
@@ -106,12 +106,13 @@ class QueuePageSchema(Schema):
 
 
 class AuditQuerySchema(FilterQuerySchema):
-    actor = fields.String(load_default=None, validate=validate.Length(max=64))
+    actor = SafeString(load_default=None, validate=validate.Length(max=64))
     event = fields.String(load_default=None, validate=validate.OneOf(audit.EVENTS))
     comment_id = SafeString(load_default=None, validate=validate.Length(max=128))
     since = fields.AwareDateTime(load_default=None)
     until = fields.AwareDateTime(load_default=None)
-    before = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    # An audit entry's id: a 64-bit integer in every database (larger ones cannot be sent).
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**63 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
 
     @post_load

@@ -156,6 +156,8 @@ def _parse(line: str, where: str) -> NewsroomLabel:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise LabelFileError(f"{where}: not JSON ({error.msg})") from None
+    except RecursionError:
+        raise LabelFileError(f"{where}: JSON nested too deeply to be read") from None
     if not isinstance(record, dict):
         raise LabelFileError(f"{where}: expected a JSON object")
     try:

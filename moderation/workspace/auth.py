@@ -57,7 +57,8 @@ def login() -> Any:
         if current_user.is_authenticated:
             return redirect(url_for("workspace.queue"))
         return render_template("moderate/login.html", next=request.args.get("next", ""))
-    username = request.form.get("username", "").strip()[:64]
+    # No account name holds a NUL (and PostgreSQL cannot compare one): such a name is no one's.
+    username = request.form.get("username", "").replace("\x00", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
     next_url = request.form.get("next", "")
     with services().db.session() as db:

@@ -19,6 +19,7 @@ from moderation.api.moderator_schemas import (
 from moderation.decisions import STATUS_FOR_ACTION
 from moderation.queueing import enqueue_delivery
 from moderation.review import REJECT_REASONS
+from moderation.schemas import MAX_ID_CHARS
 from moderation.services import Services
 from moderation.workspace.auth import safe_next
 from moderation.workspace.blueprint import bp
@@ -52,7 +53,8 @@ def queue_page() -> Any:
         spec: queue.QueueFilter = QueueQuerySchema().load(request.args)
     except ValidationError as exc:
         flash(_invalid_filters(exc), "error")
-        spec = QueueQuerySchema().load({"status": request.args.get("status", "held")})
+        status = request.args.get("status", "held")
+        spec = QueueQuerySchema().load({"status": status if status in queue.STATUSES else "held"})
     if spec.status != "held" and spec.decided_by is None:
         spec = replace(spec, decided_by="model")
     with services().db.session() as db:
@@ -86,7 +88,13 @@ def queue_page() -> Any:
 def review_comments() -> Any:
     """Approve or reject the selected comments; say which ones someone else decided first."""
     svc = services()
-    ids = list(dict.fromkeys(i for i in request.form.getlist("comment_id") if i))[:MAX_BULK]
+    # An id no comment can have (empty, longer than any, with a NUL) selects nothing.
+    ids = [
+        i
+        for i in request.form.getlist("comment_id")
+        if 0 < len(i) <= MAX_ID_CHARS and "\x00" not in i
+    ]
+    ids = list(dict.fromkeys(ids))[:MAX_BULK]
     back = safe_next(request.form.get("next"))
     if not ids:
         flash(gettext("Select at least one comment first."), "error")

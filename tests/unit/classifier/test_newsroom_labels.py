@@ -119,6 +119,10 @@ def test_unreadable_and_non_utf8_files_are_clear_errors(tmp_path: pathlib.Path) 
     binary.write_bytes(b'{"text": "\xff\xfe"}\n')
     with pytest.raises(LabelFileError, match="not UTF-8"):
         read_labels(binary)
+    nested = tmp_path / "nested.jsonl"
+    nested.write_bytes(b"[" * 50_000 + b"\n")
+    with pytest.raises(LabelFileError, match=r"nested\.jsonl line 1: JSON nested too deeply"):
+        read_labels(nested)
 
 
 def test_each_decision_labels_only_the_scores_it_speaks_for(tmp_path: pathlib.Path) -> None:
