@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from moderation.cli.callbacks import callbacks
@@ -10,9 +12,20 @@ from moderation.cli.labels import export_labels
 from moderation.cli.run import run
 from moderation.cli.score import score
 from moderation.cli.users import COMMANDS as USER_COMMANDS
+from moderation.settings import SettingError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """Every command: a bad environment variable is one line naming it, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Reader-comment moderation service."""
 

@@ -37,7 +37,7 @@ def list_deliveries(status: str, limit: int) -> None:
 
 
 @callbacks.command("replay")
-@click.argument("delivery_ids", nargs=-1, type=int)
+@click.argument("delivery_ids", nargs=-1, type=click.IntRange(1, 2**63 - 1))
 def replay(delivery_ids: tuple[int, ...]) -> None:
     """Send failed deliveries again (all of them, or the ids given)."""
     from moderation import create_app
@@ -52,3 +52,5 @@ def replay(delivery_ids: tuple[int, ...]) -> None:
     for delivery_id in due:
         enqueue_delivery(app.extensions["celery"], delivery_id)
     click.echo(f"{count} deliveries put back in line")
+    if delivery_ids and count < len(set(delivery_ids)):
+        click.echo("(the other ids given are not failed deliveries: left as they are)", err=True)

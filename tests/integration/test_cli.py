@@ -83,6 +83,12 @@ def test_callbacks_list_and_replay_the_dead_letter_list(
     listed = CliRunner().invoke(main, ["callbacks", "list"], env=env)
     assert listed.exit_code == 0, listed.output
     assert f"{delivery_id}\tc1\tfailed\tattempts=12\tHTTP 500" in listed.output
+    unknown = CliRunner().invoke(main, ["callbacks", "replay", str(delivery_id + 1)], env=env)
+    assert unknown.exit_code == 0 and "0 deliveries put back in line" in unknown.output
+    assert "not failed deliveries" in unknown.stderr
+    huge = CliRunner().invoke(main, ["callbacks", "replay", "9" * 30], env=env)
+    assert huge.exit_code == 2 and "Traceback" not in huge.output
+    assert "is not in the range" in huge.output
     replayed = CliRunner().invoke(main, ["callbacks", "replay"], env=env)
     assert replayed.exit_code == 0, replayed.output
     assert "1 deliveries put back in line" in replayed.output

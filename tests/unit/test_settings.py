@@ -34,6 +34,33 @@ def test_a_bad_value_names_the_variable() -> None:
         settings.from_environment({"MODERATION_SIGNATURE_TOLERANCE": "soon"})
 
 
+@pytest.mark.parametrize(
+    ("name", "raw", "wanted"),
+    [
+        ("MODERATION_SESSION_HOURS", "nan", "above 0"),
+        ("MODERATION_SESSION_HOURS", "-3", "above 0"),
+        ("MODERATION_CALLBACK_TIMEOUT", "inf", "above 0"),
+        ("MODERATION_SIGNATURE_TOLERANCE", "0", "above 0"),
+        ("MODERATION_TRUSTED_PROXIES", "-1", "0 or more"),
+        ("MODERATION_SWEEP_PENDING_AGE", "-0.5", "0 or more"),
+    ],
+)
+def test_numbers_must_be_finite_and_not_negative(name: str, raw: str, wanted: str) -> None:
+    with pytest.raises(settings.SettingError, match=f"{name}='{raw}' is not valid: .*{wanted}"):
+        settings.from_environment({name: raw})
+    assert (
+        settings.from_environment({"MODERATION_SWEEP_PENDING_AGE": "0"})["SWEEP_PENDING_AGE"] == 0
+    )
+
+
+def test_every_command_names_a_bad_variable_in_one_line() -> None:
+    for args in (["list-users"], ["callbacks", "list"], ["db", "upgrade"]):
+        bad = CliRunner().invoke(main, args, env={"MODERATION_SESSION_HOURS": "soon"})
+        assert bad.exit_code == 1, (args, bad.output)
+        assert "Error: environment variable MODERATION_SESSION_HOURS='soon'" in bad.output
+        assert "Traceback" not in bad.output
+
+
 def test_run_refuses_bad_configuration_with_one_clear_line(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["run"], env={"MODERATION_SWEEP_INTERVAL": "often"})
     assert bad.exit_code == 1
