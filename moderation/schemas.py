@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
@@ -39,6 +40,19 @@ class SafeString(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         _check_encodable(text)
         return text
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An aware date and time that has a UTC equivalent (the databases store UTC): not
+    "9999-12-31T23:59:59-05:00", which is past the year 9999 there."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError("Must fall between the years 1 and 9999 in UTC.") from exc
+        return moment
 
 
 class CommentText(fields.String):
@@ -102,7 +116,7 @@ class CommentInSchema(StrictSchema):
             "here too, the off-topic model reads it next to the article."
         },
     )
-    submitted_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
+    submitted_at = UtcDateTime(load_default=None, allow_none=True, default_timezone=None)
     ip = fields.IP(load_default=None, allow_none=True)
     user_agent = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=512))
 

@@ -8,7 +8,7 @@ from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load, validate
 
 from moderation import audit, queue
 from moderation.review import MAX_NOTE, REJECT_REASONS, REVIEW_ACTIONS
-from moderation.schemas import DecisionSchema, SafeString, StrictSchema
+from moderation.schemas import DecisionSchema, SafeString, StrictSchema, UtcDateTime
 
 REASON_CODE = validate.Regexp(r"^[a-z_]{1,32}$", error="Not a reason code.")
 
@@ -109,8 +109,8 @@ class AuditQuerySchema(FilterQuerySchema):
     actor = SafeString(load_default=None, validate=validate.Length(max=64))
     event = fields.String(load_default=None, validate=validate.OneOf(audit.EVENTS))
     comment_id = SafeString(load_default=None, validate=validate.Length(max=128))
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
+    since = UtcDateTime(load_default=None)
+    until = UtcDateTime(load_default=None)
     # An audit entry's id: a 64-bit integer in every database (larger ones cannot be sent).
     before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**63 - 1))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
