@@ -167,13 +167,26 @@ COMMENT_FIELDS = [
 ]  # fmt: skip
 
 
-def test_each_comment_field_takes_hostile_values_without_a_500(app: Flask) -> None:
-    """A valid comment with one field at a time set to an odd value: accepted (2xx) or refused
-    (4xx, the API's error shape), on both databases."""
+ARTICLE = {"title": "Water", "body": "The water deal.", "language": "en"}
+ARTICLE_FIELDS = ["title", "body", "url", "section", "language", "id", "extra"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "base", "fields"),
+    [
+        ("POST", "/api/v1/comments", COMMENT, COMMENT_FIELDS),
+        ("PUT", "/api/v1/articles/a9", ARTICLE, ARTICLE_FIELDS),
+    ],
+)
+def test_each_field_takes_hostile_values_without_a_500(
+    app: Flask, method: str, url: str, base: dict[str, Any], fields: list[Any]
+) -> None:
+    """A valid comment (or article) with one field at a time set to an odd value: accepted
+    (2xx) or refused (4xx, the API's error shape), on both databases."""
     client = app.test_client()
-    for field in COMMENT_FIELDS:
+    for field in fields:
         for value in FIELD_VALUES:
-            payload = json.loads(json.dumps(COMMENT))
+            payload = json.loads(json.dumps(base))
             if isinstance(field, tuple):
                 outer, inner = field
                 payload[outer] = {"title": "Water", **(payload.get(outer) or {}), inner: value}
@@ -181,5 +194,5 @@ def test_each_comment_field_takes_hostile_values_without_a_500(app: Flask) -> No
                 payload[field] = value
             body = json.dumps(payload).encode("utf-8", "surrogatepass")
             headers = {**signed_headers(body), "Content-Type": "application/json"}
-            response = client.post("/api/v1/comments", data=body, headers=headers)
-            _check(response, "POST", f"/api/v1/comments {field}={value!r:.40}")
+            response = client.open(url, method=method, data=body, headers=headers)
+            _check(response, method, f"{url} {field}={value!r:.40}")
