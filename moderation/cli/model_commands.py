@@ -8,6 +8,8 @@ spam and off-topic figures recorded at training time.
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -31,6 +33,17 @@ labels_option = click.option(
     default=None,
     help="moderators' decisions from `moderation export-labels` (JSONL)",
 )
+
+
+@contextmanager
+def _readable_data(data_dir: pathlib.Path) -> Iterator[None]:
+    """A data file that cannot be used is one line naming it, not a traceback."""
+    from moderation.classifier.training.sources import DataError
+
+    try:
+        yield
+    except DataError as error:
+        raise click.ClickException(f"the data under {data_dir} cannot be used: {error}") from None
 
 
 def _read_labels(path: pathlib.Path | None) -> LabelFile | None:
@@ -76,7 +89,8 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path
             bar.set_postfix_str(label)
             bar.update(1)
 
-        card = train_all(data_dir, output_dir, progress=progress, labels=label_file)
+        with _readable_data(data_dir):
+            card = train_all(data_dir, output_dir, progress=progress, labels=label_file)
     click.echo(f"model {card['model_version']} written to {output_dir}")
     for name, point in card["operating_points"].items():
         click.echo(
@@ -131,7 +145,8 @@ def evaluate(
         raise click.ClickException(f"no validation data under {data_dir} (expected socc_c3/ etc.)")
     if not has_data:
         click.echo(f"no validation data under {data_dir}: newsroom labels only", err=True)
-    report = evaluate_models(data_dir if has_data else None, models_dir, label_file, policy)
+    with _readable_data(data_dir):
+        report = evaluate_models(data_dir if has_data else None, models_dir, label_file, policy)
     if report["baseline_missing"]:
         click.echo(
             "alt-profanity-check is not installed (dev-only dependency: "

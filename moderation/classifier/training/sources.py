@@ -15,6 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
+class DataError(Exception):
+    """A data file that cannot be used as it is: missing, unreadable, not UTF-8, not CSV, or
+    without a column the loaders need. The message names the file (relative to the data
+    directory) and what is wrong; the commands print it as one line."""
+
+
+class _Row(dict[str, str]):
+    """A CSV row that names its file when a loader asks for a column it does not have."""
+
+    def __init__(self, relative: str, row: dict[str, str]) -> None:
+        super().__init__(row)
+        self.relative = relative
+
+    def __missing__(self, key: str) -> str:
+        raise DataError(f"{self.relative}: no column {key!r}")
+
+
 @dataclass
 class DataDir:
     """A data directory that records which files were read (path relative to root -> sha256)."""
@@ -23,12 +40,22 @@ class DataDir:
     used: dict[str, str] = field(default_factory=dict)
 
     def read_text(self, relative: str) -> str:
-        raw = (self.root / relative).read_bytes()
+        try:
+            raw = (self.root / relative).read_bytes()
+        except OSError as exc:
+            raise DataError(f"{relative}: cannot read ({exc.strerror or exc})") from exc
         self.used[relative] = hashlib.sha256(raw).hexdigest()
-        return raw.decode("utf-8")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{relative}: not UTF-8 (byte {exc.start})") from exc
 
     def read_csv(self, relative: str) -> list[dict[str, str]]:
-        return list(csv.DictReader(io.StringIO(self.read_text(relative), newline="")))
+        text = self.read_text(relative)
+        try:
+            return [_Row(relative, row) for row in csv.DictReader(io.StringIO(text, newline=""))]
+        except csv.Error as exc:
+            raise DataError(f"{relative}: not CSV ({exc})") from exc
 
     def read_lines(self, relative: str) -> list[str]:
         return self.read_text(relative).split("\n")

@@ -20,6 +20,31 @@ def test_missing_data_dir_is_a_clear_error(command: object, tmp_path: pathlib.Pa
     assert "no " in result.output and "data" in result.output
 
 
+@pytest.mark.parametrize("command", [train, evaluate])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"comment_text\n\xff\xfe\n", "not UTF-8 (byte 13)"),
+        (b"a,b\n1,2\n", "no column"),
+        (b'comment_text\n"' + b"x" * 200_000 + b'"\n', "not CSV (field larger than"),
+    ],
+)
+def test_an_unusable_data_file_is_named_in_one_line(
+    command: object, content: bytes, message: str, tmp_path: pathlib.Path
+) -> None:
+    split = tmp_path / "data" / "socc_c3" / "split"
+    split.mkdir(parents=True)
+    for part in range(1, 5):
+        (split / f"C3_anonymized.part{part}of4.csv").write_bytes(content)
+    args = ["--data-dir", str(tmp_path / "data")]
+    if command is train:
+        args += ["--output-dir", str(tmp_path / "out")]
+    result = CliRunner().invoke(command, args)  # type: ignore[arg-type]
+    assert result.exit_code == 1, result.output
+    assert "cannot be used: socc_c3/split/C3_anonymized.part1of4.csv: " in result.output
+    assert message in result.output and "Traceback" not in result.output
+
+
 def test_format_table_aligns_columns() -> None:
     table = format_table(
         [{"score": "toxicity", "set": "c3val", "model": "m", "n": 3, "roc_auc": 0.81234}]
