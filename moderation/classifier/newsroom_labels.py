@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from moderation.classifier.training.sources import Labelled
+from moderation.jsonl import NotUtf8, decode, numbered_lines
 
 TOXIC_REASONS = frozenset({"offensive", "abusive", "hate_speech", "harassment"})
 SCORE_REASONS = {"toxicity": TOXIC_REASONS, "spam": frozenset({"spam"}), "off_topic": {"off_topic"}}
@@ -119,24 +120,23 @@ class LabelFile:
 def read_labels(path: pathlib.Path) -> LabelFile:
     """Read and validate a JSONL export; raises :class:`LabelFileError` naming the bad line.
 
-    Read line by line (split at newline bytes only: a JSON string may hold U+2028 and other
-    characters ``str.splitlines`` would break at), each line at most :data:`MAX_LINE_BYTES`.
+    Read line by line (:func:`moderation.jsonl.numbered_lines`), each line at most
+    :data:`MAX_LINE_BYTES`.
     """
     digest = hashlib.sha256()
     by_comment: dict[str, NewsroomLabel] = {}
-    lines = relabelled = number = 0
+    lines = relabelled = 0
     try:
         with path.open("rb") as handle:
-            while raw := handle.readline(MAX_LINE_BYTES + 1):
-                number += 1
+            for number, raw in numbered_lines(handle, MAX_LINE_BYTES):
                 where = f"{path.name} line {number}"
-                if len(raw) > MAX_LINE_BYTES:
+                if raw is None:
                     raise LabelFileError(f"{where}: longer than {MAX_LINE_BYTES:,} bytes")
                 digest.update(raw)
                 try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as error:
-                    raise LabelFileError(f"{where}: not UTF-8 (byte {error.start})") from None
+                    line = decode(raw)
+                except NotUtf8 as error:
+                    raise LabelFileError(f"{where}: {error}") from None
                 if not line.strip():
                     continue
                 label = _parse(line, where)

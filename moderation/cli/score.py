@@ -20,6 +20,7 @@ from moderation.decisions import reasons_document
 from moderation.domain.policy import Repetition
 from moderation.domain.repetition import NEAR_CANDIDATES_CHECKED, CopiesSeen, folded
 from moderation.domain.scores import CommentInput
+from moderation.jsonl import NotUtf8, decode, numbered_lines
 from moderation.policy_file import PolicyError, load_policy
 from moderation.schemas import CommentText, SafeString
 
@@ -51,30 +52,16 @@ class ScoreLineSchema(Schema):
 MAX_LINE_BYTES = 2 * 1024 * 1024
 
 
-def _raw_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """(number, bytes) of each line of ``stream``; bytes None for a line over the limit (read
-    past in pieces, never whole)."""
-    number = 0
-    while line := stream.readline(MAX_LINE_BYTES + 1):
-        number += 1
-        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
-            yield number, line
-            continue
-        while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
-            pass
-        yield number, None
-
-
 def _lines(stream: IO[bytes], skip_invalid: bool) -> Iterator[tuple[Any, CommentInput]]:
     schema = ScoreLineSchema()
-    for number, line in _raw_lines(stream):
+    for number, line in numbered_lines(stream, MAX_LINE_BYTES):
         try:
             if line is None:
                 raise ValidationError(f"the line is longer than {MAX_LINE_BYTES:,} bytes")
             try:
-                decoded = line.decode("utf-8-sig" if number == 1 else "utf-8")  # a BOM is fine
-            except UnicodeDecodeError as exc:
-                raise ValidationError(f"not UTF-8 (byte {exc.start + 1} of the line)") from exc
+                decoded = decode(line, byte_order_mark=number == 1)
+            except NotUtf8 as exc:
+                raise ValidationError(str(exc)) from exc
             if not decoded.strip():
                 continue
             try:
