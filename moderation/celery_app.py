@@ -65,6 +65,18 @@ def celery_init_app(app: Flask) -> Celery:
         # Connections must not be shared across fork: each pool process opens its own.
         app.extensions["moderation"].db.engine.dispose(close=False)
 
+    @signals.worker_init.connect(weak=False)
+    def _models_before_the_pool(**_: object) -> None:
+        # A classify worker's main process loads the models before it starts its pool: once
+        # per worker rather than once per pool process, and the forked processes share the
+        # models' memory pages (copy-on-write; ``settle_after_loading`` froze them out of the
+        # garbage collector's sight, so it does not write to them). With a solo or threads
+        # pool this process classifies itself, and loads them first either way.
+        from moderation.readiness import consumed_queues
+
+        if "classify" in consumed_queues(app.extensions["celery"]):
+            app.extensions["moderation"].load_models_now()
+
     @signals.worker_process_init.connect(weak=False)
     def _heartbeat(**_: object) -> None:
         # Tells /readyz and /metrics this process is alive, its queues and its model.

@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from flask import Flask
@@ -23,6 +23,9 @@ from sqlalchemy import text
 
 from moderation.classifier import compiled as compiled_core
 from moderation.services import Services
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +82,7 @@ def start_heartbeat(app: Flask) -> None:
     if _started:
         return
     _started = True
-    celery = app.extensions["celery"]
-    consumed = celery.amqp.queues.consume_from or celery.amqp.queues
-    queues = sorted(consumed)
+    queues = consumed_queues(app.extensions["celery"])
     hostname = socket.gethostname()
     interval = app.config["HEARTBEAT_INTERVAL"]
 
@@ -102,6 +103,11 @@ def start_heartbeat(app: Flask) -> None:
             time.sleep(interval)
 
     threading.Thread(target=loop, name="moderation-heartbeat", daemon=True).start()
+
+
+def consumed_queues(celery: Celery) -> list[str]:
+    """The queues this worker process takes tasks from (all of them when not narrowed)."""
+    return sorted(celery.amqp.queues.consume_from or celery.amqp.queues)
 
 
 def live_workers(client: redis.Redis) -> list[Heartbeat]:

@@ -7,7 +7,10 @@ and then cached for the life of the process.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from moderation.classifier import Scorer, settle_after_loading
 from moderation.domain.policy import Policy
 from moderation.policy_file import load_policy
 from moderation.storage.database import Database
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -38,9 +43,27 @@ class Services:
                 if self._scorer is None:
                     from moderation.classifier import load_scorer
 
+                    started = time.perf_counter()
                     self._scorer = load_scorer(Path(self.config["MODELS_DIR"]))
                     settle_after_loading()
+                    log.info(
+                        "models loaded",
+                        extra={
+                            "model_version": self._scorer.model_version,
+                            "pid": os.getpid(),
+                            "seconds": round(time.perf_counter() - started, 3),
+                        },
+                    )
         return self._scorer
+
+    def load_models_now(self) -> None:
+        """Load the models in this process now (a worker's main process, before it forks its
+        pool: see ``celery_app``); a failure is logged, and each pool process then tries again
+        and reports it in its heartbeat, as without this."""
+        try:
+            self.scorer  # noqa: B018  (the property loads them)
+        except Exception as exc:
+            log.error("models not loaded before the pool started", extra={"error": str(exc)})
 
     @property
     def redis(self) -> redis.Redis:

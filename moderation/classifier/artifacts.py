@@ -18,6 +18,7 @@ from typing import Any
 
 import sklearn
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 CARD = "model_card.json"
 _OBJECT_ID = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.np[yz]")')
@@ -87,21 +88,32 @@ def read_card(models_dir: pathlib.Path) -> dict[str, Any]:
     path = models_dir / CARD
     if not path.is_file():
         raise ModelIntegrityError(f"no model card at {path}; run `moderation train` first")
-    card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        card = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ModelIntegrityError(f"the model card {path} cannot be read: {exc}") from exc
+    if not isinstance(card, dict):
+        raise ModelIntegrityError(f"the model card {path} is not a JSON object")
     return card
 
 
 def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:
     """Load artifact ``name`` after checking versions, checksum and types."""
-    recorded = card.get("libraries", {}).get("scikit-learn")
+    libraries = card.get("libraries")
+    recorded = libraries.get("scikit-learn") if isinstance(libraries, dict) else None
     if recorded != sklearn.__version__:
         raise ModelIntegrityError(
             f"model card says scikit-learn {recorded}, installed is {sklearn.__version__}; "
             "retrain or install the recorded version"
         )
-    entry = card.get("artifacts", {}).get(name)
-    if not entry:
-        raise ModelIntegrityError(f"model card has no artifact {name!r}")
+    artifacts = card.get("artifacts")
+    entry = artifacts.get(name) if isinstance(artifacts, dict) else None
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("file"), str)
+        and isinstance(entry.get("sha256"), str)
+    ):
+        raise ModelIntegrityError(f"model card has no artifact {name!r} (its file and sha256)")
     path = models_dir / entry["file"]
     if not path.is_file():
         raise ModelIntegrityError(f"artifact {path} is missing")
@@ -110,7 +122,10 @@ def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> 
         raise ModelIntegrityError(
             f"{path} has sha256 {actual}, the model card records {entry['sha256']}"
         )
-    untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
-    if untrusted:
-        raise ModelIntegrityError(f"{path} contains untrusted types: {sorted(untrusted)}")
-    return sio.load(path, trusted=list(TRUSTED_TYPES))
+    # skops refuses any type it does not trust and we do not name, before constructing
+    # anything; one read of the file (asking get_untrusted_types first read it twice).
+    try:
+        return sio.load(path, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as error:
+        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+        raise ModelIntegrityError(f"{path} contains untrusted types: {untrusted}") from error

@@ -69,7 +69,7 @@ class HashedBatch:
         """The padded texts end to end, as code points + 1 (global coordinates)."""
         if "codes" not in self._cache:
             joined = "".join(f" {t} " for t in self.texts)
-            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             self._cache["codes"] = codes.astype(np.uint64) + _ONE
         return self._cache["codes"]  # type: ignore[return-value]
 
@@ -98,7 +98,7 @@ def hash_batch(texts: Sequence[str], char_sizes: range, word_sizes: range) -> Ha
     if n > 1:
         np.cumsum(padded[:-1], out=padded_starts[1:])
     text_offsets = padded_starts + 1  # the text itself starts after the leading space
-    utf32 = "".join(texts).encode("utf-32-le")
+    utf32 = "".join(texts).encode("utf-32-le", "surrogatepass")
     # Words, found in each normalised text (the same spans Vectorised.words uses).
     word_ptr, local_starts, local_ends = _words(texts, utf32, starts, lengths)
     if n == 1:  # one comment, the worker's case: its text starts at 1 (after the space)

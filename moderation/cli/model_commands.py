@@ -7,8 +7,11 @@ spam and off-topic figures recorded at training time.
 
 from __future__ import annotations
 
+import errno
+import os
 import pathlib
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +49,17 @@ def _readable_data(data_dir: pathlib.Path) -> Iterator[None]:
         raise click.ClickException(f"the data under {data_dir} cannot be used: {error}") from None
 
 
+@contextmanager
+def _loadable_models() -> Iterator[None]:
+    """Models that are missing or do not match their card are one line, as in ``score``."""
+    from moderation.classifier.artifacts import ModelIntegrityError
+
+    try:
+        yield
+    except ModelIntegrityError as error:
+        raise click.ClickException(f"could not load the models: {error}") from None
+
+
 def _read_labels(path: pathlib.Path | None) -> LabelFile | None:
     """The validated labels file, or a one-line error naming the bad record."""
     if path is None:
@@ -73,14 +87,41 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path
     With --labels, the newsroom's own moderators' decisions join the training data (30% of
     their articles held out and reported as newsroom_labels_validation in the card).
     """
+    from moderation.classifier.training.kernels import run_with_pinned_kernels
+
+    if not (data_dir / "socc_c3").is_dir():
+        raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
+    _read_labels(labels)  # a bad file is one line here, before anything is trained
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(output_dir, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "not writable")
+        with _readable_data(data_dir):
+            card = run_with_pinned_kernels(_train, data_dir, output_dir, labels)
+    except BrokenProcessPool:
+        raise click.ClickException(
+            "the training process stopped before it finished (killed, or out of memory?); "
+            f"what is in {output_dir} may be incomplete: run it again"
+        ) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise click.ClickException(f"cannot write the models to {output_dir}: {reason}") from None
+    click.echo(f"model {card['model_version']} written to {output_dir}")
+    for name, point in card["operating_points"].items():
+        click.echo(
+            f"  {name}: approve below {point['approve_below']}, reject at or above {point['reject_at_or_above']}"
+        )
+
+
+def _train(
+    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None
+) -> dict[str, Any]:
+    """The training run itself, with its progress line; in a child process where the CPU can
+    run the committed files' kernels (``training.kernels``)."""
     from tqdm import tqdm
 
     from moderation.classifier.training.run import train_all
 
-    if not (data_dir / "socc_c3").is_dir():
-        raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
-    label_file = _read_labels(labels)
-    output_dir.mkdir(parents=True, exist_ok=True)
     with tqdm(
         desc="training", unit="step", bar_format="{desc}: {n} steps, {elapsed} {postfix}"
     ) as bar:
@@ -89,13 +130,7 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path
             bar.set_postfix_str(label)
             bar.update(1)
 
-        with _readable_data(data_dir):
-            card = train_all(data_dir, output_dir, progress=progress, labels=label_file)
-    click.echo(f"model {card['model_version']} written to {output_dir}")
-    for name, point in card["operating_points"].items():
-        click.echo(
-            f"  {name}: approve below {point['approve_below']}, reject at or above {point['reject_at_or_above']}"
-        )
+        return train_all(data_dir, output_dir, progress=progress, labels=_read_labels(labels))
 
 
 @click.command()
@@ -145,7 +180,7 @@ def evaluate(
         raise click.ClickException(f"no validation data under {data_dir} (expected socc_c3/ etc.)")
     if not has_data:
         click.echo(f"no validation data under {data_dir}: newsroom labels only", err=True)
-    with _readable_data(data_dir):
+    with _readable_data(data_dir), _loadable_models():
         report = evaluate_models(data_dir if has_data else None, models_dir, label_file, policy)
     if report["baseline_missing"]:
         click.echo(

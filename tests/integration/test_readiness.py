@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ from moderation.classifier import compiled
 from moderation.readiness import HEARTBEAT_KEY, live_workers
 from tests.support.processes import service_env
 from tests.support.servers import RedisServer
-from tests.support.worker import WorkerProcess
+from tests.support.worker import WorkerProcess, pool_pids
 
 
 def readyz(client: FlaskClient) -> tuple[int, dict[str, Any]]:
@@ -138,3 +141,65 @@ def test_ready_with_a_live_worker_and_unready_soon_after_it_is_killed(
         worker.stop(signal.SIGKILL)
     body = wait_for(client, 503, timeout=15)
     assert "classify_workers" in body["failing"]
+
+
+def _memory_kb(pid: int) -> dict[str, int]:
+    """Resident and proportional set size of a process (``/proc/<pid>/smaps_rollup``)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, value = line.partition(":")
+        fields[name] = int(value.split()[0])
+    return {"rss": fields["Rss"], "pss": fields["Pss"]}
+
+
+def _loaded(log_path: Path) -> list[dict[str, Any]]:
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [json.loads(line) for line in lines if '"message": "models loaded"' in line]
+
+
+@contextmanager
+def _running(
+    test_config: dict[str, Any], tmp_path: Path, queues: str, concurrency: int = 1
+) -> Iterator[WorkerProcess]:
+    worker = WorkerProcess(
+        service_env(test_config, tmp_path),
+        queues=queues,
+        concurrency=concurrency,
+        log_path=tmp_path / "worker.log",
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_a_classify_worker_loads_the_models_once_and_its_pool_shares_them(
+    app: Flask, test_config: dict[str, Any], tmp_path: Path
+) -> None:
+    with _running(test_config, tmp_path, "classify", concurrency=2) as worker:
+        assert worker.process is not None
+        pool = pool_pids(worker.process.pid)
+        assert len(pool) == 2
+        # Loaded once, by the worker's main process, before it forked the pool ...
+        loaded = _loaded(tmp_path / "worker.log")
+        assert [record["pid"] for record in loaded] == [worker.process.pid]
+        # ... and every pool process has them (its heartbeat names the version) ...
+        beats = {b.pid: b for b in live_workers(app.extensions["moderation"].redis)}
+        assert all(beats[pid].model_version for pid in pool)
+        # ... in pages it shares: most of each one's resident memory is counted a third to it.
+        for pid in pool:
+            memory = _memory_kb(pid)
+            assert memory["rss"] > 100_000 and memory["pss"] < 0.6 * memory["rss"], memory
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_a_worker_that_does_not_classify_never_loads_the_models(
+    app: Flask, test_config: dict[str, Any], tmp_path: Path
+) -> None:
+    with _running(test_config, tmp_path, "callbacks,maintenance"):
+        time.sleep(1.0)  # a heartbeat or two
+        assert _loaded(tmp_path / "worker.log") == []

@@ -9,6 +9,7 @@ import sklearn
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import ARTIFACTS, CARD, sha256_of
+from moderation.classifier.training.kernels import PINNED
 
 MAX_TOTAL_BYTES = 25 * 1024 * 1024
 
@@ -39,6 +40,15 @@ def test_records_versions_data_and_licences(card: dict) -> None:
     assert any(path.startswith("socc_c3/") for path in card["data_files"])
     assert "NC" in card["licences"]["socc_c3"] or "NON-COMMERCIAL" in card["licences"]["socc_c3"]
     assert "toxic" in card["label_mappings"]["socc_c3"]
+
+
+def test_records_the_numeric_kernels_that_reproduce_it(card: dict) -> None:
+    """What ``moderation train`` pins on every x86-64 machine (training/kernels.py)."""
+    assert card["libraries"]["numeric_kernels"] == {
+        "openblas_core": [PINNED["OPENBLAS_CORETYPE"]],
+        "openblas_threads": [int(PINNED["OPENBLAS_NUM_THREADS"])],
+        "numpy_disabled_features": PINNED["NPY_DISABLE_CPU_FEATURES"],
+    }
 
 
 @pytest.mark.parametrize("score", ["toxicity", "off_topic", "spam"])

@@ -98,7 +98,7 @@ class WorkerProcess:
         from moderation.readiness import live_workers
 
         assert self.process is not None
-        mine = _children(self.process.pid)
+        mine = pool_pids(self.process.pid)
         beats = live_workers(redis.Redis.from_url(self.env["REDIS_URL"]))
         settled = [b for b in beats if b.pid in mine and (b.model_version or b.model_error)]
         return len(settled) >= self.concurrency
@@ -116,7 +116,7 @@ class WorkerProcess:
         self.process = None
 
 
-def _children(pid: int) -> set[int]:
+def pool_pids(pid: int) -> set[int]:
     """Pids whose parent is ``pid`` (the pool processes of a worker)."""
     found = set()
     for entry in Path("/proc").iterdir():

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +17,16 @@ from moderation.classifier import settle_after_loading
 from moderation.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _services(models_dir: Path) -> Services:
+    return Services(
+        {
+            "DATABASE_URL": f"sqlite:///{models_dir / 'moderation.sqlite3'}",
+            "POLICY_FILE": str(ROOT / "config" / "policy.toml"),
+            "MODELS_DIR": str(models_dir),
+        }
+    )
 
 
 @pytest.fixture
@@ -42,18 +55,42 @@ def test_the_scorer_is_loaded_once_then_settled(
 
     def fake_load(models_dir: Path) -> object:
         loaded.append(models_dir)
-        return object()
+        return SimpleNamespace(model_version="m1")
 
     monkeypatch.setattr(moderation.classifier, "load_scorer", fake_load)
     monkeypatch.setattr(services_module, "settle_after_loading", lambda: settled.append(1))
-    services = Services(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'moderation.sqlite3'}",
-            "POLICY_FILE": str(ROOT / "config" / "policy.toml"),
-            "MODELS_DIR": str(tmp_path),
-        }
-    )
+    services = _services(tmp_path)
     first = services.scorer
     assert services.scorer is first
     assert loaded == [tmp_path]
     assert settled == [1]
+
+
+def test_loading_now_logs_the_load_and_a_failure_without_raising(
+    unfrozen: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    services = _services(tmp_path)  # no model card here
+    with caplog.at_level(logging.INFO, logger="moderation.services"):
+        services.load_models_now()
+    [record] = caplog.records
+    assert record.message == "models not loaded before the pool started"
+    assert "no model card" in record.error  # type: ignore[attr-defined]
+
+
+def test_loading_now_records_version_process_and_time(
+    unfrozen: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(
+        moderation.classifier, "load_scorer", lambda _: SimpleNamespace(model_version="m2")
+    )
+    services = _services(tmp_path)
+    with caplog.at_level(logging.INFO, logger="moderation.services"):
+        services.load_models_now()
+        services.load_models_now()  # already loaded: nothing more
+    [record] = caplog.records
+    assert record.message == "models loaded"
+    assert (record.model_version, record.pid) == ("m2", os.getpid())  # type: ignore[attr-defined]
+    assert record.seconds >= 0  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from moderation.classifier.artifacts import CARD
 from moderation.classifier.language import CANDIDATES, PREFIX_CHARS, SHORT_TEXT_LETTERS
 from moderation.classifier.off_topic_features import COMMENT_CHARS
 from moderation.classifier.text_features import MAX_CHARS
+from moderation.classifier.training.kernels import kernels_now
 from moderation.classifier.training.train_russian import LICENCES as RUSSIAN_LICENCES
 
 LICENCES = {
@@ -80,6 +81,9 @@ def write_card(output_dir: pathlib.Path, **fields: Any) -> dict[str, Any]:
             "numpy": np.__version__,
             "scipy": scipy.__version__,
             "py3langid": _version("py3langid"),
+            # The kernels the numbers were computed with (training.kernels): the same on
+            # another machine means the same bytes.
+            "numeric_kernels": kernels_now(),
         },
         "artifacts": fields["artifacts"],
         "data_files": fields["data_files"],

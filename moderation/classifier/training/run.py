@@ -3,11 +3,11 @@
 Deterministic: fixed seeds, sorted inputs and byte-stable artifact files, so re-running
 ``moderation train`` on the same data reproduces the committed ``models/`` directory.
 
-BLAS threads: the fitted coefficients move in the 7th digit with the BLAS thread count, which
-changes the artifacts' bytes (not their rounded figures). The Russian model is trained on one
-BLAS thread; the English models with the library default, which is how the committed English
-artifacts were made (this 2-core machine); on a machine with another core count they may
-differ in the last digits.
+BLAS threads and kernels: the fitted coefficients move in the 7th digit with the BLAS thread
+count and the CPU's SIMD kernels, which changes the artifacts' bytes (not their rounded
+figures). ``moderation train`` runs :func:`train_all` with two BLAS threads and the AVX2
+kernels on every x86-64 machine that has them (:mod:`~moderation.classifier.training.kernels`),
+which is how the committed files were made; the Russian model is trained on one BLAS thread.
 """
 
 from __future__ import annotations

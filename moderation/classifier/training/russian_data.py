@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from moderation.classifier.training.sources import DataDir, Labelled
+from moderation.classifier.training.sources import DataDir, Labelled, Row
 
 FORUM = "ru_2ch_pikabu/labeled.csv"
 PARADETOX = {s: f"ru_paradetox/{s}.tsv" for s in ("train", "dev", "test")}
@@ -99,8 +97,8 @@ class RussianData:
     stats: dict[str, object] = field(default_factory=dict)
 
 
-def read_tsv(data: DataDir, relative: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.read_text(relative), newline=""), delimiter="\t"))
+def read_tsv(data: DataDir, relative: str) -> list[Row]:
+    return data.read_csv(relative, delimiter="\t")
 
 
 def rewrites(row: dict[str, str]) -> list[str]:
@@ -108,7 +106,7 @@ def rewrites(row: dict[str, str]) -> list[str]:
 
 
 def load_russian(data: DataDir, *, seed: int) -> RussianData:
-    forum = deduplicate((r["comment"], int(float(r["toxic"]))) for r in data.read_csv(FORUM))
+    forum = deduplicate((r["comment"], int(r.number("toxic"))) for r in data.read_csv(FORUM))
     pd = {s: read_tsv(data, p) for s, p in PARADETOX.items()}
     pd_split = {"train": "train", "dev": "test", "test": "test"}
     pd_key_split = {text_key(r["toxic_comment"]): pd_split[s] for s in pd for r in pd[s]}

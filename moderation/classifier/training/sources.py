@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import pathlib
 import random
 from collections.abc import Callable
@@ -21,15 +22,32 @@ class DataError(Exception):
     directory) and what is wrong; the commands print it as one line."""
 
 
-class _Row(dict[str, str]):
-    """A CSV row that names its file when a loader asks for a column it does not have."""
+class Row(dict[str, str]):
+    """A CSV row that names its file and line when a loader asks for a column it does not have
+    or reads a number that is not there."""
 
-    def __init__(self, relative: str, row: dict[str, str]) -> None:
+    def __init__(self, relative: str, line: int, row: dict[str, str]) -> None:
         super().__init__(row)
         self.relative = relative
+        self.line = line
 
     def __missing__(self, key: str) -> str:
         raise DataError(f"{self.relative}: no column {key!r}")
+
+    def number(self, key: str) -> float:
+        """Column ``key`` as a finite number."""
+        return number(self[key], f"{self.relative} line {self.line}, column {key!r}")
+
+
+def number(value: str, where: str) -> float:
+    """``value`` as a finite number, else a :class:`DataError` saying ``where`` it was."""
+    try:
+        result = float(value)
+    except ValueError:
+        result = math.nan
+    if not math.isfinite(result):
+        raise DataError(f"{where}: {value[:40]!r} is not a number")
+    return result
 
 
 @dataclass
@@ -50,10 +68,12 @@ class DataDir:
         except UnicodeDecodeError as exc:
             raise DataError(f"{relative}: not UTF-8 (byte {exc.start})") from exc
 
-    def read_csv(self, relative: str) -> list[dict[str, str]]:
-        text = self.read_text(relative)
+    def read_csv(self, relative: str, *, delimiter: str = ",") -> list[Row]:
+        reader = csv.DictReader(
+            io.StringIO(self.read_text(relative), newline=""), delimiter=delimiter
+        )
         try:
-            return [_Row(relative, row) for row in csv.DictReader(io.StringIO(text, newline=""))]
+            return [Row(relative, reader.line_num, row) for row in reader]
         except csv.Error as exc:
             raise DataError(f"{relative}: not CSV ({exc})") from exc
 

@@ -19,6 +19,6 @@ def load_youtube(data: DataDir) -> Labelled:
         video = path.rsplit("-", 1)[-1].removesuffix(".csv")
         for row in data.read_csv(path):
             texts.append(html.unescape(_TAG.sub(" ", row["CONTENT"])).strip())
-            labels.append(int(row["CLASS"]))
+            labels.append(int(row.number("CLASS")))
             groups.append(video)
     return Labelled("youtube_spam", texts, labels, groups)

@@ -38,7 +38,7 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier.heads import ToxicityHead
 from moderation.classifier.language import PLAIN_WORDS
-from moderation.classifier.training.sources import DataDir
+from moderation.classifier.training.sources import DataDir, DataError, Row
 
 TEST_FILE = "civil_toxic_spans/SemEval2021/data/tsd_test.csv"
 TRIAL_FILE = "civil_toxic_spans/SemEval2021/data/tsd_trial.csv"
@@ -64,7 +64,7 @@ def _marked_posts(data: DataDir, relative: str) -> tuple[list[str], list[frozens
     texts, gold = [], []
     for row in data.read_csv(relative):
         texts.append(row["text"])
-        gold.append(frozenset(int(x) for x in ast.literal_eval(row["spans"])))
+        gold.append(_offsets(row))
     return texts, gold
 
 
@@ -183,3 +183,15 @@ def rewrite_marks(original: str, rewrites: Sequence[str]) -> frozenset[int]:
 
 def _fold(word: str) -> str:
     return word.lower().replace("ё", "е")
+
+
+def _offsets(row: Row) -> frozenset[int]:
+    """The ``spans`` column: a list of character offsets, as ``[3, 4, 5]``."""
+    try:
+        offsets = ast.literal_eval(row["spans"])
+        return frozenset(int(x) for x in offsets)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise DataError(
+            f"{row.relative} line {row.line}, column 'spans': {row['spans'][:40]!r} is not a "
+            "list of offsets"
+        ) from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderation.classifier.training.sources import DataDir, Labelled
+from moderation.classifier.training.sources import DataDir, Labelled, number
 
 C3_TOXIC_AT = 2.0
 LABEL_MAPPINGS = {
@@ -22,7 +22,7 @@ SUBTYPES = {"Insult": "insult", "Threat": "threat", "Identity based Attack": "id
 def load_c3(data: DataDir) -> tuple[Labelled, list[float]]:
     """C3 comments with binary labels and the raw mean toxicity level."""
     rows = [r for f in data.glob("socc_c3/split/*.csv") for r in data.read_csv(f)]
-    levels = [float(r["crowd_toxicity_level"]) for r in rows]
+    levels = [r.number("crowd_toxicity_level") for r in rows]
     return (
         Labelled(
             "socc_c3",
@@ -61,7 +61,7 @@ def load_wiki(data: DataDir) -> Labelled:
     return Labelled(
         "wiki_talk_context",
         [r["text"] for r in unique],
-        [int(r["label"]) for r in unique],
+        [int(r.number("label")) for r in unique],
         ["wiki"] * len(unique),
     )
 
@@ -70,7 +70,11 @@ def load_tweeteval(data: DataDir, task: str, split: str) -> Labelled:
     base = f"tweeteval_offensive_hate/datasets/{task}/{split}"
     texts = data.read_lines(f"{base}_text.txt")
     labels = data.read_lines(f"{base}_labels.txt")
-    pairs = [(t, int(y)) for t, y in zip(texts, labels, strict=False) if t.strip() and y.strip()]
+    pairs = [
+        (t, int(number(y, f"{base}_labels.txt line {line}")))
+        for line, (t, y) in enumerate(zip(texts, labels, strict=False), start=1)
+        if t.strip() and y.strip()
+    ]
     return Labelled(
         f"tweeteval_{task}_{split}",
         [t for t, _ in pairs],

@@ -23,7 +23,7 @@ def toxicity_validation_sets(data: DataDir, *, seed: int) -> list[Labelled]:
     wiki_small = Labelled(
         "wiki_cat_small_no_context",
         [r["text"] for r in small],
-        [int(float(r["label_oc"])) for r in small],
+        [int(r.number("label_oc")) for r in small],
         ["wiki"] * len(small),
     )
     return [

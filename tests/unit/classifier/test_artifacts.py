@@ -73,3 +73,41 @@ def test_refuses_untrusted_types(tmp_path: pathlib.Path) -> None:
 def test_missing_card_is_a_clear_error(tmp_path: pathlib.Path) -> None:
     with pytest.raises(ModelIntegrityError, match="no model card"):
         read_card(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{", "cannot be read: Expecting property name"),
+        (b"\xff{}", "cannot be read: 'utf-8' codec"),
+        (b"[" * 100_000 + b"]" * 100_000, "cannot be read"),
+        (b"[1, 2]", "is not a JSON object"),
+    ],
+)
+def test_a_card_that_is_not_a_json_object_is_a_clear_error(
+    tmp_path: pathlib.Path, content: bytes, message: str
+) -> None:
+    (tmp_path / CARD).write_bytes(content)
+    with pytest.raises(ModelIntegrityError, match=message):
+        read_card(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        {"libraries": ["scikit-learn"], "artifacts": {}},
+        {"libraries": {"scikit-learn": sklearn.__version__}, "artifacts": ["toy"]},
+        {"libraries": {"scikit-learn": sklearn.__version__}, "artifacts": {"toy": "toy.skops"}},
+        {"libraries": {"scikit-learn": sklearn.__version__}, "artifacts": {"toy": {"file": 1}}},
+        {
+            "libraries": {"scikit-learn": sklearn.__version__},
+            "artifacts": {"toy": {"file": "toy.skops"}},
+        },
+    ],
+)
+def test_a_card_with_misshapen_entries_is_refused(
+    tmp_path: pathlib.Path, card: dict[str, Any]
+) -> None:
+    _write(tmp_path, _toy())
+    with pytest.raises(ModelIntegrityError, match=r"scikit-learn None|no artifact 'toy'"):
+        load_artifact(tmp_path, "toy", card)

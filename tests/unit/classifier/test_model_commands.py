@@ -45,6 +45,28 @@ def test_an_unusable_data_file_is_named_in_one_line(
     assert message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", [train, evaluate])
+@pytest.mark.parametrize("level", ["abc", "nan", "1e999", ""])
+def test_a_value_that_is_not_a_number_is_named_with_its_line(
+    command: object, level: str, tmp_path: pathlib.Path
+) -> None:
+    split = tmp_path / "data" / "socc_c3" / "split"
+    split.mkdir(parents=True)
+    for part in range(1, 5):
+        rows = f'comment_text,crowd_toxicity_level\nfine,0.0\n"two\nlines",{level}\n'
+        (split / f"C3_anonymized.part{part}of4.csv").write_text(rows, encoding="utf-8")
+    args = ["--data-dir", str(tmp_path / "data")]
+    if command is train:
+        args += ["--output-dir", str(tmp_path / "out")]
+    result = CliRunner().invoke(command, args)  # type: ignore[arg-type]
+    assert result.exit_code == 1, result.output
+    expected = (
+        "socc_c3/split/C3_anonymized.part1of4.csv line 4, column 'crowd_toxicity_level': "
+        f"{level!r} is not a number"
+    )
+    assert expected in result.output and "Traceback" not in result.output
+
+
 def test_format_table_aligns_columns() -> None:
     table = format_table(
         [{"score": "toxicity", "set": "c3val", "model": "m", "n": 3, "roc_auc": 0.81234}]
@@ -88,3 +110,52 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
         assert re.search(listed, mentions, re.M)
     peer = r"^en +countries +alt-profanity-check \(held: >= 0\.5\) +names in the clipped list"
     assert re.search(peer, mentions, re.M)
+
+
+def test_train_into_a_place_it_cannot_write_is_one_line(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "data" / "socc_c3").mkdir(parents=True)
+    (tmp_path / "a-file").write_text("not a directory")
+    args = ["--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "a-file" / "m")]
+    result = CliRunner().invoke(train, args)
+    assert result.exit_code == 1, result.output
+    assert f"cannot write the models to {tmp_path / 'a-file' / 'm'}: Not a directory" in (
+        result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [(None, "no model card at"), (b"{", "the model card"), (b"[]", "not a JSON object")],
+)
+def test_evaluate_with_models_it_cannot_load_is_one_line(
+    tmp_path: pathlib.Path, card: bytes | None, message: str
+) -> None:
+    (tmp_path / "data" / "socc_c3").mkdir(parents=True)
+    models = tmp_path / "models"
+    models.mkdir()
+    if card is not None:
+        (models / "model_card.json").write_bytes(card)
+    args = ["--data-dir", str(tmp_path / "data"), "--models-dir", str(models)]
+    result = CliRunner().invoke(evaluate, args)
+    assert result.exit_code == 1, result.output
+    assert "could not load the models: " in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_training_process_that_dies_is_one_line(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from moderation.classifier.training import kernels
+
+    def broken(*_: object) -> None:
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(kernels, "run_with_pinned_kernels", broken)
+    (tmp_path / "data" / "socc_c3").mkdir(parents=True)
+    args = ["--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "m")]
+    result = CliRunner().invoke(train, args)
+    assert result.exit_code == 1, result.output
+    assert "the training process stopped before it finished" in result.output
+    assert "Traceback" not in result.output
