@@ -61,6 +61,26 @@ def _sqlite_synchronous(raw: str) -> str:
     return value
 
 
+def _database_url(raw: str) -> str:
+    scheme = raw.strip().split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme not in {"sqlite", "postgres", "postgresql"}:
+        raise ValueError("use a sqlite:/// or postgresql:// URL")
+    return raw
+
+
+def _redis_url(raw: str) -> str:
+    if not raw.strip().lower().startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("use a redis://, rediss:// or unix:// URL")
+    return raw
+
+
+def _log_level(raw: str) -> str:
+    value = raw.strip().upper()
+    if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return value
+
+
 def _language(raw: str) -> str:
     value = raw.strip()
     if value not in {"en", "ru"}:
@@ -80,11 +100,11 @@ def from_environment(
     default_db = f"sqlite:///{os.path.join(instance_path or str(REPO_ROOT / 'instance'), 'moderation.sqlite3')}"
     return {
         "SECRET_KEY": _setting(e, "MODERATION_SECRET_KEY", ""),
-        "DATABASE_URL": _setting(e, "DATABASE_URL", default_db),
+        "DATABASE_URL": _setting(e, "DATABASE_URL", default_db, _database_url),
         "SQLITE_SYNCHRONOUS": _setting(
             e, "MODERATION_SQLITE_SYNCHRONOUS", "NORMAL", _sqlite_synchronous
         ),
-        "REDIS_URL": _setting(e, "REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REDIS_URL": _setting(e, "REDIS_URL", "redis://127.0.0.1:6379/0", _redis_url),
         "WEBHOOK_SECRET": _setting(e, "MODERATION_WEBHOOK_SECRET", ""),
         "SIGNATURE_TOLERANCE": _setting(e, "MODERATION_SIGNATURE_TOLERANCE", 300, positive=True),
         "CALLBACK_URL": _setting(e, "MODERATION_CALLBACK_URL", ""),
@@ -108,7 +128,7 @@ def from_environment(
         "DECISION_DEADLINE": _setting(e, "MODERATION_DECISION_DEADLINE", 120.0, positive=True),
         "MAX_WAIT_MS": 10_000,
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        "LOG_LEVEL": _setting(e, "MODERATION_LOG_LEVEL", "INFO"),
+        "LOG_LEVEL": _setting(e, "MODERATION_LOG_LEVEL", "INFO", _log_level),
         "SECURE_COOKIES": _setting(e, "MODERATION_SECURE_COOKIES", False, _flag),
         "LOGIN_MAX_FAILURES": _setting(e, "MODERATION_LOGIN_MAX_FAILURES", 5, positive=True),
         "LOGIN_LOCKOUT_SECONDS": _setting(

@@ -158,13 +158,21 @@ def fresh_metrics_dir(env: Mapping[str, str], instance: Path) -> Path:
     return path
 
 
-def run_service(port: int, workers: int) -> int:
+def instance_folder() -> Path:
+    """Where ``make run`` keeps its SQLite file, secrets and metrics (MODERATION_INSTANCE_PATH)."""
+    from moderation.settings import REPO_ROOT
+
+    return Path(os.environ.get("MODERATION_INSTANCE_PATH") or REPO_ROOT / "instance")
+
+
+def run_service(port: int, workers: int, web_workers: int = 3) -> int:
     """Start everything with embedded defaults and block until stopped."""
     from moderation.settings import REPO_ROOT
     from moderation.storage.database import Database
 
     env = dict(os.environ)
-    instance = Path(env.get("MODERATION_INSTANCE_PATH") or REPO_ROOT / "instance")
+    env["WEB_CONCURRENCY"] = str(web_workers)
+    instance = instance_folder()
     instance.mkdir(parents=True, exist_ok=True)
     env["MODERATION_INSTANCE_PATH"] = str(instance)
     secrets_file = ensure_secrets(instance, env)

@@ -6,6 +6,7 @@ import click
 from sqlalchemy import select
 
 from moderation import callbacks as delivery
+from moderation.cli.users import database_errors
 from moderation.storage.tables import CallbackDelivery
 
 
@@ -22,7 +23,7 @@ def list_deliveries(status: str, limit: int) -> None:
     from moderation import create_app
 
     svc = create_app().extensions["moderation"]
-    with svc.db.session() as session:
+    with database_errors(), svc.db.session() as session:
         rows = session.scalars(
             select(CallbackDelivery)
             .where(CallbackDelivery.status == status)
@@ -45,7 +46,7 @@ def replay(delivery_ids: tuple[int, ...]) -> None:
 
     app = create_app()
     svc = app.extensions["moderation"]
-    with svc.db.session() as session:
+    with database_errors(), svc.db.session() as session:
         ids = list(delivery_ids) or None
         count = delivery.replay(session, ids)
         due = delivery.due(session, delivery.utcnow())

@@ -17,11 +17,19 @@ import click
     show_default=True,
     help="Celery worker processes.",
 )
-def run(port: int, workers: int) -> None:
+@click.option(
+    "--web-workers",
+    envvar="WEB_CONCURRENCY",
+    type=click.IntRange(1, 64),
+    default=3,
+    show_default=True,
+    help="gunicorn worker processes.",
+)
+def run(port: int, workers: int, web_workers: int) -> None:
     """Start Redis (unless REDIS_URL is set), migrations, web, worker and sweeper."""
     from moderation import settings
     from moderation.policy_file import PolicyError, load_policy
-    from moderation.supervisor import run_service
+    from moderation.supervisor import instance_folder, run_service
 
     # Check configuration before starting anything, so a mistake is one clear line.
     try:
@@ -29,4 +37,15 @@ def run(port: int, workers: int) -> None:
         load_policy(config["POLICY_FILE"])
     except (ValueError, PolicyError) as exc:
         raise click.ClickException(str(exc)) from exc
-    raise SystemExit(run_service(port, workers))
+    instance = instance_folder()
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        probe = instance / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot use the instance folder {instance} (MODERATION_INSTANCE_PATH): "
+            f"{exc.strerror or exc}"
+        ) from exc
+    raise SystemExit(run_service(port, workers, web_workers))

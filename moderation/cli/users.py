@@ -24,17 +24,24 @@ def session_scope() -> Iterator[Session]:
     instance = os.environ.get("MODERATION_INSTANCE_PATH") or str(settings.REPO_ROOT / "instance")
     database = Database(settings.from_environment(instance_path=instance)["DATABASE_URL"])
     try:
-        with database.session() as session:
+        with database_errors(), database.session() as session:
             yield session
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """A database that cannot be reached or has no tables is one line, not a traceback."""
+    try:
+        yield
     except SQLAlchemyError as exc:
         reason = str(exc.__cause__ or exc).splitlines()[0]
         raise click.ClickException(
             f"database error: {reason} (has `moderation db upgrade` been run?)"
         ) from exc
-    finally:
-        database.dispose()
 
 
 def _read_password(from_stdin: bool, ask: Callable[[], str]) -> str:

@@ -75,6 +75,25 @@ def _dead_letter(app: Flask) -> int:
         return delivery.id
 
 
+@pytest.mark.parametrize("args", [["callbacks", "list"], ["callbacks", "replay"]])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://nobody@127.0.0.1:1/none", "Connection refused"),
+        ("sqlite:///{tmp}/empty.sqlite3", "no such table: callback_deliveries"),
+    ],
+)
+def test_callbacks_without_a_usable_database_say_so_in_one_line(
+    args: list[str], url: str, reason: str, tmp_path: Path, redis_url: str
+) -> None:
+    env = {"DATABASE_URL": url.format(tmp=tmp_path), "REDIS_URL": redis_url}
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 1, result.output
+    assert "Error: database error: " in result.output and reason in result.output
+    assert "has `moderation db upgrade` been run?" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_callbacks_list_and_replay_the_dead_letter_list(
     app: Flask, test_config: dict[str, Any]
 ) -> None:

@@ -91,3 +91,57 @@ def test_sqlite_synchronous_takes_only_the_three_safe_values() -> None:
     assert settings.from_environment(env)["SQLITE_SYNCHRONOUS"] == "FULL"
     with pytest.raises(ValueError, match="MODERATION_SQLITE_SYNCHRONOUS"):
         settings.from_environment({"MODERATION_SQLITE_SYNCHRONOUS": "OFF; DROP TABLE x"})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "wanted"),
+    [
+        ("DATABASE_URL", "mysql://db/moderation", "sqlite:/// or postgresql://"),
+        ("DATABASE_URL", "moderation.sqlite3", "sqlite:/// or postgresql://"),
+        ("REDIS_URL", "http://127.0.0.1:6379", "redis://, rediss:// or unix://"),
+        ("MODERATION_LOG_LEVEL", "chatty", "DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+    ],
+)
+def test_urls_and_log_level_name_what_they_take(name: str, raw: str, wanted: str) -> None:
+    with pytest.raises(settings.SettingError, match=f"{name}='{raw}' is not valid: use"):
+        settings.from_environment({name: raw})
+    bad = CliRunner().invoke(main, ["callbacks", "list"], env={name: raw})
+    assert bad.exit_code == 1 and wanted in bad.output and "Traceback" not in bad.output
+
+
+def test_the_urls_and_levels_in_use_are_taken() -> None:
+    config = settings.from_environment(
+        {
+            "DATABASE_URL": "postgres://moderation@db/moderation",
+            "REDIS_URL": "rediss://:secret@cache:6380/1",
+            "MODERATION_LOG_LEVEL": "warning",
+        }
+    )
+    assert config["DATABASE_URL"] == "postgres://moderation@db/moderation"
+    assert config["REDIS_URL"] == "rediss://:secret@cache:6380/1"
+    assert config["LOG_LEVEL"] == "WARNING"
+    assert settings.from_environment({"DATABASE_URL": "postgresql+psycopg://h/d"})[
+        "DATABASE_URL"
+    ].startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WEB_CONCURRENCY": "many"}, "Invalid value for '--web-workers': 'many'"),
+        ({"WEB_CONCURRENCY": "0"}, "Invalid value for '--web-workers': 0 is not in the range"),
+        (
+            {"MODERATION_INSTANCE_PATH": "{tmp}/a-file/instance"},
+            "cannot use the instance folder {tmp}/a-file/instance (MODERATION_INSTANCE_PATH): "
+            "Not a directory",
+        ),
+    ],
+)
+def test_run_refuses_a_bad_web_concurrency_or_instance_folder(
+    env: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    env = {name: value.format(tmp=tmp_path) for name, value in env.items()}
+    bad = CliRunner().invoke(main, ["run"], env=env)
+    assert bad.exit_code in (1, 2), bad.output
+    assert message.format(tmp=tmp_path) in bad.output and "Traceback" not in bad.output
