@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+
+
+def _processes(flag: str, envvar: str, default: int, what: str) -> Any:
+    return click.option(
+        flag,
+        envvar=envvar,
+        type=click.IntRange(1, 64),
+        default=default,
+        show_default=True,
+        help=what,
+    )
 
 
 @click.command()
 @click.option(
     "--port", envvar="PORT", type=click.IntRange(1, 65535), default=8000, show_default=True
 )
-@click.option(
-    "--workers",
-    envvar="MODERATION_WORKER_CONCURRENCY",
-    type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Celery worker processes.",
-)
-@click.option(
-    "--web-workers",
-    envvar="WEB_CONCURRENCY",
-    type=click.IntRange(1, 64),
-    default=3,
-    show_default=True,
-    help="gunicorn worker processes.",
-)
+@_processes("--workers", "MODERATION_WORKER_CONCURRENCY", 2, "Celery worker processes.")
+@_processes("--web-workers", "WEB_CONCURRENCY", 3, "gunicorn worker processes.")
 def run(port: int, workers: int, web_workers: int) -> None:
     """Start Redis (unless REDIS_URL is set), migrations, web, worker and sweeper."""
     from moderation import settings
