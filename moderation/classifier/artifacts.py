@@ -84,6 +84,32 @@ def _rename(name: str, renumber: dict[str, str]) -> str:
     return f"{renumber.get(stem, stem)}{dot}{suffix}"
 
 
+def compare_model_dirs(
+    committed: pathlib.Path, trained: pathlib.Path
+) -> list[tuple[str, str | None, str | None]]:
+    """``(file, sha256 in committed, sha256 in trained)`` for the model card and every file
+    either card lists (None: not there), in name order."""
+    names = {CARD}
+    for directory in (committed, trained):
+        try:
+            entries = read_card(directory).get("artifacts")
+        except ModelIntegrityError:
+            continue
+        if isinstance(entries, dict):
+            names |= {e["file"] for e in entries.values() if isinstance(e, dict) and "file" in e}
+    return [
+        (name, _sha_or_none(committed / name), _sha_or_none(trained / name))
+        for name in sorted(names)
+    ]
+
+
+def _sha_or_none(path: pathlib.Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
 def read_card(models_dir: pathlib.Path) -> dict[str, Any]:
     path = models_dir / CARD
     if not path.is_file():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import pathlib
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -81,23 +82,51 @@ def _read_labels(path: pathlib.Path | None) -> LabelFile | None:
     show_default=True,
 )
 @labels_option
-def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="train into a temporary folder and compare it byte for byte with --output-dir "
+    "(the committed models), which is left as it is; exit 1 if anything differs",
+)
+def train(
+    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None, check: bool
+) -> None:
     """Train toxicity, spam and off-topic models; write skops artifacts and the model card.
 
     With --labels, the newsroom's own moderators' decisions join the training data (30% of
-    their articles held out and reported as newsroom_labels_validation in the card).
+    their articles held out and reported as newsroom_labels_validation in the card). With
+    --check, show that the code and data reproduce the models in --output-dir.
     """
-    from moderation.classifier.training.kernels import run_with_pinned_kernels
-
     if not (data_dir / "socc_c3").is_dir():
         raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
     _read_labels(labels)  # a bad file is one line here, before anything is trained
+    if check:
+        if not (output_dir / "model_card.json").is_file():
+            raise click.ClickException(f"no models to check in {output_dir} (no model_card.json)")
+        with tempfile.TemporaryDirectory(prefix="moderation-train-") as scratch:
+            _train_into(data_dir, pathlib.Path(scratch), labels)
+            _report_reproduction(output_dir, pathlib.Path(scratch))
+        return
+    card = _train_into(data_dir, output_dir, labels)
+    click.echo(f"model {card['model_version']} written to {output_dir}")
+    for name, point in card["operating_points"].items():
+        click.echo(
+            f"  {name}: approve below {point['approve_below']}, reject at or above {point['reject_at_or_above']}"
+        )
+
+
+def _train_into(
+    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None
+) -> dict[str, Any]:
+    """Train with the pinned kernels into ``output_dir``; its problems are one line each."""
+    from moderation.classifier.training.kernels import run_with_pinned_kernels
+
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         if not os.access(output_dir, os.W_OK | os.X_OK):
             raise PermissionError(errno.EACCES, "not writable")
         with _readable_data(data_dir):
-            card = run_with_pinned_kernels(_train, data_dir, output_dir, labels)
+            return run_with_pinned_kernels(_train, data_dir, output_dir, labels)
     except BrokenProcessPool:
         raise click.ClickException(
             "the training process stopped before it finished (killed, or out of memory?); "
@@ -106,11 +135,28 @@ def train(data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path
     except OSError as error:
         reason = error.strerror or str(error)
         raise click.ClickException(f"cannot write the models to {output_dir}: {reason}") from None
-    click.echo(f"model {card['model_version']} written to {output_dir}")
-    for name, point in card["operating_points"].items():
+
+
+def _report_reproduction(committed: pathlib.Path, trained: pathlib.Path) -> None:
+    from moderation.classifier.artifacts import compare_model_dirs
+
+    differing = []
+    for name, before, after in compare_model_dirs(committed, trained):
+        same = before is not None and before == after
         click.echo(
-            f"  {name}: approve below {point['approve_below']}, reject at or above {point['reject_at_or_above']}"
+            f"  {name}: {'same' if same else 'DIFFERS'} ({_short(before)} / {_short(after)})"
         )
+        if not same:
+            differing.append(name)
+    if differing:
+        raise click.ClickException(
+            f"the trained models differ from those in {committed}: {', '.join(differing)}"
+        )
+    click.echo(f"the models in {committed} are reproduced byte for byte")
+
+
+def _short(sha: str | None) -> str:
+    return sha[:12] if sha else "missing"
 
 
 def _train(

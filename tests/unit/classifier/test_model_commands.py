@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import re
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -159,3 +161,65 @@ def test_a_training_process_that_dies_is_one_line(
     assert result.exit_code == 1, result.output
     assert "the training process stopped before it finished" in result.output
     assert "Traceback" not in result.output
+
+
+def _models(directory: pathlib.Path, toxicity: bytes) -> dict[str, Any]:
+    """A models folder with a card that lists two artifacts."""
+    import hashlib
+
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {"toxicity.skops": toxicity, "spam.skops": b"spam model"}
+    card: dict[str, Any] = {"model_version": "m", "operating_points": {}, "artifacts": {}}
+    for name, content in files.items():
+        (directory / name).write_bytes(content)
+        sha = hashlib.sha256(content).hexdigest()
+        card["artifacts"][name.removesuffix(".skops")] = {"file": name, "sha256": sha}
+    (directory / "model_card.json").write_text(json.dumps(card, sort_keys=True))
+    return card
+
+
+@pytest.mark.parametrize(
+    ("trained_toxicity", "exit_code", "expected"),
+    [
+        (b"toxicity model", 0, "the models in {committed} are reproduced byte for byte"),
+        (b"toxicity model, last digit moved", 1, "differ from those in {committed}: "),
+    ],
+)
+def test_train_check_compares_with_the_committed_models_and_leaves_them(
+    tmp_path: pathlib.Path,
+    monkeypatch: pytest.MonkeyPatch,
+    trained_toxicity: bytes,
+    exit_code: int,
+    expected: str,
+) -> None:
+    from moderation.classifier.training import kernels
+
+    committed = tmp_path / "models"
+    _models(committed, b"toxicity model")
+    before = {p.name: p.read_bytes() for p in committed.iterdir()}
+
+    def fake_training(_function: object, _data: object, output: pathlib.Path, _labels: object):  # type: ignore[no-untyped-def]
+        assert output != committed
+        return _models(output, trained_toxicity)
+
+    monkeypatch.setattr(kernels, "run_with_pinned_kernels", fake_training)
+    (tmp_path / "data" / "socc_c3").mkdir(parents=True)
+    args = ["--data-dir", str(tmp_path / "data"), "--output-dir", str(committed), "--check"]
+    result = CliRunner().invoke(train, args)
+    assert result.exit_code == exit_code, result.output
+    assert expected.format(committed=committed) in result.output
+    differing = [line for line in result.output.splitlines() if "DIFFERS" in line]
+    if exit_code:
+        assert len(differing) == 2  # the artifact, and the card that records its sha256
+        assert "toxicity.skops" in result.output.split("differ from those in")[1]
+    else:
+        assert differing == [] and result.output.count(": same (") == 3
+    assert {p.name: p.read_bytes() for p in committed.iterdir()} == before
+
+
+def test_train_check_needs_models_to_compare_with(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "data" / "socc_c3").mkdir(parents=True)
+    args = ["--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "none"), "--check"]
+    result = CliRunner().invoke(train, args)
+    assert result.exit_code == 1
+    assert f"no models to check in {tmp_path / 'none'} (no model_card.json)" in result.output
