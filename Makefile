@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format unit train evaluate bench translations clean
+.PHONY: run test lint format unit train check-models evaluate bench translations clean
 
 $(STAMP): pyproject.toml constraints.txt moderation/classifier/_ngrams.c
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || { echo "Python 3.11 is required (tried: $(PYTHON))"; exit 1; }
@@ -33,6 +33,9 @@ unit: $(STAMP)  ## fast tests only (no servers, no browser)
 
 train: $(STAMP)
 	$(BIN)/moderation train
+
+check-models: $(STAMP)  ## retrain into a temporary folder; fails unless models/ is reproduced byte for byte
+	$(BIN)/moderation train --check
 
 evaluate: $(STAMP)
 	$(BIN)/moderation evaluate
