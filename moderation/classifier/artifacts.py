@@ -96,7 +96,11 @@ def compare_model_dirs(
         except ModelIntegrityError:
             continue
         if isinstance(entries, dict):
-            names |= {e["file"] for e in entries.values() if isinstance(e, dict) and "file" in e}
+            names |= {
+                e["file"]
+                for e in entries.values()
+                if isinstance(e, dict) and isinstance(e.get("file"), str)
+            }
     return [
         (name, _sha_or_none(committed / name), _sha_or_none(trained / name))
         for name in sorted(names)

@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from moderation.classifier.artifacts import (
     CARD,
     ModelIntegrityError,
+    compare_model_dirs,
     load_artifact,
     read_card,
     save_artifact,
@@ -111,3 +112,21 @@ def test_a_card_with_misshapen_entries_is_refused(
     _write(tmp_path, _toy())
     with pytest.raises(ModelIntegrityError, match=r"scikit-learn None|no artifact 'toy'"):
         load_artifact(tmp_path, "toy", card)
+
+
+def test_comparing_model_folders_lists_the_card_and_every_listed_file(
+    tmp_path: pathlib.Path,
+) -> None:
+    committed, trained = tmp_path / "committed", tmp_path / "trained"
+    committed.mkdir()
+    trained.mkdir()
+    _write(committed, _toy())
+    card = _write(trained, _toy())
+    card["artifacts"]["extra"] = {"file": "extra.skops", "sha256": "0" * 64}
+    card["artifacts"]["odd"] = {"file": 7}
+    (trained / CARD).write_text(json.dumps(card))
+    rows = {name: (before, after) for name, before, after in compare_model_dirs(committed, trained)}
+    assert set(rows) == {CARD, "toy.skops", "extra.skops"}
+    assert rows["toy.skops"][0] == rows["toy.skops"][1] is not None
+    assert rows["extra.skops"] == (None, None)
+    assert rows[CARD][0] != rows[CARD][1]
