@@ -99,15 +99,15 @@ def train(
     """
     if not (data_dir / "socc_c3").is_dir():
         raise click.ClickException(f"no training data under {data_dir} (expected socc_c3/ etc.)")
-    _read_labels(labels)  # a bad file is one line here, before anything is trained
+    label_file = _read_labels(labels)  # a bad file is one line here, before anything is trained
     if check:
         if not (output_dir / "model_card.json").is_file():
             raise click.ClickException(f"no models to check in {output_dir} (no model_card.json)")
         with tempfile.TemporaryDirectory(prefix="moderation-train-") as scratch:
-            _train_into(data_dir, pathlib.Path(scratch), labels)
+            _train_into(data_dir, pathlib.Path(scratch), label_file)
             _report_reproduction(output_dir, pathlib.Path(scratch))
         return
-    card = _train_into(data_dir, output_dir, labels)
+    card = _train_into(data_dir, output_dir, label_file)
     click.echo(f"model {card['model_version']} written to {output_dir}")
     for name, point in card["operating_points"].items():
         click.echo(
@@ -116,7 +116,7 @@ def train(
 
 
 def _train_into(
-    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None
+    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: LabelFile | None
 ) -> dict[str, Any]:
     """Train with the pinned kernels into ``output_dir``; its problems are one line each."""
     from moderation.classifier.training.kernels import run_with_pinned_kernels
@@ -160,7 +160,7 @@ def _short(sha: str | None) -> str:
 
 
 def _train(
-    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: pathlib.Path | None
+    data_dir: pathlib.Path, output_dir: pathlib.Path, labels: LabelFile | None
 ) -> dict[str, Any]:
     """The training run itself, with its progress line; in a child process where the CPU can
     run the committed files' kernels (``training.kernels``)."""
@@ -176,7 +176,7 @@ def _train(
             bar.set_postfix_str(label)
             bar.update(1)
 
-        return train_all(data_dir, output_dir, progress=progress, labels=_read_labels(labels))
+        return train_all(data_dir, output_dir, progress=progress, labels=labels)
 
 
 @click.command()
