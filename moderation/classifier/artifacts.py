@@ -27,6 +27,7 @@ ARTIFACTS = {
     "spam": "spam.skops",
     "off_topic": "off_topic.skops",
     "toxicity_ru": "toxicity_ru.skops",
+    "spam_ru": "spam_ru.skops",
     "off_topic_ru": "off_topic_ru.skops",
 }
 # Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are

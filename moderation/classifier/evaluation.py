@@ -21,6 +21,7 @@ from moderation.classifier.artifacts import load_artifact, read_card
 from moderation.classifier.evaluation_ru import (
     russian_off_topic_rows,
     russian_rows,
+    russian_spam_recorded_rows,
     russian_spam_row,
     translit_routing_row,
 )
@@ -234,6 +235,7 @@ def _shared_data_rows(
         if "off_topic" in card["russian"]:
             off_topic_ru = models.get("off_topic_ru")
             rows += russian_off_topic_rows(off_topic_ru, card["russian"], card["model_version"])
+        rows += russian_spam_recorded_rows(card["russian"], card["model_version"])
     notes = []
     if "russian" in card:
         from moderation.classifier import load_scorer
@@ -253,9 +255,10 @@ def _shared_data_rows(
         "ParaDetox)' rows are the cross-source check recorded by `moderation train`.",
         "off_topic_ru: no Russian article/comment data exists; the model learned from English "
         "pairs and is checked on hand-written Russian pairs (docs/russian.md).",
-        "spam_ru: no Russian spam data exists; the English spam head with Russian cue words is "
-        "checked on 60 hand-written Russian spam comments against real forum comments "
-        "(docs/russian.md).",
+        "spam_ru: no Russian spam data exists; the Russian spam head learned from a "
+        "hand-written seed set (recorded rows: leave one kind of spam out) and is checked on 60 "
+        "other hand-written Russian spam comments, never trained on, against real forum "
+        "comments (docs/russian.md).",
     ]
     return rows, notes
 

@@ -225,9 +225,10 @@ def suggested_points(
 
 
 def operating_point(card: dict[str, Any], score: str, language: str) -> dict[str, Any] | None:
-    """The card's operating point for ``score`` in ``language`` (the policy's defaults).
-    Russian comments share the English spam head, so they share its point too."""
-    if language == "ru" and score != "spam":
+    """The card's operating point for ``score`` in ``language`` (the policy's defaults): the
+    Russian one where the card has it (a card from before the Russian spam head has none for
+    spam: Russian comments then shared the English head and its point)."""
+    if language == "ru":
         point = card.get("russian", {}).get("operating_points", {}).get(score)
         if point is not None:
             return dict(point)

@@ -101,15 +101,31 @@ def russian_off_topic_rows(
     ]
 
 
+def russian_spam_recorded_rows(section: dict[str, Any], model_version: str) -> list[dict[str, Any]]:
+    """The Russian spam head's out-of-fold figures recorded by ``moderation train`` (none for
+    a card from before it)."""
+    recorded = section.get("spam", {}).get("validation", {})
+    sets = {
+        "leave_one_kind_out": "seed spam vs seed civil + forum train, leave one kind out",
+        "leave_one_kind_out_seed_spam_vs_seed_civil": "seed spam vs seed civil, leave one kind out",
+    }
+    return [
+        {"score": "spam_ru", "set": f"{label} (recorded)", "model": model_version, **recorded[key]}
+        for key, label in sets.items()
+        if key in recorded
+    ]
+
+
 SPAM_CHECK = pathlib.Path(__file__).with_name("training") / "ru_spam_check.json"
 
 
 def russian_spam_row(
     data_dir: pathlib.Path, scorer: Scorer, card: dict[str, Any]
 ) -> dict[str, Any]:
-    """The shared spam head on Russian comments, through the whole scorer: hand-written
-    Russian spam (``training/ru_spam_check.json``, a check, not a data set) against the real
-    forum validation comments (no spam among them), at the spam operating points."""
+    """Spam on Russian comments, through the whole scorer (the Russian spam head): hand-written
+    Russian spam (``training/ru_spam_check.json``, a check, not a data set, never trained on)
+    against the real forum validation comments (no spam among them), at the Russian spam
+    operating points (the English ones for a model set without a Russian spam head)."""
     spam = json.loads(SPAM_CHECK.read_text(encoding="utf-8"))["spam"]
     ru = load_russian(DataDir(data_dir), seed=int(card["russian"]["seed"]))
     clean = list(ru.validation.texts)
@@ -120,8 +136,13 @@ def russian_spam_row(
         "score": "spam_ru",
         "set": "hand-written Russian spam vs forum validation (a check, not a data set)",
         "model": card["model_version"],
-        **metrics(labels, scores, card["operating_points"]["spam"]),
+        **metrics(labels, scores, _spam_point(card)),
     }
+
+
+def _spam_point(card: dict[str, Any]) -> dict[str, Any]:
+    russian = card.get("russian", {}).get("operating_points", {}).get("spam")
+    return russian if russian is not None else card["operating_points"]["spam"]
 
 
 def translit_routing_row(

@@ -124,11 +124,23 @@ class SpamHead:
 
     def __init__(self, model: Pipeline) -> None:
         union = model.named_steps["features"]
-        self.ngrams: TextFeatures = union.transformer_list[0][1]
-        coef = model.named_steps["classifier"].coef_[0]
-        n = self.ngrams.n_features_out_
+        self._take(union.transformer_list[0][1], model.named_steps["classifier"])
+
+    @classmethod
+    def over(cls, ngrams: TextFeatures, classifier: LogisticRegression) -> SpamHead:
+        """A head saved without its n-grams (the Russian one reads the toxicity model's)."""
+        head = cls.__new__(cls)
+        head._take(ngrams, classifier)
+        return head
+
+    def _take(self, ngrams: TextFeatures, classifier: LogisticRegression) -> None:
+        self.ngrams = ngrams
+        coef = classifier.coef_[0]
+        n = ngrams.n_features_out_
+        if len(coef) != n + len(CUE_NAMES):
+            raise ValueError(f"a spam head needs {n} n-gram and {len(CUE_NAMES)} cue weights")
         self.coef, self.cue_coef = coef[:n], coef[n:]
-        self.intercept = float(model.named_steps["classifier"].intercept_[0])
+        self.intercept = float(classifier.intercept_[0])
 
     def score(self, vec: Vectorised, original: str) -> Scored:
         matches = cue_matches(original)

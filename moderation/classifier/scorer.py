@@ -475,11 +475,24 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
     }
     if "toxicity_ru" in artifacts:
         russian = artifacts["toxicity_ru"]
-        # The English spam head (docs/russian.md, "Spam"); Russian off-topic when trained.
+        toxicity_ru = ToxicityHead(
+            russian["model"], russian["subtypes"], plain_words=PLAIN_WORDS["ru"]
+        )
+        # The Russian spam head reads the Russian toxicity n-grams (docs/russian.md, "Spam");
+        # a model set without one falls back to the English head. Russian off-topic when
+        # trained.
+        spam_ru = spam
+        if artifacts.get("spam_ru") is not None:
+            try:
+                spam_ru = SpamHead.over(toxicity_ru.ngrams, artifacts["spam_ru"])
+            except (AttributeError, ValueError) as error:
+                from moderation.classifier.artifacts import ModelIntegrityError
+
+                raise ModelIntegrityError(f"spam_ru does not fit toxicity_ru: {error}") from error
         off_topic_ru = artifacts.get("off_topic_ru")
         routes["ru"] = LanguageModels(
-            ToxicityHead(russian["model"], russian["subtypes"], plain_words=PLAIN_WORDS["ru"]),
-            spam,
+            toxicity_ru,
+            spam_ru,
             off_topic=None
             if off_topic_ru is None
             else OffTopicHead(

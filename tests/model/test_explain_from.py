@@ -36,7 +36,7 @@ def test_the_shipped_policy_explains_from_its_lowest_points() -> None:
     expected = {
         "toxicity": POLICY.thresholds["toxicity"].approve_below,  # ru's 0.2445 is higher
         "off_topic": POLICY.per_language["ru"]["off_topic"].approve_below,  # below en's
-        "spam": POLICY.thresholds["spam"].approve_below,
+        "spam": POLICY.per_language["ru"]["spam"].approve_below,  # below en's 0.0841
     }
     assert POLICY.lowest_approve_points() == expected
 
@@ -58,7 +58,7 @@ def test_scores_are_the_same_and_spans_only_where_a_score_reaches_its_point(
             else:
                 assert not lean.spans.get(name), comment.text
                 skipped += bool(full.spans.get(name))
-    assert skipped > 100  # spans the full path found and nobody would have seen
+    assert skipped > 50  # spans the full path found and nobody would have seen
 
 
 def test_decisions_and_their_words_are_the_same(

@@ -51,6 +51,8 @@ def _labels(path: pathlib.Path) -> pathlib.Path:
                 (f"Автор клоун никчёмный, статья {n} позор.", "reject", "abusive", russian),
                 (f"Кто знает хороший рецепт плова? Гостей будет {n}.",
                  "reject", "off_topic", russian),
+                (f"Гадалка Алия снимет порчу и венец безбрачия, всего {n}00 тенге!",
+                 "reject", "spam", russian),
             ]
         ):  # fmt: skip
             rows.append(
@@ -80,7 +82,7 @@ def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) 
     card = json.loads((out / "model_card.json").read_text())
     assert card["model_version"].startswith(f"{MODEL_VERSION}+newsroom.")
     section = card["newsroom_labels"]
-    assert (section["records"], section["languages"]) == (70, {"en": 40, "ru": 30})
+    assert (section["records"], section["languages"]) == (80, {"en": 40, "ru": 40})
     used = section["used"]
     assert (
         used["toxicity_en"]["train"]["comments"] + used["toxicity_en"]["validation"]["comments"]
@@ -95,6 +97,7 @@ def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) 
         card["validation"]["off_topic"]["newsroom_labels_validation"],
         card["russian"]["validation"]["newsroom_labels_validation"],
         card["russian"]["off_topic"]["validation"]["newsroom_labels_validation"],
+        card["russian"]["spam"]["validation"]["newsroom_labels_validation"],
     ):
         assert entry["n"] > 0 and entry["roc_auc"] is not None
     assert "newsroom_labels" in card["label_mappings"]
@@ -104,3 +107,8 @@ def test_train_with_labels_learns_from_them_and_says_so(tmp_path: pathlib.Path) 
     assert scorer.model_version == card["model_version"]
     (scored,) = scorer.score([CommentInput("Call the fortune teller Aliya, 500 tenge!")])
     assert scored.spam is not None and scored.spam > 0.5
+    # ... and the Russian edition's, by the Russian spam head.
+    assert used["spam_ru"]["train"]["comments"] + used["spam_ru"]["validation"]["comments"] == 20
+    (scored,) = scorer.score([CommentInput("Гадалка Алия снимет порчу, всего 700 тенге!")])
+    assert scored.language == "ru" and scored.spam is not None
+    assert scored.spam >= card["russian"]["operating_points"]["spam"]["approve_below"]

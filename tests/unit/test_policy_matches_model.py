@@ -30,7 +30,13 @@ def test_russian_thresholds_are_the_russian_operating_points() -> None:
     assert threshold.approve_below == point["approve_below"]
     # Auto-reject on Russian toxicity is off on purpose, as for English (docs/decisions.md).
     assert threshold.reject_at_or_above in {point["reject_at_or_above"], None}
-    assert set(policy.per_language["ru"]) == {"toxicity", "off_topic"}  # spam: the defaults
+    assert set(policy.per_language["ru"]) == {"toxicity", "off_topic", "spam"}
+    spam, spam_point = (
+        policy.per_language["ru"]["spam"],
+        card["russian"]["operating_points"]["spam"],
+    )
+    assert spam.approve_below == spam_point["approve_below"]
+    assert spam.reject_at_or_above == spam_point["reject_at_or_above"]  # rejects, as English
     off_topic = policy.per_language["ru"]["off_topic"]
     off_topic_point = card["russian"]["operating_points"]["off_topic"]
     assert off_topic.approve_below == off_topic_point["approve_below"]

@@ -2,7 +2,8 @@
 
 :mod:`moderation.classifier.newsroom_labels` reads and maps the file; here the labels become,
 per model, a (train, held-out) pair of sets split by article: English and Russian toxicity,
-the shared spam head, and article/comment pairs for each language's off-topic model. The model
+the shared spam head (every language but Russian), the Russian spam head, and article/comment
+pairs for each language's off-topic model. The model
 card's ``newsroom_labels`` section is written from the same object.
 """
 
@@ -12,6 +13,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 
+from moderation.classifier.language_routing import route
 from moderation.classifier.newsroom_labels import (
     HELD_OUT_SHARE,
     LABEL_MAPPING,
@@ -102,10 +104,11 @@ class NewsroomSets:
     source: LabelFile | None
     toxicity_en: Split
     toxicity_ru: tuple[Labelled, Labelled] | None
-    spam: Split  # every language: the spam head is shared
+    spam: Split  # every language but Russian: the shared spam head
     off_topic_en: PairSplit = (None, None)
     off_topic_ru: PairSplit = (None, None)
     languages: tuple[tuple[str, int], ...] = ()  # (language, labels), detected once
+    spam_ru: Split = (None, None)  # Russian (ru, ru-Latn): the Russian spam head
 
     @classmethod
     def of(cls, source: LabelFile | None, *, seed: int = 20261128) -> NewsroomSets:
@@ -122,14 +125,17 @@ class NewsroomSets:
             )
 
         russian = split(in_language(labels, "ru"), "toxicity", "newsroom_toxicity_ru")
+        spam_ru = [x for x in labels if route(x.language or "") == "ru"]
+        spam_other = [x for x in labels if route(x.language or "") != "ru"]
         return cls(
             source,
             split(in_language(labels, "en"), "toxicity", "newsroom_toxicity_en"),
             (russian[0], russian[1]) if russian[0] is not None and russian[1] is not None else None,
-            split(labels, "spam", "newsroom_spam"),
+            split(spam_other, "spam", "newsroom_spam"),
             off_topic_pairs(labels, "en", seed=seed),
             off_topic_pairs(labels, "ru", seed=seed),
             tuple(sorted(Counter(x.language or "unknown" for x in labels).items())),
+            split(spam_ru, "spam", "newsroom_spam_ru"),
         )
 
     def label_mappings(self) -> dict[str, str]:
@@ -144,6 +150,7 @@ class NewsroomSets:
             ("toxicity_en", self.toxicity_en),
             ("toxicity_ru", self.toxicity_ru or (None, None)),
             ("spam", self.spam),
+            ("spam_ru", self.spam_ru),
         ):
             train, held = pair
             used[name] = {"train": _count(train), "validation": _count(held)}

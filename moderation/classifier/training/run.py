@@ -42,7 +42,7 @@ from moderation.classifier.training.train_russian import train_russian, write_ru
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 
 SEED = 20261128
-MODEL_VERSION = "2026.11.29.5"
+MODEL_VERSION = "2026.11.30.1"
 
 
 def train_all(
@@ -165,6 +165,7 @@ def train_all(
             english_off_topic=off_topic,
             newsroom=own.toxicity_ru,
             newsroom_off_topic=own.off_topic_ru,
+            newsroom_spam=own.spam_ru,
         )
 
     tick(progress, "saving artifacts")

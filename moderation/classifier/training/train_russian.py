@@ -23,10 +23,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from moderation.classifier.artifacts import save_artifact
 from moderation.classifier.lexicon_ru import STEMS
+from moderation.classifier.training import spam_ru
 from moderation.classifier.training.fairness_mentions import mention_tables
 from moderation.classifier.training.off_topic import OffTopicResult
 from moderation.classifier.training.off_topic_ru import (
@@ -76,6 +78,11 @@ LIMITATIONS = [
     "No sub-type scores (insult/threat/identity_attack): the Russian data has no such labels.",
     "Off-topic: learned on English pairs and checked on hand-written Russian pairs only; "
     "no Russian article/comment data was available, and it has no background articles.",
+    "Spam: no labelled Russian spam exists; the spam head learned from a hand-written seed set "
+    "(16 kinds of spam, civil comments on the same subjects) and real forum comments, so its "
+    "figures say how it carries over to a kind of spam it has not seen, not how it does on "
+    "the site's real spam; the newsroom's own spam decisions (train --labels) are what "
+    "validate it.",
     "Kazakh, Uzbek, Kyrgyz, Tajik and Russian-Kazakh code-switching are not modelled.",
 ]
 
@@ -87,12 +94,14 @@ def train_russian(
     english_off_topic: OffTopicResult | None = None,
     newsroom: tuple[Labelled, Labelled] | None = None,
     newsroom_off_topic: PairSplit = (None, None),
+    newsroom_spam: tuple[Labelled | None, Labelled | None] = (None, None),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Train on ``data_dir`` (the shared data root); returns (artifact objects, card section).
     The Russian off-topic model is trained only when ``english_off_topic`` is given.
     ``newsroom`` (``train --labels``): the newsroom's labelled Russian comments, (train,
     held out by article); the train part joins the "all" expert, the other is validated.
-    ``newsroom_off_topic``: (train, held out) Russian article/comment pairs from those labels."""
+    ``newsroom_off_topic``: (train, held out) Russian article/comment pairs from those labels;
+    ``newsroom_spam``: (train, held out) Russian spam labels."""
     data = DataDir(data_dir)
     ru = load_russian(data, seed=SEED)
     own_train, own_validation = newsroom if newsroom is not None else (None, None)
@@ -175,6 +184,8 @@ def train_russian(
         "limitations": LIMITATIONS,
     }
     objects: dict[str, Any] = {"toxicity_ru": {"model": full.model, "subtypes": full.subtypes}}
+    objects["spam_ru"], section["spam"] = _train_spam(full, ru, newsroom_spam, progress)
+    section["operating_points"]["spam"] = section["spam"].pop("operating_point")
     if english_off_topic is not None:
         off_topic = train_russian_off_topic(
             english_off_topic,
@@ -193,6 +204,50 @@ def train_russian(
             )
         section["operating_points"]["off_topic"] = section["off_topic"].pop("operating_point")
     return objects, section
+
+
+def _train_spam(
+    toxicity: RussianToxicityResult,
+    ru: RussianData,
+    newsroom: tuple[Labelled | None, Labelled | None],
+    progress: Progress,
+) -> tuple[LogisticRegression, dict[str, Any]]:
+    """The Russian spam head (:mod:`~moderation.classifier.training.spam_ru`) over the
+    toxicity model's n-grams, and its card section (operating point under "operating_point")."""
+    ngrams = toxicity.model.named_steps["features"].transformer_list[0][1]
+    seed_set = spam_ru.load_seed()
+    result = spam_ru.train_russian_spam(
+        ngrams, ru.forum_train.texts, seed=SEED, seed_set=seed_set, progress=progress,
+        newsroom=newsroom[0],
+    )  # fmt: skip
+    max_miss, min_precision = TARGETS["spam"]
+    y, oof = result.labels, result.oof_probabilities
+    point = choose(y, oof, max_miss=max_miss, min_precision=min_precision)
+    seeded = np.array(result.sources) != "forum"
+
+    def score(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(result.head.predict_proba(spam_ru.features(ngrams, list(texts)))[:, 1])
+
+    validation: dict[str, Any] = {
+        "leave_one_kind_out": metrics(y, oof, point),
+        "leave_one_kind_out_seed_spam_vs_seed_civil": metrics(y[seeded], oof[seeded], point),
+        "leave_one_kind_out_share_of_spam_not_approved": spam_ru.recall_by_kind(
+            result, seed_set.kinds, point["approve_below"]
+        ),
+        "leave_one_kind_out_per_kind": result.per_kind,
+        "forum_validation_no_spam": spam_ru.shares(score(ru.validation.texts), point),
+        "paradetox_dev_no_spam": spam_ru.shares(score(ru.paradetox_dev_pairs.texts), point),
+    }
+    if (held := newsroom[1]) is not None and len(held):
+        validation["newsroom_labels_validation"] = metrics(held.labels, score(held.texts), point)
+    return result.head, {
+        "artifact": spam_ru.ARTIFACT,
+        "seed_set": spam_ru.section_extras(seed_set),
+        "method": spam_ru.METHOD,
+        "validation": validation,
+        "calibration": reliability(y, oof),
+        "operating_point": point,
+    }
 
 
 def _off_topic_section(result: RussianOffTopicResult) -> dict[str, Any]:
@@ -251,7 +306,11 @@ def _check_metrics(
 def write_russian(objects: dict[str, Any], output_dir: pathlib.Path) -> dict[str, Any]:
     """Save the artifacts; returns the card's ``artifacts`` entries for them."""
     entries = {}
-    for name, file in (("toxicity_ru", ARTIFACT), ("off_topic_ru", OFF_TOPIC_ARTIFACT)):
+    for name, file in (
+        ("toxicity_ru", ARTIFACT),
+        ("spam_ru", spam_ru.ARTIFACT),
+        ("off_topic_ru", OFF_TOPIC_ARTIFACT),
+    ):
         if name in objects:
             path = output_dir / file
             digest = save_artifact(objects[name], path)
