@@ -45,12 +45,12 @@ def load_scorer(models_dir: pathlib.Path | None = None) -> Scorer:
     ``MODERATION_MODELS_DIR`` read it themselves and pass it in. Raises
     :class:`moderation.classifier.artifacts.ModelIntegrityError` when anything is off.
     """
-    from moderation.classifier.artifacts import ARTIFACTS, load_artifact, read_card
+    from moderation.classifier.artifacts import artifact_names, load_artifact, read_card
     from moderation.classifier.scorer import build_scorer
 
     directory = pathlib.Path(models_dir) if models_dir is not None else DEFAULT_MODELS_DIR
     card = read_card(directory)
-    artifacts = {name: load_artifact(directory, name, card) for name in ARTIFACTS}
+    artifacts = {name: load_artifact(directory, name, card) for name in artifact_names(card)}
     return build_scorer(artifacts, card)
 
 

@@ -30,6 +30,9 @@ ARTIFACTS = {
     "spam_ru": "spam_ru.skops",
     "off_topic_ru": "off_topic_ru.skops",
 }
+# Artifacts a model set trained before they existed does not have: loaded when its card lists
+# them. Without spam_ru, Russian comments take the shared spam head, as they did then.
+OPTIONAL = frozenset({"spam_ru"})
 # Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
 # trusted by skops itself; everything else makes loading fail.
 TRUSTED_TYPES = (
@@ -126,6 +129,13 @@ def read_card(models_dir: pathlib.Path) -> dict[str, Any]:
     if not isinstance(card, dict):
         raise ModelIntegrityError(f"the model card {path} is not a JSON object")
     return card
+
+
+def artifact_names(card: dict[str, Any]) -> list[str]:
+    """The artifacts to load for ``card``: every required one, and the optional ones it lists."""
+    listed = card.get("artifacts")
+    listed = listed if isinstance(listed, dict) else {}
+    return [name for name in ARTIFACTS if name not in OPTIONAL or name in listed]
 
 
 def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:

@@ -4,10 +4,14 @@ served head equal to the trained one."""
 
 from __future__ import annotations
 
+import json
+import pathlib
+import shutil
+
 import numpy as np
 import pytest
 
-from moderation.classifier import DEFAULT_MODELS_DIR
+from moderation.classifier import DEFAULT_MODELS_DIR, load_scorer
 from moderation.classifier.artifacts import ARTIFACTS, ModelIntegrityError, load_artifact, read_card
 from moderation.classifier.scorer import ModerationScorer, build_scorer
 from moderation.classifier.training import spam_ru
@@ -83,3 +87,19 @@ def test_a_mixed_comment_takes_the_higher_of_both_spam_heads(scorer: ModerationS
     russian = scorer.routes["ru"].score_many([CommentInput(text)], "ru")[0]
     english = scorer.routes["en"].score_many([CommentInput(text)], "en")[0]
     assert mixed.spam == max(russian.spam or 0.0, english.spam or 0.0)
+
+
+def test_a_model_set_trained_before_the_russian_head_still_loads(tmp_path: pathlib.Path) -> None:
+    """A newsroom's own model set (``train --labels``) from an earlier version: Russian spam
+    goes to the shared head, as it did then, instead of failing to load."""
+    for path in DEFAULT_MODELS_DIR.iterdir():
+        if path.name != "spam_ru.skops":
+            shutil.copy(path, tmp_path / path.name)
+    card = json.loads((tmp_path / "model_card.json").read_text())
+    del card["artifacts"]["spam_ru"]
+    (tmp_path / "model_card.json").write_text(json.dumps(card))
+    older = load_scorer(tmp_path)
+    assert isinstance(older, ModerationScorer)
+    assert older.routes["ru"].spam is older.routes["en"].spam
+    (scored,) = older.score([CommentInput("Заработок от 5000 руб в день, пишите в личку!")])
+    assert scored.language == "ru" and scored.spam is not None and scored.spam > 0.5
