@@ -3,7 +3,7 @@
 Everything runs pinned to one core with BLAS threads at 1, as a worker process runs. Measured:
 
 Scoring explains as the worker does: spans only for scores at or above the shipped policy's
-lowest approve points (``config/policy.toml``, ``Policy.lowest_approve_points``); the
+approve points of each comment's language (``config/policy.toml``, ``Policy.approve_points``); the
 "explanations" figures put that side by side with explaining every score.
 
 * load: ``load_scorer()`` (imports it triggers, checksums, skops, lookup tables, warm-up) in
@@ -168,7 +168,7 @@ def main() -> None:
 
     scorer = load_scorer()
     settle_after_loading()  # as the worker does once its scorer is loaded
-    points = load_policy(ROOT / "config" / "policy.toml").lowest_approve_points()
+    points = load_policy(ROOT / "config" / "policy.toml").approve_points
     score = partial(scorer.score, explain_from=points)  # as classify.score_and_decide
     rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     article = json.loads((ROOT.parent / "shared" / "examples" / "article.json").read_text())
@@ -229,7 +229,7 @@ def main() -> None:
         "max_rss_mb_after_scoring": round(rss_after_scoring, 1),
         "artifacts_mb": round(artifacts_mb, 2),
         "scope": "toxicity + spam + off-topic + language + explanations per comment",
-        "explain_from": points,
+        "explain_from": {language: points(language) for language in ("en", "ru")},
         "targets": {
             "single_p99_ms": 1.0,
             "batch_comments_per_second": 10000,
@@ -336,7 +336,7 @@ def _replies(
 
 
 def _explanations(
-    scorer: Any, points: dict[str, float], comments: list[Any], rounds: int
+    scorer: Any, points: Callable[[str], dict[str, float]], comments: list[Any], rounds: int
 ) -> dict[str, Any]:
     """Spans where the policy can show them (the worker) against spans for every score."""
     runs: dict[str, list[float]] = {"policy": [], "every_score": []}

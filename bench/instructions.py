@@ -11,7 +11,7 @@ so it complements the timings and does not replace them.
 Each measurement is a fresh process under cachegrind that loads the scorer (as the worker
 does, :func:`settle_after_loading` included), warms it on 20 comments, then scores the
 comments of one workload, explaining as the worker does (``--explain policy``: spans only for
-scores at or above the shipped policy's lowest approve points) or every score
+scores at or above the shipped policy's approve points of the comment's language) or every score
 (``--explain every``); the same process with no workload is subtracted, so the figure is
 the scoring alone, per comment. Workloads, on ``--n`` C3 comments (from comment 300 on, past
 the warm-up ones; the built-in samples when ``--data-dir`` lacks C3):
@@ -58,7 +58,7 @@ from moderation.domain.scores import CommentInput
 from moderation.policy_file import load_policy
 
 workload, n, data_dir = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
-points = load_policy(pathlib.Path({policy!r})).lowest_approve_points()
+points = load_policy(pathlib.Path({policy!r})).approve_points
 scorer = load_scorer()
 settle_after_loading()
 score = partial(scorer.score, explain_from=points if sys.argv[4] == "policy" else None)

@@ -104,8 +104,9 @@ def score_and_decide(
     (:func:`~moderation.copies.copies_before`).
     """
     counts = copies if copies is not None else [0] * len(inputs)
-    # Spans only for scores that can give a reason: the others' would be dropped by decide.
-    scored = scorer.score(inputs, explain_from=policy.lowest_approve_points())
+    # Spans only for scores that can give a reason (in the comment's language's policy): the
+    # others' would be dropped by decide.
+    scored = scorer.score(inputs, explain_from=policy.approve_points)
     return [
         decide(scores, policy, earlier_copies=n) for scores, n in zip(scored, counts, strict=True)
     ]

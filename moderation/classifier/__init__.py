@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import gc
 import pathlib
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeAlias
 
 from moderation.domain.scores import CommentInput, CommentScores
 
 DEFAULT_MODELS_DIR = pathlib.Path(__file__).resolve().parents[2] / "models"
+
+# Per score name, the value from which its spans are found: one table for every comment, or
+# one per language (given the comment's detected language, e.g. ``Policy.approve_points``).
+ExplainFrom: TypeAlias = Mapping[str, float] | Callable[[str], Mapping[str, float]]
 
 
 class Scorer(Protocol):
@@ -30,11 +34,12 @@ class Scorer(Protocol):
         self,
         comments: Sequence[CommentInput],
         *,
-        explain_from: Mapping[str, float] | None = None,
+        explain_from: ExplainFrom | None = None,
     ) -> list[CommentScores]:
         """Scores of ``comments``, in order. ``explain_from``: per score name, the lowest
-        value whose spans anyone will see (``Policy.lowest_approve_points``); a score below
-        it comes without spans, which saves explaining it. None: every score is explained."""
+        value whose spans anyone will see (``Policy.approve_points`` for the comment's
+        language); a score below it comes without spans, which saves explaining it. None:
+        every score is explained."""
         ...
 
 

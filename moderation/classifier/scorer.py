@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from moderation.classifier import ExplainFrom
 from moderation.classifier.batch import BatchRows, HashedBatch, clip_batch, featurise, hash_batch
 from moderation.classifier.heads import (
     EXPLAIN_OFF_TOPIC_FROM,
@@ -220,14 +221,15 @@ class ModerationScorer:
         self,
         comments: Sequence[CommentInput],
         *,
-        explain_from: Mapping[str, float] | None = None,
+        explain_from: ExplainFrom | None = None,
     ) -> list[CommentScores]:
         """Detect each comment's language, then score each language's comments together.
 
         ``explain_from``: per score name, the value from which its spans are found (below
-        it the score comes without spans: the worker passes the policy's lowest approve
-        points, under which no score gives a reason). None: every score is explained except
-        off-topic, whose head explains from the model card's approve point.
+        it the score comes without spans: the worker passes the policy's approve points of
+        the comment's language, under which no score gives it a reason), or a function of the
+        detected language giving them. None: every score is explained except off-topic, whose
+        head explains from the model card's approve point.
 
         Comments go in chunks of :data:`CHUNK` per language. A chunk's mixed EN+RU comments
         are then scored by the other language's models together; when the whole chunk is
@@ -244,9 +246,10 @@ class ModerationScorer:
             else:
                 results[i] = _unsupported(language)
         for language, members in groups.items():
+            points = explain_from(language) if callable(explain_from) else explain_from
             for start in range(0, len(members), CHUNK):
                 chunk = members[start : start + CHUNK]
-                scored = self._score_chunk([comments[i] for i in chunk], language, explain_from)
+                scored = self._score_chunk([comments[i] for i in chunk], language, points)
                 for i, result in zip(chunk, scored, strict=True):
                     results[i] = result
         return [r for r in results if r is not None]

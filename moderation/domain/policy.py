@@ -77,16 +77,11 @@ class Policy:
     per_language: dict[str, dict[str, Threshold]] = field(default_factory=dict)
     repetition: Repetition = field(default_factory=Repetition)
 
-    def lowest_approve_points(self) -> dict[str, float]:
-        """Each score's lowest ``approve_below`` over the defaults and every language: below
-        it the score can hold or reject no comment, so its words are never shown (the scorer
-        skips explaining it, see ``Scorer.score``)."""
-        tables = [self.thresholds, *self.per_language.values()]
-        return {
-            name: min(t[name].approve_below for t in tables if name in t)
-            for name in SCORE_NAMES
-            if any(name in t for t in tables)
-        }
+    def approve_points(self, language: str) -> dict[str, float]:
+        """Each score's ``approve_below`` for comments in ``language``: below it the score
+        gives such a comment no reason, so its words are never shown (the worker's
+        ``explain_from``)."""
+        return {name: t.approve_below for name, t in self.thresholds_for(language).items()}
 
     def thresholds_for(self, language: str) -> dict[str, Threshold]:
         """The thresholds for ``language``: the language's own over those of its primary

@@ -1,8 +1,8 @@
 """Scores below the policy's approve points come without spans, and nothing else changes.
 
-The worker scores with ``explain_from=policy.lowest_approve_points()``: a score below its
-lowest approve point can give no reason, so its words would be dropped by ``decide`` anyway,
-and finding them is skipped. These tests hold the scorer to that: the same scores, the same
+The worker scores with ``explain_from=policy.approve_points``: a score below the approve point
+of the comment's language can give no reason, so its words would be dropped by ``decide``
+anyway, and finding them is skipped. These tests hold the scorer to that: the same scores, the same
 decisions with the same words, spans exactly where a score reaches its point.
 """
 
@@ -19,7 +19,8 @@ from moderation.settings import REPO_ROOT
 from tests.model.test_batch_matches_single import MIXED, RUSSIAN, RUSSIAN_ARTICLES, _comments
 
 POLICY = load_policy(REPO_ROOT / "config" / "policy.toml")
-POINTS = POLICY.lowest_approve_points()
+POINTS = POLICY.approve_points  # per language, as the worker passes them
+NAMES = ("toxicity", "off_topic", "spam")
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +33,15 @@ def _numbers(r: CommentScores) -> tuple[object, ...]:
     return (r.toxicity, r.off_topic, r.spam, r.language, r.language_supported, r.subscores)
 
 
-def test_the_shipped_policy_explains_from_its_lowest_points() -> None:
-    expected = {
-        "toxicity": POLICY.thresholds["toxicity"].approve_below,  # ru's 0.2445 is higher
-        "off_topic": POLICY.per_language["ru"]["off_topic"].approve_below,  # below en's
-        "spam": POLICY.per_language["ru"]["spam"].approve_below,  # below en's 0.0841
-    }
-    assert POLICY.lowest_approve_points() == expected
+def test_the_shipped_policy_explains_each_language_from_its_own_points() -> None:
+    english, russian = POINTS("en"), POINTS("ru")
+    assert english == {name: POLICY.thresholds[name].approve_below for name in NAMES}
+    assert russian == {
+        name: POLICY.per_language["ru"][name].approve_below for name in NAMES
+    }  # its own table for every score
+    assert POINTS("ru-Latn") == russian
+    # Russian spam's point is below English spam's: English comments are not explained from it.
+    assert russian["spam"] < english["spam"]
 
 
 def test_scores_are_the_same_and_spans_only_where_a_score_reaches_its_point(
@@ -51,7 +54,7 @@ def test_scores_are_the_same_and_spans_only_where_a_score_reaches_its_point(
     for comment, full, lean in zip(comments, every, some, strict=True):
         if is_mixed_en_ru(comment.text):
             continue  # two models' spans: see the test below
-        for name, point in POINTS.items():
+        for name, point in POINTS(lean.language).items():
             value = getattr(lean, name)
             if value is not None and value >= point:
                 assert lean.spans.get(name, ()) == full.spans.get(name, ()), comment.text
@@ -91,5 +94,5 @@ def test_nothing_to_explain_gives_no_spans_at_all(scorer: ModerationScorer) -> N
         [CommentInput("Thank you for the article."), CommentInput("You are an idiot.")],
         explain_from={"toxicity": 1.0, "spam": 1.0, "off_topic": 1.0},
     )
-    assert all(not r.spans.get(name) for r in results for name in POINTS)
+    assert all(not r.spans.get(name) for r in results for name in NAMES)
     assert results[1].toxicity is not None and results[1].toxicity > 0.2

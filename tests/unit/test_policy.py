@@ -160,20 +160,22 @@ def test_a_script_variant_falls_back_to_its_language_then_to_the_defaults() -> N
     assert decision.action is Action.HOLD and decision.language == "ru-Latn"
 
 
-def test_lowest_approve_points_take_every_language_into_account() -> None:
-    assert POLICY.lowest_approve_points() == {"toxicity": 0.2, "off_topic": 0.8, "spam": 0.5}
+def test_approve_points_are_those_of_the_comment_s_language() -> None:
+    assert POLICY.approve_points("en") == {"toxicity": 0.3, "off_topic": 0.8, "spam": 0.5}
+    assert POLICY.approve_points("ru") == {"toxicity": 0.2, "off_topic": 0.8, "spam": 0.5}
     looser = replace(
         POLICY,
-        per_language={"ru": {"toxicity": Threshold(0.6)}, "kk": {"spam": Threshold(0.05)}},
+        per_language={"ru": {"toxicity": Threshold(0.6)}, "ru-Latn": {"spam": Threshold(0.05)}},
     )
-    assert looser.lowest_approve_points() == {"toxicity": 0.3, "off_topic": 0.8, "spam": 0.05}
+    assert looser.approve_points("ru") == {"toxicity": 0.6, "off_topic": 0.8, "spam": 0.5}
+    assert looser.approve_points("ru-Latn") == {"toxicity": 0.6, "off_topic": 0.8, "spam": 0.05}
+    assert looser.approve_points("kk") == looser.approve_points("en")
 
 
 def test_a_score_at_its_lowest_approve_point_can_give_a_reason() -> None:
     """What the scorer skips explaining (below the point) never gives a reason."""
-    points = POLICY.lowest_approve_points()
     for language in ("en", "ru", "ru-Latn"):
-        for name, point in points.items():
+        for name, point in POLICY.approve_points(language).items():
             below = scores(**{_ARG[name]: point - 1e-9}, language=language)
             assert name not in [r.code for r in decide(below, POLICY).reasons]
     assert decide(scores(tox=0.2, language="ru"), POLICY).action is Action.HOLD

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
+from moderation.classifier import ExplainFrom
 from moderation.classify import score_and_decide
 from moderation.domain.policy import Action, Policy, Threshold
 from moderation.domain.scores import CommentInput, CommentScores, Span
@@ -25,13 +26,13 @@ class RecordingScorer:
     model_version = "fake"
 
     def __init__(self) -> None:
-        self.asked: list[Mapping[str, float] | None] = []
+        self.asked: list[ExplainFrom | None] = []
 
     def score(
         self,
         comments: Sequence[CommentInput],
         *,
-        explain_from: Mapping[str, float] | None = None,
+        explain_from: ExplainFrom | None = None,
     ) -> list[CommentScores]:
         self.asked.append(explain_from)
         word = Span(0, 5, comments[0].text[:5], 1.0)
@@ -41,10 +42,13 @@ class RecordingScorer:
         ]
 
 
-def test_the_policy_s_lowest_approve_points_are_passed_to_the_scorer() -> None:
+def test_the_policy_s_approve_points_per_language_are_passed_to_the_scorer() -> None:
     scorer = RecordingScorer()
     decisions = score_and_decide(scorer, POLICY, [CommentInput("idiot!"), CommentInput("x")])
-    assert scorer.asked == [{"toxicity": 0.2, "off_topic": 0.8, "spam": 0.5}]
+    (asked,) = scorer.asked
+    assert callable(asked)
+    assert asked("en") == {"toxicity": 0.3, "off_topic": 0.8, "spam": 0.5}
+    assert asked("ru") == asked("ru-Latn") == {"toxicity": 0.2, "off_topic": 0.8, "spam": 0.5}
     assert [d.action for d in decisions] == [Action.REJECT, Action.REJECT]
     assert decisions[0].reasons[1].code == "toxicity"
     assert decisions[0].reasons[1].spans[0].text == "idiot"
