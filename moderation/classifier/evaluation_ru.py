@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from moderation.classifier import Scorer
+from moderation.classifier.evaluation_newsroom import operating_point
 from moderation.classifier.language_routing import route
 from moderation.classifier.text_features import MAX_CHARS
 from moderation.classifier.training.off_topic_ru import (
@@ -136,13 +137,8 @@ def russian_spam_row(
         "score": "spam_ru",
         "set": "hand-written Russian spam vs forum validation (a check, not a data set)",
         "model": card["model_version"],
-        **metrics(labels, scores, _spam_point(card)),
+        **metrics(labels, scores, operating_point(card, "spam", "ru")),
     }
-
-
-def _spam_point(card: dict[str, Any]) -> dict[str, Any]:
-    russian = card.get("russian", {}).get("operating_points", {}).get("spam")
-    return russian if russian is not None else card["operating_points"]["spam"]
 
 
 def translit_routing_row(

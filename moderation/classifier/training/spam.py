@@ -34,7 +34,8 @@ class SpamResult:
     per_video_auc: dict[str, float]
 
 
-def _features(ngrams: TextFeatures, texts: list[str]) -> sp.csr_matrix:
+def features(ngrams: TextFeatures, texts: list[str]) -> sp.csr_matrix:
+    """[n-grams | cues], the columns :class:`~moderation.classifier.heads.SpamHead` reads."""
     return sp.hstack([ngrams.transform(texts), SpamCues().fit(texts).transform(texts)]).tocsr()
 
 
@@ -61,9 +62,9 @@ def train_spam(
     ``newsroom`` (``train --labels``): the newsroom's own labelled comments, in every fit
     next to the news ham, with their own labels.
     """
-    x_youtube = _features(ngrams, youtube.texts)
+    x_youtube = features(ngrams, youtube.texts)
     own = newsroom if newsroom is not None and len(newsroom) else None
-    x_ham = _features(ngrams, ham + (own.texts if own is not None else []))
+    x_ham = features(ngrams, ham + (own.texts if own is not None else []))
     y_ham = np.concatenate(
         [np.zeros(len(ham), dtype=int), np.asarray(own.labels if own is not None else [], int)]
     )

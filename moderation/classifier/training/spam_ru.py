@@ -21,7 +21,6 @@ probability for a comment stream that is about 3 % spam (the training mix).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import pathlib
 import random
@@ -34,10 +33,11 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from moderation.classifier.spam_cues import SpamCues
+from moderation.classifier.artifacts import sha256_of
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.training.linear import calibrated, platt, sigmoid
 from moderation.classifier.training.sources import DataError, Labelled, Progress, tick
+from moderation.classifier.training.spam import features
 
 SEED_SET = pathlib.Path(__file__).with_name("ru_spam_seed.json")
 ARTIFACT = "spam_ru.skops"
@@ -80,11 +80,6 @@ def load_seed(path: pathlib.Path = SEED_SET) -> Seed:
     return Seed(
         [t for _, t in spam], [k for k, _ in spam], [t for _, t in civil], [k for k, _ in civil]
     )
-
-
-def features(ngrams: TextFeatures, texts: list[str]) -> sp.csr_matrix:
-    """[n-grams | cues], the columns :class:`~moderation.classifier.heads.SpamHead` reads."""
-    return sp.hstack([ngrams.transform(texts), SpamCues().fit(texts).transform(texts)]).tocsr()
 
 
 def _classifier() -> LogisticRegression:
@@ -181,7 +176,7 @@ def shares(probabilities: np.ndarray, point: dict[str, Any]) -> dict[str, Any]:
 def section_extras(data: Seed, path: pathlib.Path = SEED_SET) -> dict[str, Any]:
     return {
         "file": f"moderation/classifier/training/{path.name}",
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "sha256": sha256_of(path),
         "spam": len(data.spam),
         "civil": len(data.civil),
         "kinds": sorted(set(data.kinds)),
