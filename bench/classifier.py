@@ -6,8 +6,8 @@ Scoring explains as the worker does: spans only for scores at or above the shipp
 approve points of each comment's language (``config/policy.toml``, ``Policy.approve_points``); the
 "explanations" figures put that side by side with explaining every score.
 
-* load: ``load_scorer()`` (imports it triggers, checksums, skops, lookup tables, warm-up) in
-  ``--rounds`` fresh processes, median; plus each fresh process's peak RSS;
+* load: ``load_scorer()`` (imports it triggers, checksums, reading the artifacts, lookup
+  tables, warm-up) in ``--rounds`` fresh processes, median; plus each fresh process's peak RSS;
 * one comment at a time, with and without the article: wall-clock and CPU (thread) time of
   ``scorer.score([comment])`` per comment, p50/p99 per round, median over ``--rounds``;
 * short comments (a comment's first one to three words), one at a time, without the article;

@@ -44,18 +44,19 @@ class Scorer(Protocol):
 
 
 def load_scorer(models_dir: pathlib.Path | None = None) -> Scorer:
-    """Load the committed artifacts once (checksums, versions and types verified).
+    """Load the committed artifacts once (checksums, versions and types verified), without
+    importing scikit-learn (:func:`moderation.classifier.artifacts.read_artifact`).
 
     ``models_dir`` defaults to the repository's ``models/``; callers that honour
     ``MODERATION_MODELS_DIR`` read it themselves and pass it in. Raises
     :class:`moderation.classifier.artifacts.ModelIntegrityError` when anything is off.
     """
-    from moderation.classifier.artifacts import artifact_names, load_artifact, read_card
+    from moderation.classifier.artifacts import artifact_names, read_artifact, read_card
     from moderation.classifier.scorer import build_scorer
 
     directory = pathlib.Path(models_dir) if models_dir is not None else DEFAULT_MODELS_DIR
     card = read_card(directory)
-    artifacts = {name: load_artifact(directory, name, card) for name in artifact_names(card)}
+    artifacts = {name: read_artifact(directory, name, card) for name in artifact_names(card)}
     return build_scorer(artifacts, card)
 
 

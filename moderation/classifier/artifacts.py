@@ -4,11 +4,17 @@ pickle and joblib execute code on load; skops does not, as long as we name the e
 trust. Before loading we also check the artifact's sha256 and the scikit-learn version it was
 trained with against ``model_card.json``: a silently different file or library is a different
 model, and scores from it would not match the card's operating points.
+
+Two ways to load, after the same checks: :func:`load_artifact` (``skops.io.load``: the fitted
+scikit-learn objects, for training, evaluation and tests) and :func:`read_artifact` (what
+serving needs, read without importing scikit-learn or skops: :mod:`.artifact_reader`).
+This module imports neither until it has to.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import json
 import pathlib
@@ -16,9 +22,7 @@ import re
 import zipfile
 from typing import Any
 
-import sklearn
-import skops.io as sio
-from skops.io.exceptions import UntrustedTypesFoundException
+from moderation.classifier.artifact_reader import UnreadableArtifact, read_artifact_file
 
 CARD = "model_card.json"
 _OBJECT_ID = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.np[yz]")')
@@ -34,8 +38,17 @@ ARTIFACTS = {
 # them. Without spam_ru, Russian comments take the shared spam head, as they did then.
 OPTIONAL = frozenset({"spam_ru"})
 # Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
-# trusted by skops itself; everything else makes loading fail.
+# trusted by skops itself; everything else makes loading fail. Artifacts name the training
+# estimators; the plain featurisers are saved inside them (off-topic's n-grams) and were the
+# estimators of model sets trained before the split.
 TRUSTED_TYPES = (
+    "moderation.classifier.training.estimators.OffTopicFeaturesEstimator",
+    "moderation.classifier.training.estimators.RussianLexiconEstimator",
+    "moderation.classifier.training.estimators.RussianOffTopicFeaturesEstimator",
+    "moderation.classifier.training.estimators.RussianWordBoundedFeaturesEstimator",
+    "moderation.classifier.training.estimators.SpamCuesEstimator",
+    "moderation.classifier.training.estimators.TextFeaturesEstimator",
+    "moderation.classifier.training.estimators.ToxicLexiconEstimator",
     "moderation.classifier.lexicon.ToxicLexicon",
     "moderation.classifier.lexicon_ru.RussianLexicon",
     "moderation.classifier.off_topic_features.OffTopicFeatures",
@@ -62,6 +75,8 @@ def save_artifact(obj: Any, path: pathlib.Path) -> str:
     skops stamps zip entries with the current time; we rewrite them with a fixed time so a
     retrain with the same data and seed reproduces the committed bytes exactly.
     """
+    import skops.io as sio
+
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     sio.dump(obj, buffer)
@@ -138,13 +153,20 @@ def artifact_names(card: dict[str, Any]) -> list[str]:
     return [name for name in ARTIFACTS if name not in OPTIONAL or name in listed]
 
 
-def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:
-    """Load artifact ``name`` after checking versions, checksum and types."""
+def installed_scikit_learn() -> str:
+    """The installed scikit-learn's version, read from its package metadata (no import)."""
+    return importlib.metadata.version("scikit-learn")
+
+
+def verified_path(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> pathlib.Path:
+    """The file of artifact ``name``, after checking the scikit-learn version the card records
+    and the file's sha256 against it."""
     libraries = card.get("libraries")
     recorded = libraries.get("scikit-learn") if isinstance(libraries, dict) else None
-    if recorded != sklearn.__version__:
+    installed = installed_scikit_learn()
+    if recorded != installed:
         raise ModelIntegrityError(
-            f"model card says scikit-learn {recorded}, installed is {sklearn.__version__}; "
+            f"model card says scikit-learn {recorded}, installed is {installed}; "
             "retrain or install the recorded version"
         )
     artifacts = card.get("artifacts")
@@ -163,6 +185,16 @@ def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> 
         raise ModelIntegrityError(
             f"{path} has sha256 {actual}, the model card records {entry['sha256']}"
         )
+    return path
+
+
+def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:
+    """Load artifact ``name`` with skops after checking versions, checksum and types: the
+    fitted scikit-learn objects."""
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    path = verified_path(models_dir, name, card)
     # skops refuses any type it does not trust and we do not name, before constructing
     # anything; one read of the file (asking get_untrusted_types first read it twice).
     try:
@@ -170,3 +202,14 @@ def load_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> 
     except UntrustedTypesFoundException as error:
         untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
         raise ModelIntegrityError(f"{path} contains untrusted types: {untrusted}") from error
+
+
+def read_artifact(models_dir: pathlib.Path, name: str, card: dict[str, Any]) -> Any:
+    """Read artifact ``name`` for serving after the same checks as :func:`load_artifact`:
+    our featurisers and the saved attributes of scikit-learn's objects, without importing
+    scikit-learn (:mod:`moderation.classifier.artifact_reader`)."""
+    path = verified_path(models_dir, name, card)
+    try:
+        return read_artifact_file(path)
+    except UnreadableArtifact as error:
+        raise ModelIntegrityError(f"{path}: {error}") from error

@@ -15,10 +15,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
 
 from moderation.classifier import compiled as compiled_core
 from moderation.classifier.batch import (
@@ -49,6 +48,10 @@ from moderation.classifier.spam_cues import CUE_NAMES, cue_matches, cue_values
 from moderation.classifier.text_features import TextFeatures, Vectorised
 from moderation.domain.scores import Span
 
+# A fitted Pipeline or LogisticRegression: loaded by skops (training, tests), or its saved
+# attributes as serving reads them (artifact_reader.Fitted). Heads read only its attributes.
+FittedModel = Any
+
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 35.0), -35.0)))
@@ -66,8 +69,8 @@ class ToxicityHead:
 
     def __init__(
         self,
-        model: Pipeline,
-        subtypes: dict[str, LogisticRegression],
+        model: FittedModel,
+        subtypes: dict[str, FittedModel],
         plain_words: frozenset[str] = frozenset(),
     ) -> None:
         self.plain_words = plain_words  # never shown as the words behind the score
@@ -122,18 +125,18 @@ class ToxicityHead:
 class SpamHead:
     """[n-grams | cues] -> spam; cue matches become spans too."""
 
-    def __init__(self, model: Pipeline) -> None:
+    def __init__(self, model: FittedModel) -> None:
         union = model.named_steps["features"]
         self._take(union.transformer_list[0][1], model.named_steps["classifier"])
 
     @classmethod
-    def over(cls, ngrams: TextFeatures, classifier: LogisticRegression) -> SpamHead:
+    def over(cls, ngrams: TextFeatures, classifier: FittedModel) -> SpamHead:
         """A head saved without its n-grams (the Russian one reads the toxicity model's)."""
         head = cls.__new__(cls)
         head._take(ngrams, classifier)
         return head
 
-    def _take(self, ngrams: TextFeatures, classifier: LogisticRegression) -> None:
+    def _take(self, ngrams: TextFeatures, classifier: FittedModel) -> None:
         self.ngrams = ngrams
         coef = classifier.coef_[0]
         n = ngrams.n_features_out_
@@ -167,7 +170,7 @@ class OffTopicHead:
     policy holds for off-topic names the words behind it; 0.5 without one.
     """
 
-    def __init__(self, model: Pipeline, explain_from: float = EXPLAIN_OFF_TOPIC_FROM) -> None:
+    def __init__(self, model: FittedModel, explain_from: float = EXPLAIN_OFF_TOPIC_FROM) -> None:
         self.explain_from = explain_from
         self.features: OffTopicFeatures = model.named_steps["features"]
         scale = model.named_steps["scale"]

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
 from moderation.classifier.ngram_hashing import word_hashes
@@ -25,7 +24,7 @@ HIT_AT = 0.3  # a word with at least this span rate counts as a hit
 KEPT = 10  # words :meth:`ToxicLexicon.scan` keeps per comment (_ngrams.c's LEXICON_KEPT)
 
 
-class ToxicLexicon(TransformerMixin, BaseEstimator):
+class ToxicLexicon:
     """Word -> share of occurrences inside annotated toxic spans; three dense features."""
 
     def __init__(
@@ -68,7 +67,7 @@ class ToxicLexicon(TransformerMixin, BaseEstimator):
         return cached
 
     def __getstate__(self) -> dict[str, object]:
-        state = dict(super().__getstate__())
+        state = dict(self.__dict__)
         state.pop("_rate_of", None)
         state.pop("_hash_table", None)
         return state

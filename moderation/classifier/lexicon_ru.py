@@ -17,7 +17,6 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier.alternation import by_first_letter
 from moderation.classifier.lexicon import LEXICON_FEATURES, summarise
@@ -114,7 +113,7 @@ def _matches(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-class RussianLexicon(TransformerMixin, BaseEstimator):
+class RussianLexicon:
     """Stem -> share of toxic comments containing it (shrunk); three dense features."""
 
     def __init__(self, *, prior: float = 10.0, min_rate: float = 0.05) -> None:

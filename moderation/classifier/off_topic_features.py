@@ -19,7 +19,6 @@ from typing import Any, TypeGuard
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
 from moderation.classifier.batch import clip_batch, featurise, hash_batch
@@ -160,7 +159,7 @@ class ArticleSide:
     names: frozenset[str]
 
 
-class OffTopicFeatures(TransformerMixin, BaseEstimator):
+class OffTopicFeatures:
     """(comment, title, body[, parent]) -> the dense features in :attr:`feature_names`."""
 
     def __init__(
@@ -340,7 +339,7 @@ class OffTopicFeatures(TransformerMixin, BaseEstimator):
         return mask
 
     def __getstate__(self) -> dict[str, object]:
-        state = dict(super().__getstate__())
+        state = dict(self.__dict__)
         state.pop("_background", None)
         state.pop("_scatter", None)
         state.pop("_masks", None)

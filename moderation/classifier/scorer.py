@@ -468,7 +468,7 @@ def build_scorer(artifacts: Mapping[str, Any], card: dict[str, Any]) -> Moderati
         plain_words=PLAIN_WORDS["en"],
     )
     spam = SpamHead(artifacts["spam"])
-    if _same_vocabulary(spam.ngrams, toxicity.ngrams):
+    if spam.ngrams.same_vocabulary(toxicity.ngrams):
         spam.ngrams = toxicity.ngrams  # featurise once per comment
     english_point = card.get("operating_points", {}).get("off_topic", {})
     routes = {
@@ -560,7 +560,3 @@ def _english_vocabulary(models: LanguageModels) -> Callable[[list[str]], int]:
         return int(np.logical_or.reduce(known).sum())
 
     return count
-
-
-def _same_vocabulary(a: Any, b: Any) -> bool:
-    return a.get_params() == b.get_params() and np.array_equal(a.hashes_, b.hashes_)

@@ -21,7 +21,6 @@ import math
 import re
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier import compiled as compiled_core
 from moderation.classifier.alternation import by_first_letter
@@ -203,7 +202,7 @@ def cue_values(text: str, matches: dict[str, list[tuple[int, int]]] | None = Non
     return np.asarray(values, dtype=np.float64)
 
 
-class SpamCues(TransformerMixin, BaseEstimator):
+class SpamCues:
     """Stateless transformer wrapping :func:`cue_values` so it can sit in a FeatureUnion."""
 
     def fit(self, X: object, y: object = None) -> SpamCues:

@@ -17,7 +17,6 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.classifier.ngram_hashing import (
     WORD,
@@ -32,6 +31,7 @@ MAX_CHARS = 1500  # the service rejects longer comments; training truncates C3 t
 BUCKET_BITS = 20  # 1M buckets (4 MB): most hashes are settled by the first vocabulary entry
 PRESENT_BITS = 21  # the presence table: 2M bits (256 KB), small enough to stay in cache
 _ONE, _63 = np.uint64(1), np.uint64(63)
+PARAMETERS = ("char_sizes", "word_sizes", "min_df", "max_char_terms", "max_word_terms", "max_chars")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def word_spans_of(text: str) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-class TextFeatures(TransformerMixin, BaseEstimator):
+class TextFeatures:
     """Sublinear TF-IDF of char n-grams and word n-grams of :func:`normalise`-d text."""
 
     # Subclasses may keep only the char n-grams inside one word (ngram_hashing.word_bounded);
@@ -132,6 +132,17 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.idf_ = (np.log((1 + n_docs) / (1 + counts[order])) + 1).astype(np.float32)
         self.n_features_out_ = len(self.hashes_)
         return self
+
+    def same_vocabulary(self, other: TextFeatures) -> bool:
+        """Whether ``other`` gives every text the same features as this one: the same
+        normaliser, n-gram sizes and limits, and the same n-grams with the same IDF."""
+        return (
+            type(self).normalise is type(other).normalise
+            and self.word_bounded == other.word_bounded
+            and all(getattr(self, p) == getattr(other, p) for p in PARAMETERS)
+            and np.array_equal(self.hashes_, other.hashes_)
+            and np.array_equal(self.idf_, other.idf_)
+        )
 
     def known_words(self, words: list[str]) -> np.ndarray:
         """Which of ``words`` (lower-case letters, as normalised text has them) are word
@@ -207,7 +218,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return cached
 
     def __getstate__(self) -> dict[str, object]:
-        state = dict(super().__getstate__())
+        state = dict(self.__dict__)
         state.pop("_starts", None)
         state.pop("_padded", None)
         state.pop("_present", None)

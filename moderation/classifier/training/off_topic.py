@@ -19,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from moderation.classifier.off_topic_features import OffTopicFeatures
 from moderation.classifier.training import off_topic_data as od
+from moderation.classifier.training.estimators import OffTopicFeaturesEstimator
 from moderation.classifier.training.linear import calibrated, platt
 from moderation.classifier.training.sources import DataDir, Progress, tick
 
@@ -54,7 +55,7 @@ def train_off_topic(
     tick(progress, "off-topic: features")
     background = [("", a.title, a.body) for a in articles.values()]
     article_texts = [f"{a.title}\n{a.body}" for a in articles.values()]
-    features = OffTopicFeatures().fit(article_texts + idf_texts, background=background)
+    features = OffTopicFeaturesEstimator().fit(article_texts + idf_texts, background=background)
     home_title = {a: articles[a].title for a in threads}
     x = np.vstack(
         [

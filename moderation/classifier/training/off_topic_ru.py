@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from moderation.classifier.off_topic_features import FEATURE_NAMES, NO_BACKGROUND_PERCENTILE
 from moderation.classifier.off_topic_features_ru import RussianOffTopicFeatures
 from moderation.classifier.training import off_topic_data as od
+from moderation.classifier.training.estimators import RussianOffTopicFeaturesEstimator
 from moderation.classifier.training.off_topic import (
     OffTopicResult,
     fit_leave_one_article_out,
@@ -105,7 +106,8 @@ def train_russian_off_topic(
     """``newsroom``: Russian pairs from the newsroom's own labels (``train --labels``), added
     to every fit next to the English pairs."""
     tick(progress, "off_topic_ru: Russian n-grams")
-    features = RussianOffTopicFeatures().fit(russian_texts)
+    features = RussianOffTopicFeaturesEstimator()
+    features.fit(russian_texts)
     y = np.array(english.pairs.labels)
     groups = np.array(english.pairs.groups)
     model, oof, per_article, _ = fit_leave_one_article_out(

@@ -34,8 +34,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from moderation.classifier.fairness_terms import neutralise
 from moderation.classifier.fairness_terms_ru import identity_feature_mask_ru
 from moderation.classifier.lexicon import LEXICON_FEATURES
-from moderation.classifier.lexicon_ru import RussianLexicon
-from moderation.classifier.text_features_ru import RussianWordBoundedFeatures
+from moderation.classifier.training.estimators import (
+    RussianLexiconEstimator,
+    RussianWordBoundedFeaturesEstimator,
+)
 from moderation.classifier.training.linear import linear_head, platt, sigmoid
 from moderation.classifier.training.sources import Labelled, Progress, tick
 
@@ -76,10 +78,10 @@ def train_russian_toxicity(
 ) -> RussianToxicityResult:
     """Fit on ``train`` (groups: "forum" or ParaDetox), calibrate on forum ``validation``."""
     tick(progress, "toxicity_ru: n-gram vocabulary")
-    features = RussianWordBoundedFeatures(**NGRAMS).fit(train.texts)
+    features = RussianWordBoundedFeaturesEstimator(**NGRAMS).fit(train.texts)
     forum = np.array([g == FORUM for g in train.groups])
     y = np.asarray(train.labels)
-    lexicon = RussianLexicon().fit(
+    lexicon = RussianLexiconEstimator().fit(
         [t for t, f in zip(train.texts, forum, strict=True) if f], y[forum].tolist()
     )
     tick(progress, "toxicity_ru: featurising")

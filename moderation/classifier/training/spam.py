@@ -17,8 +17,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moderation.classifier.spam_cues import SpamCues
 from moderation.classifier.text_features import TextFeatures
+from moderation.classifier.training.estimators import SpamCuesEstimator
 from moderation.classifier.training.linear import calibrated, platt
 from moderation.classifier.training.sources import Labelled, Progress, tick
 
@@ -36,7 +36,9 @@ class SpamResult:
 
 def features(ngrams: TextFeatures, texts: list[str]) -> sp.csr_matrix:
     """[n-grams | cues], the columns :class:`~moderation.classifier.heads.SpamHead` reads."""
-    return sp.hstack([ngrams.transform(texts), SpamCues().fit(texts).transform(texts)]).tocsr()
+    return sp.hstack(
+        [ngrams.transform(texts), SpamCuesEstimator().fit(texts).transform(texts)]
+    ).tocsr()
 
 
 def _classifier() -> LogisticRegression:
@@ -85,7 +87,10 @@ def train_spam(
     slope, offset = platt(oof, labels)
     final = Pipeline(
         [
-            ("features", FeatureUnion([("ngrams", ngrams), ("cues", SpamCues().fit(ham))])),
+            (
+                "features",
+                FeatureUnion([("ngrams", ngrams), ("cues", SpamCuesEstimator().fit(ham))]),
+            ),
             ("classifier", calibrated(head, slope, offset)),
         ]
     )

@@ -32,6 +32,7 @@ from moderation.classifier.lexicon import ToxicLexicon
 from moderation.classifier.text_features import TextFeatures
 from moderation.classifier.training import span_check
 from moderation.classifier.training import toxicity_data as td
+from moderation.classifier.training.estimators import TextFeaturesEstimator, ToxicLexiconEstimator
 from moderation.classifier.training.linear import linear_head
 from moderation.classifier.training.sources import (
     DataDir,
@@ -84,7 +85,7 @@ def train_toxicity(
     own_texts = own.texts if own is not None else []
     tick(progress, "toxicity: n-gram vocabulary")
     texts = train.texts + [t for e in extras for t in e.texts] + own_texts
-    features = TextFeatures().fit(texts)
+    features = TextFeaturesEstimator().fit(texts)
     tick(progress, "toxicity: featurising")
     x_train = features.transform(train.texts)
     x_extra = features.transform([t for e in extras for t in e.texts])
@@ -107,7 +108,7 @@ def train_toxicity(
     experts.append(_general(x_extra, y_extra))
     experts = [(neutralise(coef, mask), intercept) for coef, intercept in experts]
     span_posts, span_marks = _civil_spans(data)
-    lexicon = ToxicLexicon(exclude=PROTECTED_TERMS).fit(span_posts, span_marks)
+    lexicon = ToxicLexiconEstimator(exclude=PROTECTED_TERMS).fit(span_posts, span_marks)
 
     stack = np.column_stack(
         [x_val @ coef + intercept for coef, intercept in experts]
@@ -127,7 +128,7 @@ def train_toxicity(
     kept[-len(civil) :] = span_check.learnable(civil.texts, held_posts)
     general_twin = _general(x_extra[kept], y_extra[kept])
     learn = span_check.learnable(span_posts, held_posts)
-    lexicon_twin = ToxicLexicon(exclude=PROTECTED_TERMS).fit(
+    lexicon_twin = ToxicLexiconEstimator(exclude=PROTECTED_TERMS).fit(
         [t for t, ok in zip(span_posts, learn, strict=True) if ok],
         [m for m, ok in zip(span_marks, learn, strict=True) if ok],
     )

@@ -1,4 +1,5 @@
-"""Loading refuses artifacts whose checksum, scikit-learn version or types are not vouched for."""
+"""Loading refuses artifacts whose checksum, scikit-learn version or types are not vouched for:
+with skops (``load_artifact``) and with the serving reader (``read_artifact``) alike."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from moderation.classifier.artifacts import (
     ModelIntegrityError,
     compare_model_dirs,
     load_artifact,
+    read_artifact,
     read_card,
     save_artifact,
 )
+
+LOADERS = pytest.mark.parametrize("load", [load_artifact, read_artifact])
 
 
 class Untrusted(BaseEstimator):
@@ -43,6 +47,8 @@ def test_loads_a_vouched_for_artifact(tmp_path: pathlib.Path) -> None:
     _write(tmp_path, _toy())
     model = load_artifact(tmp_path, "toy", read_card(tmp_path))
     assert model.predict([[1.0]]).tolist() == [1]
+    read = read_artifact(tmp_path, "toy", read_card(tmp_path))
+    assert read.coef_.tolist() == model.coef_.tolist()
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path: pathlib.Path) -> None:
@@ -51,24 +57,27 @@ def test_saving_twice_gives_identical_bytes(tmp_path: pathlib.Path) -> None:
     assert first == second
 
 
-def test_refuses_a_tampered_file(tmp_path: pathlib.Path) -> None:
+@LOADERS
+def test_refuses_a_tampered_file(tmp_path: pathlib.Path, load: Any) -> None:
     card = _write(tmp_path, _toy())
     with (tmp_path / "toy.skops").open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelIntegrityError, match="sha256"):
-        load_artifact(tmp_path, "toy", card)
+        load(tmp_path, "toy", card)
 
 
-def test_refuses_another_scikit_learn_version(tmp_path: pathlib.Path) -> None:
+@LOADERS
+def test_refuses_another_scikit_learn_version(tmp_path: pathlib.Path, load: Any) -> None:
     card = _write(tmp_path, _toy(), version="0.24.2")
     with pytest.raises(ModelIntegrityError, match=r"scikit-learn 0\.24\.2"):
-        load_artifact(tmp_path, "toy", card)
+        load(tmp_path, "toy", card)
 
 
-def test_refuses_untrusted_types(tmp_path: pathlib.Path) -> None:
+@LOADERS
+def test_refuses_untrusted_types(tmp_path: pathlib.Path, load: Any) -> None:
     card = _write(tmp_path, Untrusted())
     with pytest.raises(ModelIntegrityError, match="untrusted"):
-        load_artifact(tmp_path, "toy", card)
+        load(tmp_path, "toy", card)
 
 
 def test_missing_card_is_a_clear_error(tmp_path: pathlib.Path) -> None:
@@ -106,12 +115,13 @@ def test_a_card_that_is_not_a_json_object_is_a_clear_error(
         },
     ],
 )
+@LOADERS
 def test_a_card_with_misshapen_entries_is_refused(
-    tmp_path: pathlib.Path, card: dict[str, Any]
+    tmp_path: pathlib.Path, card: dict[str, Any], load: Any
 ) -> None:
     _write(tmp_path, _toy())
     with pytest.raises(ModelIntegrityError, match=r"scikit-learn None|no artifact 'toy'"):
-        load_artifact(tmp_path, "toy", card)
+        load(tmp_path, "toy", card)
 
 
 def test_comparing_model_folders_lists_the_card_and_every_listed_file(
