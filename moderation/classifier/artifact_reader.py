@@ -39,9 +39,10 @@ from moderation.classifier.text_features_ru import RussianTextFeatures, RussianW
 
 PROTOCOL = 2  # the skops file format this reader knows (skops 0.10 and later write it)
 _TRAINING = "moderation.classifier.training.estimators"
-_PLAIN = (
+# The featurisers training fits in a pipeline, each as "<its name>Estimator" in
+# training/estimators.py (a test holds the two lists together).
+_ESTIMATED = (
     TextFeatures,
-    RussianTextFeatures,
     RussianWordBoundedFeatures,
     ToxicLexicon,
     RussianLexicon,
@@ -49,12 +50,12 @@ _PLAIN = (
     RussianOffTopicFeatures,
     SpamCues,
 )
-# Saved type -> the class serving builds. Artifacts name the training estimators
-# (training/estimators.py: "<plain class name>Estimator"); model sets trained before they
-# existed name the plain classes, which were estimators themselves then.
-FEATURISERS: dict[str, type[Any]] = {f"{c.__module__}.{c.__name__}": c for c in _PLAIN} | {
-    f"{_TRAINING}.{c.__name__}Estimator": c for c in _PLAIN
-}
+# Saved type -> the class serving builds. Artifacts name the training estimators; the plain
+# classes are saved inside them (off-topic's n-grams, RussianTextFeatures among them), and
+# model sets trained before the estimators existed name the plain classes alone.
+FEATURISERS: dict[str, type[Any]] = {
+    f"{c.__module__}.{c.__name__}": c for c in (*_ESTIMATED, RussianTextFeatures)
+} | {f"{_TRAINING}.{c.__name__}Estimator": c for c in _ESTIMATED}
 SKLEARN_RECORDS = frozenset(
     {
         "sklearn.pipeline.Pipeline",
@@ -143,9 +144,7 @@ class _Reader:
 
     def _dict(self, node: dict[str, Any]) -> dict[Any, Any]:
         key_types = [self._key_type(t) for t in node["key_types"]["content"]]
-        items = node["content"].items()
-        if len(key_types) != len(items):
-            raise UnreadableArtifact("a dict's key types do not match its keys")
+        items = node["content"].items()  # one key type per key, or zip raises ValueError
         return {
             kind(key): self.build(value)
             for kind, (key, value) in zip(key_types, items, strict=True)
@@ -165,14 +164,11 @@ class _Reader:
         return array if type_name == "numpy.ndarray" else _SCALARS[type_name](array)
 
     def _csr(self, name: str) -> sp.csr_matrix:
-        with self.archive.open(name) as handle, np.load(handle, allow_pickle=False) as saved:
-            kind = saved["format"].item()
-            if (kind.decode("ascii") if isinstance(kind, bytes) else kind) != "csr":
-                raise UnreadableArtifact(f"a sparse matrix is saved as {kind!r}, not csr")
-            return sp.csr_matrix(
-                (saved["data"], saved["indices"], saved["indptr"]),
-                shape=tuple(int(n) for n in saved["shape"]),
-            )
+        with self.archive.open(name) as handle:
+            matrix = sp.load_npz(handle)  # numpy.load with allow_pickle=False underneath
+        if not isinstance(matrix, sp.csr_matrix):
+            raise UnreadableArtifact(f"a sparse matrix is saved as {type(matrix).__name__}")
+        return matrix
 
     def _object(self, node: dict[str, Any], type_name: str) -> Any:
         cls = FEATURISERS.get(type_name)

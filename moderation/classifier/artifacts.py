@@ -22,7 +22,11 @@ import re
 import zipfile
 from typing import Any
 
-from moderation.classifier.artifact_reader import UnreadableArtifact, read_artifact_file
+from moderation.classifier.artifact_reader import (
+    FEATURISERS,
+    UnreadableArtifact,
+    read_artifact_file,
+)
 
 CARD = "model_card.json"
 _OBJECT_ID = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.np[yz]")')
@@ -37,28 +41,11 @@ ARTIFACTS = {
 # Artifacts a model set trained before they existed does not have: loaded when its card lists
 # them. Without spam_ru, Russian comments take the shared spam head, as they did then.
 OPTIONAL = frozenset({"spam_ru"})
-# Our own estimators plus the one non-sklearn container they hold. sklearn and numpy types are
-# trusted by skops itself; everything else makes loading fail. Artifacts name the training
-# estimators; the plain featurisers are saved inside them (off-topic's n-grams) and were the
-# estimators of model sets trained before the split.
-TRUSTED_TYPES = (
-    "moderation.classifier.training.estimators.OffTopicFeaturesEstimator",
-    "moderation.classifier.training.estimators.RussianLexiconEstimator",
-    "moderation.classifier.training.estimators.RussianOffTopicFeaturesEstimator",
-    "moderation.classifier.training.estimators.RussianWordBoundedFeaturesEstimator",
-    "moderation.classifier.training.estimators.SpamCuesEstimator",
-    "moderation.classifier.training.estimators.TextFeaturesEstimator",
-    "moderation.classifier.training.estimators.ToxicLexiconEstimator",
-    "moderation.classifier.lexicon.ToxicLexicon",
-    "moderation.classifier.lexicon_ru.RussianLexicon",
-    "moderation.classifier.off_topic_features.OffTopicFeatures",
-    "moderation.classifier.off_topic_features_ru.RussianOffTopicFeatures",
-    "moderation.classifier.spam_cues.SpamCues",
-    "moderation.classifier.text_features.TextFeatures",
-    "moderation.classifier.text_features_ru.RussianTextFeatures",
-    "moderation.classifier.text_features_ru.RussianWordBoundedFeatures",
-    "scipy.sparse._csr.csr_matrix",
-)
+# Our featurisers (the training estimators the artifacts name and the plain classes inside
+# them or in older model sets: artifact_reader.FEATURISERS) plus the one non-sklearn container
+# they hold. sklearn and numpy types are trusted by skops itself; everything else makes
+# loading fail.
+TRUSTED_TYPES = (*sorted(FEATURISERS), "scipy.sparse._csr.csr_matrix")
 
 
 class ModelIntegrityError(RuntimeError):

@@ -15,7 +15,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
+from moderation.classifier import artifact_reader
 from moderation.classifier.artifact_reader import (
+    FEATURISERS,
     Fitted,
     UnreadableArtifact,
     read_artifact_file,
@@ -23,9 +25,23 @@ from moderation.classifier.artifact_reader import (
 from moderation.classifier.artifacts import save_artifact
 from moderation.classifier.spam_cues import SpamCues
 from moderation.classifier.text_features import TextFeatures
+from moderation.classifier.training import estimators
 from moderation.classifier.training.estimators import SpamCuesEstimator, TextFeaturesEstimator
 
 CORPUS = ["you are an idiot", "what an idiot", "taxes are too high", "a fair article on taxes"]
+
+
+def test_every_training_estimator_is_read_as_the_featuriser_it_extends() -> None:
+    named = {
+        f"{cls.__module__}.{name}": cls
+        for name, cls in vars(estimators).items()
+        if isinstance(cls, type) and cls.__module__ == estimators.__name__
+    }
+    assert named  # every class there is one of the estimators
+    for name, cls in named.items():
+        assert FEATURISERS[name] in cls.__mro__[1:], name
+    assert {n for n in FEATURISERS if n.startswith(estimators.__name__)} == set(named)
+    assert artifact_reader.RussianTextFeatures in FEATURISERS.values()  # inside off_topic_ru
 
 
 def _saved(tmp_path: pathlib.Path, obj: Any) -> pathlib.Path:
