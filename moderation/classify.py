@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from moderation import metrics
 from moderation.classifier import Scorer
 from moderation.copies import copies_before, store_near_copy_keys
 from moderation.decisions import record_first_decisions
@@ -138,7 +140,9 @@ def classify(
     # policy counts exact copies only (turned on later, comments from then on are found).
     keys = store_near_copy_keys(session, pending) if rule.enabled and rule.near_copies else None
     copies = copies_before(session, pending, rule, keys)
+    started = time.perf_counter()
     decisions = score_and_decide(scorer, policy, inputs, copies)
+    metrics.record_scoring(time.perf_counter() - started, len(inputs))
     recorded = record_first_decisions(
         session,
         [(c.id, d) for c, d in zip(pending, decisions, strict=True)],

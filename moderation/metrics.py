@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +30,8 @@ from prometheus_client import (
 from prometheus_client.core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+from moderation.domain.scores import SCORE_NAMES
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
 INTAKE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -71,8 +73,43 @@ CALLBACK_GIVEN_UP = Counter(
 )
 OVERTURNS = Counter(
     "moderation_overturns",
-    "Moderator decisions that changed the action of a model or system decision.",
-    ["from_action", "to_action"],
+    "Moderator decisions that changed a model's approve or reject, by the comment's language.",
+    ["from_action", "to_action", "language"],
+)
+REVIEWS = Counter(
+    "moderation_reviews",
+    "Moderator decisions, by the action in force before (hold, approve, reject, none), the "
+    "moderator's action and the comment's language.",
+    ["from_action", "to_action", "language"],
+)
+# Model monitoring: what the models say, per score and language. A shift in these, with no
+# change of model, means the comments changed (a new audience, a campaign, a CMS sending
+# articles differently): docs/operations.md, "Alerts and runbook".
+SCORE_BUCKETS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+MODEL_SCORES = Histogram(
+    "moderation_model_score",
+    "Scores of the comments the models decided, by score (toxicity, off_topic, spam) and "
+    "detected language.",
+    ["score", "language"],
+    buckets=SCORE_BUCKETS,
+)
+SCORES_MISSING = Counter(
+    "moderation_model_scores_missing",
+    "Comments in a language with models that came without one score, by score and language "
+    "(off_topic: the CMS sent no article text).",
+    ["score", "language"],
+)
+SCORING_DURATION = Histogram(
+    "moderation_scoring_duration_seconds",
+    "Time the models took for one batch of comments (language, three scores, explanations, "
+    "policy), in a classify worker.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+SCORING_BATCH_SIZE = Histogram(
+    "moderation_scoring_batch_size",
+    "Comments per batch the models scored; with moderation_scoring_duration_seconds, the time "
+    "per comment.",
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200),
 )
 ENQUEUE_FAILURES = Counter(
     "moderation_enqueue_failures",
@@ -102,9 +139,35 @@ def record_decision(
     """Count a first decision and observe its receipt-to-decision latency."""
     reason = str(reasons[0].get("code", "unknown")) if reasons else "none"
     by = "model" if decided_by == "model" else "system"
-    code = language or "und"
-    DECISIONS.labels(action, reason, by, code if _LANGUAGE_CODE.fullmatch(code) else "other").inc()
+    DECISIONS.labels(action, reason, by, language_label(language)).inc()
     DECISION_LATENCY.labels(by).observe(max(0.0, (decided_at - received_at).total_seconds()))
+
+
+def language_label(language: str | None) -> str:
+    """A detected language as a metric label: its code, ``und`` for none, ``other`` for anything
+    that is not a plain code (the label set stays small, and no text reaches a label)."""
+    code = language or "und"
+    return code if _LANGUAGE_CODE.fullmatch(code) else "other"
+
+
+def record_scores(scores: Mapping[str, Any], language: str | None) -> None:
+    """Observe a model decision's scores. A comment that got no score at all (a language
+    without models) is counted by ``moderation_decisions_total`` and not here."""
+    values = {name: scores.get(name) for name in SCORE_NAMES}
+    if all(v is None for v in values.values()):
+        return
+    code = language_label(language)
+    for name, score in values.items():
+        if isinstance(score, int | float) and not isinstance(score, bool):
+            MODEL_SCORES.labels(name, code).observe(float(score))
+        else:
+            SCORES_MISSING.labels(name, code).inc()
+
+
+def record_scoring(seconds: float, comments: int) -> None:
+    """Observe one batch's model time (see :data:`SCORING_DURATION`)."""
+    SCORING_DURATION.observe(max(0.0, seconds))
+    SCORING_BATCH_SIZE.observe(comments)
 
 
 def record_callback_attempt(status_code: int | None, delivered: bool, gave_up: bool) -> None:
@@ -119,10 +182,13 @@ def record_callback_attempt(status_code: int | None, delivered: bool, gave_up: b
         CALLBACK_GIVEN_UP.inc()
 
 
-def record_overturn(from_action: str, to_action: str) -> None:
-    """Call when a moderator replaces a model (or system) decision with a different action."""
-    if from_action != to_action:
-        OVERTURNS.labels(from_action, to_action).inc()
+def record_review(previous_action: str | None, action: str, language: str | None) -> None:
+    """Count a moderator's decision; an approve or reject it changes is also an overturn (a held
+    comment is the model asking, so deciding it overturns nothing)."""
+    code = language_label(language)
+    REVIEWS.labels(previous_action or "none", action, code).inc()
+    if previous_action in {"approve", "reject"} and previous_action != action:
+        OVERTURNS.labels(previous_action, action, code).inc()
 
 
 def record_enqueue_failure(task: str) -> None:

@@ -237,9 +237,9 @@ def submit_review(
                     session, comment_id, review, moderator, callback_url=callback_url, via=via
                 )
                 session.commit()
-                # A held comment is the model asking; only its own approve/reject can be overturned.
-                if outcome.previous_action in {"approve", "reject"}:
-                    metrics.record_overturn(outcome.previous_action, outcome.decision.action)
+                metrics.record_review(
+                    outcome.previous_action, outcome.decision.action, outcome.decision.language
+                )
                 return outcome
             except OperationalError:
                 session.rollback()

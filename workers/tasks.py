@@ -75,6 +75,8 @@ def _classify_batch(comment_ids: list[str]) -> None:
             decision.decided_at,
             decision.language,
         )
+        if decision.decided_by == "model":
+            metrics.record_scores(decision.scores, decision.language)
         log.info(
             "comment decided",
             extra={
