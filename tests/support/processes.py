@@ -6,13 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
-from tests.support.servers import free_port
+from tests.support.servers import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,17 +69,7 @@ class GunicornProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        wait_for_http(self.process, self.base + "/healthz", "gunicorn", self.log_path, timeout)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

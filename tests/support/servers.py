@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
+import requests
 
 POSTGRES_ADMIN = os.environ.get(
     "MODERATION_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -36,6 +37,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_http(
+    process: subprocess.Popen[bytes], url: str, name: str, log: Path, timeout: float
+) -> None:
+    """Wait until ``url`` answers 200; RuntimeError if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited; see {log}")
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} did not start; see {log}")
 
 
 class RedisServer:
@@ -117,3 +135,66 @@ def which_or_unavailable(program: str) -> str:
         unavailable(f"{program} is not installed")
         raise AssertionError
     return path
+
+
+class PrometheusServer:
+    """A real Prometheus (Debian's ``prometheus`` package) scraping ``target`` every second and
+    evaluating ``rule_files`` every second, with its data in ``directory``."""
+
+    def __init__(self, directory: Path, target: str, rule_files: list[Path]) -> None:
+        binary = shutil.which("prometheus")
+        if binary is None:
+            unavailable("Prometheus is not installed (apt-get install prometheus, or run .ci/run)")
+            raise AssertionError
+        self.binary = binary
+        self.directory = directory
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.config = directory / "prometheus.yml"
+        self.config.write_text(
+            "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+            f"rule_files: [{', '.join(str(f) for f in rule_files)}]\n"
+            "scrape_configs:\n"
+            "  - job_name: moderation\n"
+            f"    static_configs: [{{targets: ['{target}']}}]\n"
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30) -> None:
+        log_path = self.directory / "prometheus.log"
+        argv = [
+            self.binary,
+            f"--config.file={self.config}",
+            f"--storage.tsdb.path={self.directory / 'data'}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+        ]
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_http(self.process, self.base + "/-/ready", "prometheus", log_path, timeout)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def query(self, expr: str) -> list[dict[str, object]]:
+        """An instant query's result (raises on an error answer)."""
+        answer = requests.get(self.base + "/api/v1/query", params={"query": expr}, timeout=10)
+        body = answer.json()
+        if body.get("status") != "success":
+            raise ValueError(f"{expr}: {body.get('error')}")
+        result: list[dict[str, object]] = body["data"]["result"]
+        return result
+
+    def get(self, path: str) -> dict[str, object]:
+        body: dict[str, object] = requests.get(self.base + path, timeout=10).json()["data"]
+        return body
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
