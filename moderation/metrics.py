@@ -88,9 +88,9 @@ REVIEWS = Counter(
 SCORE_BUCKETS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 MODEL_SCORES = Histogram(
     "moderation_model_score",
-    "Scores of the comments the models decided, by score (toxicity, off_topic, spam) and "
-    "detected language.",
-    ["score", "language"],
+    "Scores of the comments the models decided, by score (toxicity, off_topic, spam), detected "
+    "language and model version (two while a new model is rolled out: compare them).",
+    ["score", "language", "model"],
     buckets=SCORE_BUCKETS,
 )
 SCORES_MISSING = Counter(
@@ -150,16 +150,22 @@ def language_label(language: str | None) -> str:
     return code if _LANGUAGE_CODE.fullmatch(code) else "other"
 
 
-def record_scores(scores: Mapping[str, Any], language: str | None) -> None:
+_MODEL_VERSION = re.compile(r"[\w.+-]{1,64}")
+
+
+def record_scores(
+    scores: Mapping[str, Any], language: str | None, model_version: str | None
+) -> None:
     """Observe a model decision's scores. A comment that got no score at all (a language
     without models) is counted by ``moderation_decisions_total`` and not here."""
     values = {name: scores.get(name) for name in SCORE_NAMES}
     if all(v is None for v in values.values()):
         return
     code = language_label(language)
+    model = model_version if model_version and _MODEL_VERSION.fullmatch(model_version) else "other"
     for name, score in values.items():
         if isinstance(score, int | float) and not isinstance(score, bool):
-            MODEL_SCORES.labels(name, code).observe(float(score))
+            MODEL_SCORES.labels(name, code, model).observe(float(score))
         else:
             SCORES_MISSING.labels(name, code).inc()
 

@@ -76,7 +76,7 @@ def _classify_batch(comment_ids: list[str]) -> None:
             decision.language,
         )
         if decision.decided_by == "model":
-            metrics.record_scores(decision.scores, decision.language)
+            metrics.record_scores(decision.scores, decision.language, decision.model_version)
         log.info(
             "comment decided",
             extra={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -23,6 +24,9 @@ from tests.support.servers import postgres_database
 from tests.support.signed import CALLBACK_SECRET, SECRET, encode, signed_headers
 from tests.support.worker import WorkerProcess
 
+MODEL_VERSION = json.loads(
+    (Path(__file__).resolve().parents[2] / "models" / "model_card.json").read_text()
+)["model_version"]
 ARTICLE = {
     "title": "Water-sharing agreement signed",
     "body": "Irrigation and rivers.",
@@ -47,8 +51,10 @@ def value(text: str, name: str, **labels: str) -> float:
     return samples(text).get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def total(text: str, name: str) -> float:
-    return sum(v for (n, _), v in samples(text).items() if n == name)
+def total(text: str, name: str, **labels: str) -> float:
+    """The sum of ``name``'s samples that have ``labels`` (and any others)."""
+    wanted = set(labels.items())
+    return sum(v for (n, found), v in samples(text).items() if n == name and wanted <= set(found))
 
 
 def scrape(client: FlaskClient) -> str:
@@ -152,39 +158,38 @@ def test_reviews_and_overturns_are_counted_by_language(client: FlaskClient) -> N
     ]
 
 
-def test_model_scores_are_observed_by_score_and_language(client: FlaskClient) -> None:
-    def count(name: str, score: str, language: str) -> float:
-        return value(scrape(client), name, score=score, language=language)
+def test_model_scores_are_observed_by_score_language_and_model(client: FlaskClient) -> None:
+    def count(name: str, score: str, language: str, model: str | None) -> float:
+        labels = {"score": score, "language": language} | ({"model": model} if model else {})
+        return value(scrape(client), name, **labels)
 
     observed, missing = "moderation_model_score_count", "moderation_model_scores_missing_total"
     before = {
-        (name, score, code): count(name, score, code)
-        for name in (observed, missing)
+        (name, score, code, model): count(name, score, code, model)
+        for name, model in ((observed, "m.1"), (observed, "other"), (missing, None))
         for score in ("toxicity", "off_topic", "spam")
         for code in ("ru", "kk", "other")
     }
-    low_bucket = value(
-        scrape(client), "moderation_model_score_bucket", score="toxicity", language="ru", le="0.1"
-    )
-    metrics.record_scores({"toxicity": 0.07, "off_topic": None, "spam": 0.5}, "ru")
-    metrics.record_scores({"toxicity": 0.9, "off_topic": 0.2, "spam": 0.01}, "ru")
-    metrics.record_scores(dict.fromkeys(("toxicity", "off_topic", "spam")), "kk")  # no models
-    metrics.record_scores({"toxicity": 0.5, "off_topic": 0.5, "spam": 0.5}, '"}<b>')
+    bucket = {"score": "toxicity", "language": "ru", "model": "m.1", "le": "0.1"}
+    low_bucket = value(scrape(client), "moderation_model_score_bucket", **bucket)
+    metrics.record_scores({"toxicity": 0.07, "off_topic": None, "spam": 0.5}, "ru", "m.1")
+    metrics.record_scores({"toxicity": 0.9, "off_topic": 0.2, "spam": 0.01}, "ru", "m.1")
+    metrics.record_scores(dict.fromkeys(("toxicity", "off_topic", "spam")), "kk", "m.1")
+    metrics.record_scores({"toxicity": 0.5, "off_topic": 0.5, "spam": 0.5}, '"}<b>', "<i>")
     after = {key: count(*key) for key in before}
     added = {key: after[key] - before[key] for key in before if after[key] != before[key]}
     assert added == {
-        (observed, "toxicity", "ru"): 2,
-        (observed, "spam", "ru"): 2,
-        (observed, "off_topic", "ru"): 1,
-        (missing, "off_topic", "ru"): 1,
-        (observed, "toxicity", "other"): 1,
-        (observed, "off_topic", "other"): 1,
-        (observed, "spam", "other"): 1,
+        (observed, "toxicity", "ru", "m.1"): 2,
+        (observed, "spam", "ru", "m.1"): 2,
+        (observed, "off_topic", "ru", "m.1"): 1,
+        (missing, "off_topic", "ru", None): 1,
+        (observed, "toxicity", "other", "other"): 1,
+        (observed, "off_topic", "other", "other"): 1,
+        (observed, "spam", "other", "other"): 1,
     }
     text = scrape(client)
-    bucket = value(text, "moderation_model_score_bucket", score="toxicity", language="ru", le="0.1")
-    assert bucket == low_bucket + 1  # 0.07 fell in it, 0.9 did not
-    assert "<b>" not in text
+    assert value(text, "moderation_model_score_bucket", **bucket) == low_bucket + 1  # 0.07, not 0.9
+    assert "<b>" not in text and "<i>" not in text
 
 
 def test_scoring_time_and_batch_size_are_observed(client: FlaskClient) -> None:
@@ -326,7 +331,7 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
             counted = min(
                 total(text, "moderation_decisions_total"),
                 total(text, "moderation_decision_latency_seconds_count"),
-                value(text, "moderation_model_score_count", score="spam", language="en"),
+                total(text, "moderation_model_score_count", score="spam", language="en"),
             )
             if counted >= len(ids) or time.monotonic() > deadline:
                 break
@@ -340,8 +345,12 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
         assert {dict(labels)["language"] for labels in by_language} == {"en"}
         assert total(text, "moderation_decision_latency_seconds_count") == len(ids)
         # Every model decision's scores, from the worker's processes; batches add up to them.
+        served = {
+            dict(labels)["model"] for (n, labels) in samples(text) if n.endswith("_score_count")
+        }
+        assert served == {MODEL_VERSION}
         for score in ("toxicity", "off_topic", "spam"):
-            observed = value(text, "moderation_model_score_count", score=score, language="en")
+            observed = total(text, "moderation_model_score_count", score=score, language="en")
             assert observed == len(ids), score
         assert value(text, "moderation_scoring_batch_size_sum") == len(ids)
         assert value(text, "moderation_scoring_duration_seconds_count") >= 1
