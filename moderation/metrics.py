@@ -164,10 +164,10 @@ def record_scores(
     code = language_label(language)
     model = model_version if model_version and _MODEL_VERSION.fullmatch(model_version) else "other"
     for name, score in values.items():
-        if isinstance(score, int | float) and not isinstance(score, bool):
-            MODEL_SCORES.labels(name, code, model).observe(float(score))
-        else:
+        if score is None:
             SCORES_MISSING.labels(name, code).inc()
+        else:
+            MODEL_SCORES.labels(name, code, model).observe(float(score))
 
 
 def record_scoring(seconds: float, comments: int) -> None:

@@ -254,6 +254,9 @@ def test_each_alert_fires_when_it_should_and_not_otherwise(tmp_path: Path) -> No
     assert "SUCCESS" in done.stdout
 
 
+CASES_FLIPPED = ("10 ms per comment for 30 minutes", "0.5 ms per comment")
+
+
 def test_a_wrong_expectation_fails(tmp_path: Path) -> None:
     """The check can fail: the slow-scoring case expected quiet, the quiet one expected firing."""
     slow, quick = (next(c for c in CASES if c.name == name) for name in CASES_FLIPPED)
@@ -266,9 +269,6 @@ def test_a_wrong_expectation_fails(tmp_path: Path) -> None:
     assert "FAILED" in done.stderr
     for name in CASES_FLIPPED:  # both wrong expectations reported
         assert f"name: {name}," in done.stderr, done.stderr
-
-
-CASES_FLIPPED = ("10 ms per comment for 30 minutes", "0.5 ms per comment")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
