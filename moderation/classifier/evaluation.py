@@ -18,6 +18,7 @@ import numpy as np
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
+from moderation.classifier.comparison import paired_auc_difference
 from moderation.classifier.evaluation_ru import (
     russian_off_topic_rows,
     russian_rows,
@@ -28,7 +29,7 @@ from moderation.classifier.evaluation_ru import (
 from moderation.classifier.newsroom_labels import LabelFile
 from moderation.classifier.training import span_check
 from moderation.classifier.training.operating_points import metrics
-from moderation.classifier.training.sources import DataDir
+from moderation.classifier.training.sources import DataDir, Labelled
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 from moderation.domain.policy import Policy
 
@@ -74,8 +75,9 @@ def evaluate_models(
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     explanations: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
     if data_dir is not None:
-        rows, notes = _shared_data_rows(data_dir, models, baseline)
+        rows, comparisons, notes = _shared_data_rows(data_dir, models, baseline)
         explanations = explanation_rows(DataDir(data_dir), models, baseline)
     agreement: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
@@ -95,6 +97,7 @@ def evaluate_models(
         "agreement": agreement,
         "points": points,
         "explanations": explanations,
+        "comparisons": comparisons,
         "mentions": mention_rows(models, baseline),
     }
 
@@ -186,11 +189,14 @@ def word_probe_spans(predict_prob: Any, texts: Sequence[str]) -> list[list[tuple
 
 def _shared_data_rows(
     data_dir: pathlib.Path, models: _Models, baseline: Any
-) -> tuple[list[dict[str, Any]], list[str]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The rows of every shared validation set, and on the toxicity sets the paired
+    comparison of ROC-AUC with alt-profanity-check (:func:`comparison_row`)."""
     card, directory = models.card, models.directory
     toxicity = models.get("toxicity")["model"]
     point = card["operating_points"]["toxicity"]
     rows: list[dict[str, Any]] = []
+    comparisons: list[dict[str, Any]] = []
     for labelled in toxicity_validation_sets(DataDir(data_dir), seed=int(card["seed"])):
         ours = toxicity.predict_proba(labelled.texts)[:, 1]
         rows.append(
@@ -211,6 +217,7 @@ def _shared_data_rows(
                     **_baseline_metrics(labelled.labels, theirs),
                 }
             )
+            comparisons.append(comparison_row(labelled, ours, theirs, seed=int(card["seed"])))
     for score, name in (
         ("spam", "youtube_leave_one_video_out"),
         ("off_topic", "gnm_pairs_leave_one_article_out"),
@@ -260,7 +267,26 @@ def _shared_data_rows(
         "other hand-written Russian spam comments, never trained on, against real forum "
         "comments (docs/russian.md).",
     ]
-    return rows, notes
+    return rows, comparisons, notes
+
+
+def comparison_row(
+    labelled: Labelled, ours: np.ndarray, theirs: np.ndarray, *, seed: int
+) -> dict[str, Any]:
+    """Ours minus alt-profanity-check in ROC-AUC on one set, with its paired bootstrap
+    interval (:mod:`~moderation.classifier.comparison`): C3 resampled by article."""
+    found = paired_auc_difference(labelled.labels, ours, theirs, labelled.groups, seed=seed)
+    unit = "articles" if found.resampled == "groups" else "comments"
+    return {
+        "set": labelled.name,
+        "resampled": f"{found.units} {unit}",
+        "ours": round(found.ours, 4),
+        "alt-profanity-check": round(found.theirs, 4),
+        "difference": round(found.difference, 4),
+        "ci95_low": round(found.low, 4),
+        "ci95_high": round(found.high, 4),
+        "resamples_ours_higher": round(found.share_higher, 3),
+    }
 
 
 def _baseline_metrics(labels: Sequence[int], scores: np.ndarray) -> dict[str, Any]:

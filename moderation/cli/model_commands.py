@@ -243,6 +243,12 @@ def evaluate(
             EXPLANATION_COLUMNS,
         ),
         (
+            "comparisons",
+            "toxicity ROC-AUC against alt-profanity-check on the same texts: difference with "
+            "its 95% interval, paired bootstrap of 1,000 resamples (C3 by article):",
+            COMPARISON_COLUMNS,
+        ),
+        (
             "mentions",
             "toxicity on civil sentences naming a country, a city or a public figure, or no one "
             '(docs/models.md, "Countries, cities and public figures"):',
@@ -305,6 +311,16 @@ POINT_COLUMNS = (
     "held_or_rejected_other_half",
     "reject_at_or_above",
     "reject_precision",
+)
+COMPARISON_COLUMNS = (
+    "set",
+    "resampled",
+    "ours",
+    "alt-profanity-check",
+    "difference",
+    "ci95_low",
+    "ci95_high",
+    "resamples_ours_higher",
 )
 MENTION_COLUMNS = (
     "language",

@@ -91,6 +91,20 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
         r"^spam_ru +hand-written Russian spam .* 2068 +60 +0\.\d{4}", result.output, re.M
     )
     assert "routed as ru-Latn" in result.output
+    # The paired comparison with the peer on every toxicity set; held-out C3 resampled by
+    # article, and there the whole interval is above zero.
+    compared = result.output.split("toxicity ROC-AUC against alt-profanity-check")[1]
+    for name in ("tweeteval_offensive_val", "tweeteval_hate_val", "wiki_cat_small_no_context"):
+        assert re.search(rf"^{name} +\d+ comments +0\.\d{{4}} ", compared, re.M), name
+    c3 = re.search(
+        r"^socc_c3_validation +(\d+) articles +(\S+) +(\S+) +(\S+) +(\S+) +(\S+) ",
+        compared,
+        re.M,
+    )
+    assert c3 is not None and int(c3[1]) > 100
+    ours, theirs, difference, low, high = map(float, c3.groups()[1:])
+    assert difference == pytest.approx(ours - theirs, abs=2e-4)
+    assert 0 < low < difference < high
     # The explanation checks: English recorded for our head and measured now for the peer on
     # the same posts; Russian measured now on ParaDetox dev.
     explanations = result.output.split("toxicity explanations against what people marked")[1]
