@@ -49,9 +49,9 @@ INTAKE_DURATION = Histogram(
 )
 DECISIONS = Counter(
     "moderation_decisions",
-    "First decisions on comments, by action, main reason, who decided (model or system) and "
-    "detected language.",
-    ["action", "reason", "decided_by", "language"],
+    "First decisions on comments, by action, main reason, who decided (model or system), "
+    "detected language and model version (none for the system's).",
+    ["action", "reason", "decided_by", "language", "model"],
 )
 # A language label is a detector's code ("en", "ru", "ru-Latn", "kk", ...; "und" when none
 # was detected); anything else is counted as "other", so the label set stays small.
@@ -135,11 +135,13 @@ def record_decision(
     received_at: datetime,
     decided_at: datetime,
     language: str | None = None,
+    model_version: str | None = None,
 ) -> None:
     """Count a first decision and observe its receipt-to-decision latency."""
     reason = str(reasons[0].get("code", "unknown")) if reasons else "none"
     by = "model" if decided_by == "model" else "system"
-    DECISIONS.labels(action, reason, by, language_label(language)).inc()
+    model = model_label(model_version)
+    DECISIONS.labels(action, reason, by, language_label(language), model).inc()
     DECISION_LATENCY.labels(by).observe(max(0.0, (decided_at - received_at).total_seconds()))
 
 
@@ -153,6 +155,14 @@ def language_label(language: str | None) -> str:
 _MODEL_VERSION = re.compile(r"[\w.+-]{1,64}")
 
 
+def model_label(model_version: str | None) -> str:
+    """A model version as a metric label: ``none`` without one, ``other`` if it is not a plain
+    version string."""
+    if not model_version:
+        return "none"
+    return model_version if _MODEL_VERSION.fullmatch(model_version) else "other"
+
+
 def record_scores(
     scores: Mapping[str, Any], language: str | None, model_version: str | None
 ) -> None:
@@ -161,8 +171,7 @@ def record_scores(
     values = {name: scores.get(name) for name in SCORE_NAMES}
     if all(v is None for v in values.values()):
         return
-    code = language_label(language)
-    model = model_version if model_version and _MODEL_VERSION.fullmatch(model_version) else "other"
+    code, model = language_label(language), model_label(model_version)
     for name, score in values.items():
         if score is None:
             SCORES_MISSING.labels(name, code).inc()

@@ -74,6 +74,7 @@ def _classify_batch(comment_ids: list[str]) -> None:
             item.received_at,
             decision.decided_at,
             decision.language,
+            decision.model_version,
         )
         if decision.decided_by == "model":
             metrics.record_scores(decision.scores, decision.language, decision.model_version)

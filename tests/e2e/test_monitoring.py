@@ -132,6 +132,7 @@ def test_prometheus_scrapes_the_service_and_the_dashboard_shows_the_models(
         "Model time per comment",
         "First decisions by language and action",
         "Score distribution: $score, $language",
+        "Hold and reject rate by model version (1 h)",
     ):
         assert answered[title], title
 

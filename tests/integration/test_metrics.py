@@ -206,24 +206,30 @@ def test_scoring_time_and_batch_size_are_observed(client: FlaskClient) -> None:
     assert value(text, "moderation_scoring_duration_seconds_bucket", le="0.001") >= 1
 
 
-def test_decisions_are_counted_by_language_with_a_bounded_label_set(client: FlaskClient) -> None:
+def test_decisions_are_counted_by_language_and_model_with_bounded_labels(
+    client: FlaskClient,
+) -> None:
     from moderation.storage.tables import utcnow
 
     now = utcnow()
     labels = {"action": "hold", "reason": "repeated", "decided_by": "model"}
-    before = {
-        code: value(scrape(client), "moderation_decisions_total", **labels, language=code)
-        for code in ("ru-Latn", "und", "other")
-    }
-    reasons = [{"code": "repeated"}]
-    metrics.record_decision("hold", reasons, "model", now, now, "ru-Latn")
-    metrics.record_decision("hold", reasons, "model", now, now, None)
-    metrics.record_decision("hold", reasons, "model", now, now, '"}<script>')
+    cases = [  # (language, model version) given -> (language, model) labels counted
+        (("ru-Latn", "2026.11.30.2+newsroom.ab12"), ("ru-Latn", "2026.11.30.2+newsroom.ab12")),
+        ((None, None), ("und", "none")),
+        (('"}<script>', "<img>"), ("other", "other")),
+    ]
+
+    def count(language: str, model: str) -> float:
+        text = scrape(client)
+        return value(text, "moderation_decisions_total", **labels, language=language, model=model)
+
+    before = {counted: count(*counted) for _, counted in cases}
+    for (language, model), _ in cases:
+        metrics.record_decision("hold", [{"code": "repeated"}], "model", now, now, language, model)
+    for _, counted in cases:
+        assert count(*counted) == before[counted] + 1, counted
     text = scrape(client)
-    for code in ("ru-Latn", "und", "other"):
-        found = value(text, "moderation_decisions_total", **labels, language=code)
-        assert found == before[code] + 1, code
-    assert "<script>" not in text
+    assert "<script>" not in text and "<img>" not in text
 
 
 def test_a_moderator_review_of_a_model_decision_counts_as_an_overturn(
@@ -343,6 +349,7 @@ def test_counts_add_up_across_gunicorn_and_celery_processes(
             if n == "moderation_decisions_total"
         }
         assert {dict(labels)["language"] for labels in by_language} == {"en"}
+        assert {dict(labels)["model"] for labels in by_language} == {MODEL_VERSION}
         assert total(text, "moderation_decision_latency_seconds_count") == len(ids)
         # Every model decision's scores, from the worker's processes; batches add up to them.
         served = {
