@@ -27,7 +27,7 @@ def assert_held_by_the_failure_policy(stack: Stack, ids: list[str]) -> None:
         assert told["decision"]["reasons"][0]["code"] == "no_decision"
     assert (
         'moderation_decisions_total{action="hold",decided_by="system",language="und",'
-        'reason="no_decision"}' in stack.metrics()
+        'model="none",reason="no_decision"}' in stack.metrics()
     )
 
 
