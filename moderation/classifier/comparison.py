@@ -47,6 +47,66 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+@dataclass(frozen=True)
+class AucInterval:
+    """A model's ROC-AUC on a set and its 95 % bootstrap interval."""
+
+    auc: float
+    low: float
+    high: float
+    resampled: str  # "groups" or "comments"
+    units: int
+    resamples: int
+
+
+def _draws(
+    labels: np.ndarray, groups: Sequence[str] | None, resamples: int, seed: int
+) -> tuple[list[np.ndarray], str, int]:
+    """``resamples`` index arrays drawn with replacement, each holding both classes: whole
+    groups when there are at least :data:`MIN_GROUPS` of them, else single items. Also says
+    which, and how many units each draw takes."""
+    if groups is not None and len(groups) != len(labels):
+        raise ValueError("labels, scores and groups must have one entry per item")
+    members: list[np.ndarray] = []
+    if groups is not None and len(set(groups)) >= MIN_GROUPS:
+        _, codes = np.unique(np.asarray(groups), return_inverse=True)
+        order = np.argsort(codes, kind="stable")
+        members = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
+    rng = np.random.default_rng(seed)
+    draws: list[np.ndarray] = []
+    while len(draws) < resamples:
+        if members:
+            chosen = rng.integers(0, len(members), len(members))
+            pick = np.concatenate([members[k] for k in chosen])
+        else:
+            pick = rng.integers(0, len(labels), len(labels))
+        sample = labels[pick]
+        if sample.min() != sample.max():  # one class only: no ROC-AUC, draw again
+            draws.append(pick)
+    if members:
+        return draws, "groups", len(members)
+    return draws, "comments", len(labels)
+
+
+def auc_interval(
+    labels: ArrayLike,
+    scores: ArrayLike,
+    groups: Sequence[str] | None = None,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = 0,
+) -> AucInterval:
+    """ROC-AUC of ``scores`` with its 95 % bootstrap interval (whole groups, as
+    :func:`paired_auc_difference` resamples them)."""
+    y = np.asarray(labels)
+    p = np.asarray(scores, dtype=np.float64)
+    if len(y) != len(p):
+        raise ValueError("labels, scores and groups must have one entry per item")
+    draws, resampled, units = _draws(y, groups, resamples, seed)
+    low, high = np.percentile([roc_auc(y[pick], p[pick]) for pick in draws], [2.5, 97.5])
+    return AucInterval(roc_auc(y, p), float(low), float(high), resampled, units, resamples)
+
+
 def paired_auc_difference(
     labels: ArrayLike,
     ours: ArrayLike,
@@ -56,33 +116,14 @@ def paired_auc_difference(
     resamples: int = RESAMPLES,
     seed: int = 0,
 ) -> AucDifference:
-    """``ours - theirs`` in ROC-AUC on the same items, with a paired bootstrap interval.
-
-    Resamples that happen to hold one class only are drawn again (they have no ROC-AUC).
-    """
+    """``ours - theirs`` in ROC-AUC on the same items, with a paired bootstrap interval."""
     y = np.asarray(labels)
     a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(theirs, dtype=np.float64)
-    if not len(y) == len(a) == len(b) or (groups is not None and len(groups) != len(y)):
+    if not len(y) == len(a) == len(b):
         raise ValueError("labels, scores and groups must have one entry per item")
-    members: list[np.ndarray] = []
-    if groups is not None and len(set(groups)) >= MIN_GROUPS:
-        _, codes = np.unique(np.asarray(groups), return_inverse=True)
-        order = np.argsort(codes, kind="stable")
-        members = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
-    rng = np.random.default_rng(seed)
-    differences: list[float] = []
-    while len(differences) < resamples:
-        if members:
-            chosen = rng.integers(0, len(members), len(members))
-            pick = np.concatenate([members[k] for k in chosen])
-        else:
-            pick = rng.integers(0, len(y), len(y))
-        sample = y[pick]
-        if sample.min() == sample.max():
-            continue
-        differences.append(roc_auc(sample, a[pick]) - roc_auc(sample, b[pick]))
-    spread = np.asarray(differences)
+    draws, resampled, units = _draws(y, groups, resamples, seed)
+    spread = np.asarray([roc_auc(y[k], a[k]) - roc_auc(y[k], b[k]) for k in draws])
     low, high = np.percentile(spread, [2.5, 97.5])
     ours_auc, theirs_auc = roc_auc(y, a), roc_auc(y, b)
     return AucDifference(
@@ -92,7 +133,7 @@ def paired_auc_difference(
         low=float(low),
         high=float(high),
         share_higher=float((spread > 0).mean()),
-        resampled="groups" if members else "comments",
-        units=len(members) if members else len(y),
+        resampled=resampled,
+        units=units,
         resamples=resamples,
     )

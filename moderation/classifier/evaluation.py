@@ -12,14 +12,21 @@ from __future__ import annotations
 import pathlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from moderation.classifier import DEFAULT_MODELS_DIR
 from moderation.classifier.artifacts import load_artifact, read_card
-from moderation.classifier.comparison import paired_auc_difference
+from moderation.classifier.comparison import (
+    AucDifference,
+    AucInterval,
+    auc_interval,
+    paired_auc_difference,
+)
 from moderation.classifier.evaluation_ru import (
+    russian_measured,
     russian_off_topic_rows,
     russian_rows,
     russian_spam_recorded_rows,
@@ -76,8 +83,15 @@ def evaluate_models(
     notes: list[str] = []
     explanations: list[dict[str, Any]] = []
     comparisons: list[dict[str, Any]] = []
+    intervals: list[dict[str, Any]] = []
     if data_dir is not None:
-        rows, comparisons, notes = _shared_data_rows(data_dir, models, baseline)
+        shared = _shared_data_rows(data_dir, models, baseline)
+        rows, comparisons, intervals, notes = (
+            shared.rows,
+            shared.comparisons,
+            shared.intervals,
+            shared.notes,
+        )
         explanations = explanation_rows(DataDir(data_dir), models, baseline)
     agreement: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
@@ -98,6 +112,7 @@ def evaluate_models(
         "points": points,
         "explanations": explanations,
         "comparisons": comparisons,
+        "intervals": intervals,
         "mentions": mention_rows(models, baseline),
     }
 
@@ -187,18 +202,30 @@ def word_probe_spans(predict_prob: Any, texts: Sequence[str]) -> list[list[tuple
     ]
 
 
-def _shared_data_rows(
-    data_dir: pathlib.Path, models: _Models, baseline: Any
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """The rows of every shared validation set, and on the toxicity sets the paired
-    comparison of ROC-AUC with alt-profanity-check (:func:`comparison_row`)."""
+@dataclass
+class _SharedRows:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)  # with the peer, paired
+    intervals: list[dict[str, Any]] = field(default_factory=list)  # ours, on each live set
+    notes: list[str] = field(default_factory=list)
+
+
+def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) -> _SharedRows:
+    """The rows of every shared validation set; on the toxicity sets measured now, each
+    ROC-AUC's bootstrap interval (:func:`interval_row`) and the paired comparison with
+    alt-profanity-check (:func:`comparison_row`)."""
     card, directory = models.card, models.directory
     toxicity = models.get("toxicity")["model"]
     point = card["operating_points"]["toxicity"]
-    rows: list[dict[str, Any]] = []
-    comparisons: list[dict[str, Any]] = []
+    seed = int(card["seed"])
+    shared = _SharedRows()
+    rows, comparisons, intervals = shared.rows, shared.comparisons, shared.intervals
     for labelled in toxicity_validation_sets(DataDir(data_dir), seed=int(card["seed"])):
         ours = toxicity.predict_proba(labelled.texts)[:, 1]
+        intervals.append(
+            interval_row("toxicity", labelled.name, card["model_version"],
+                         auc_interval(labelled.labels, ours, labelled.groups, seed=seed))
+        )  # fmt: skip
         rows.append(
             {
                 "score": "toxicity",
@@ -217,7 +244,7 @@ def _shared_data_rows(
                     **_baseline_metrics(labelled.labels, theirs),
                 }
             )
-            comparisons.append(comparison_row(labelled, ours, theirs, seed=int(card["seed"])))
+            comparisons.append(comparison_row(labelled, ours, theirs, seed=seed))
     for score, name in (
         ("spam", "youtube_leave_one_video_out"),
         ("off_topic", "gnm_pairs_leave_one_article_out"),
@@ -236,14 +263,18 @@ def _shared_data_rows(
         )
     if "russian" in card:
         model_ru = models.get("toxicity_ru")["model"]
+        measured = russian_measured(pathlib.Path(data_dir), model_ru, card["russian"])
         rows += russian_rows(
-            pathlib.Path(data_dir), model_ru, card["russian"], card["model_version"]
+            pathlib.Path(data_dir), model_ru, card["russian"], card["model_version"], measured
         )
+        for name, labels, scores in measured:
+            found = auc_interval(labels, scores, seed=seed)
+            intervals.append(interval_row("toxicity_ru", name, card["model_version"], found))
         if "off_topic" in card["russian"]:
             off_topic_ru = models.get("off_topic_ru")
             rows += russian_off_topic_rows(off_topic_ru, card["russian"], card["model_version"])
         rows += russian_spam_recorded_rows(card["russian"], card["model_version"])
-    notes = []
+    notes = shared.notes
     if "russian" in card:
         from moderation.classifier import load_scorer
 
@@ -267,7 +298,25 @@ def _shared_data_rows(
         "other hand-written Russian spam comments, never trained on, against real forum "
         "comments (docs/russian.md).",
     ]
-    return rows, comparisons, notes
+    return shared
+
+
+def _resampled(found: AucInterval | AucDifference) -> str:
+    """What each bootstrap draw took: the validation sets' groups are C3's articles."""
+    return f"{found.units} {'articles' if found.resampled == 'groups' else 'comments'}"
+
+
+def interval_row(score: str, name: str, model: str, found: AucInterval) -> dict[str, Any]:
+    """One model's ROC-AUC on one set with its 95 % bootstrap interval; C3 by article."""
+    return {
+        "score": score,
+        "set": name,
+        "model": model,
+        "resampled": _resampled(found),
+        "roc_auc": round(found.auc, 4),
+        "ci95_low": round(found.low, 4),
+        "ci95_high": round(found.high, 4),
+    }
 
 
 def comparison_row(
@@ -276,10 +325,9 @@ def comparison_row(
     """Ours minus alt-profanity-check in ROC-AUC on one set, with its paired bootstrap
     interval (:mod:`~moderation.classifier.comparison`): C3 resampled by article."""
     found = paired_auc_difference(labelled.labels, ours, theirs, labelled.groups, seed=seed)
-    unit = "articles" if found.resampled == "groups" else "comments"
     return {
         "set": labelled.name,
-        "resampled": f"{found.units} {unit}",
+        "resampled": _resampled(found),
         "ours": round(found.ours, 4),
         "alt-profanity-check": round(found.theirs, 4),
         "difference": round(found.difference, 4),

@@ -30,18 +30,18 @@ from moderation.classifier.training.russian_evaluation import translit_all
 from moderation.classifier.training.sources import DataDir
 from moderation.domain.scores import CommentInput
 
+Measured = list[tuple[str, np.ndarray, np.ndarray]]  # (set name, labels, scores)
 
-def russian_rows(
-    data_dir: pathlib.Path, model: Pipeline, section: dict[str, Any], model_version: str
-) -> list[dict[str, Any]]:
-    """``section`` is the model card's ``"russian"`` entry (``train_russian``'s output)."""
-    point = section["operating_points"]["toxicity"]
+
+def russian_measured(data_dir: pathlib.Path, model: Pipeline, section: dict[str, Any]) -> Measured:
+    """The served Russian toxicity model's scores on the forum test split (random split) and
+    the two cross-source sets."""
     ru = load_russian(DataDir(data_dir), seed=int(section["seed"]))
     test_y = np.asarray(ru.test.labels)
     test_scores = model.predict_proba(ru.test.texts)[:, 1]
     paradetox_test = model.predict_proba(ru.paradetox_test_toxic.texts)[:, 1]
     clean = test_scores[test_y == 0]
-    measured = [
+    return [
         ("ru_2ch_pikabu_test (random split)", test_y, test_scores),
         (
             "ru_paradetox_dev toxic vs rewrites",
@@ -54,6 +54,20 @@ def russian_rows(
             np.r_[paradetox_test, clean],
         ),
     ]
+
+
+def russian_rows(
+    data_dir: pathlib.Path,
+    model: Pipeline,
+    section: dict[str, Any],
+    model_version: str,
+    measured: Measured | None = None,
+) -> list[dict[str, Any]]:
+    """``section`` is the model card's ``"russian"`` entry (``train_russian``'s output);
+    ``measured``: :func:`russian_measured`'s result, when the caller has it already."""
+    point = section["operating_points"]["toxicity"]
+    if measured is None:
+        measured = russian_measured(data_dir, model, section)
     rows = [
         {"score": "toxicity_ru", "set": name, "model": model_version, **metrics(y, p, point)}
         for name, y, p in measured

@@ -243,6 +243,12 @@ def evaluate(
             EXPLANATION_COLUMNS,
         ),
         (
+            "intervals",
+            "toxicity ROC-AUC of the served models with its 95% interval, bootstrap of 1,000 "
+            "resamples (C3 by article): how precisely each set measures the model:",
+            INTERVAL_COLUMNS,
+        ),
+        (
             "comparisons",
             "toxicity ROC-AUC against alt-profanity-check on the same texts: difference with "
             "its 95% interval, paired bootstrap of 1,000 resamples (C3 by article):",
@@ -312,6 +318,7 @@ POINT_COLUMNS = (
     "reject_at_or_above",
     "reject_precision",
 )
+INTERVAL_COLUMNS = ("score", "set", "model", "resampled", "roc_auc", "ci95_low", "ci95_high")
 COMPARISON_COLUMNS = (
     "set",
     "resampled",

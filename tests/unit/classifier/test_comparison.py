@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from moderation.classifier.comparison import paired_auc_difference, roc_auc
+from moderation.classifier.comparison import auc_interval, paired_auc_difference, roc_auc
 
 
 @pytest.mark.parametrize("n", [12, 400, 3000])
@@ -81,3 +81,20 @@ def test_mismatched_lengths_are_refused() -> None:
         paired_auc_difference([0, 1, 1], [0.1, 0.2], [0.3, 0.4, 0.5])
     with pytest.raises(ValueError, match="one entry per item"):
         paired_auc_difference([0, 1], [0.1, 0.2], [0.3, 0.4], ["a"])
+
+
+def test_an_interval_holds_the_figure_and_narrows_with_more_comments() -> None:
+    small = auc_interval(*_set(200, 0.4, 0.0)[:2], resamples=300)
+    large = auc_interval(*_set(5000, 0.4, 0.0)[:2], resamples=300)
+    for found in (small, large):
+        assert found.low < found.auc < found.high
+        assert found.resampled == "comments"
+    assert large.high - large.low < (small.high - small.low) / 3
+
+
+def test_an_interval_resamples_whole_groups_and_refuses_mismatches() -> None:
+    labels, ours, _ = _set(900, 0.4, 0.0)
+    found = auc_interval(labels, ours, [f"a{i // 30}" for i in range(900)], resamples=100)
+    assert (found.resampled, found.units, found.resamples) == ("groups", 30, 100)
+    with pytest.raises(ValueError, match="one entry per item"):
+        auc_interval(labels, ours[:-1])

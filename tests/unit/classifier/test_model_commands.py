@@ -91,6 +91,14 @@ def test_evaluate_prints_a_row_per_validation_set() -> None:
         r"^spam_ru +hand-written Russian spam .* 2068 +60 +0\.\d{4}", result.output, re.M
     )
     assert "routed as ru-Latn" in result.output
+    # Each live toxicity figure with its bootstrap interval, C3 by article.
+    intervals = result.output.split("toxicity ROC-AUC of the served models")[1]
+    for prefix in (r"toxicity +socc_c3_validation +\S+ +\d+ articles",
+                   r"toxicity_ru +ru_2ch_pikabu_test \(random split\) +\S+ +\d+ comments"):  # fmt: skip
+        found = re.search(prefix + r" +(\S+) +(\S+) +(\S+)", intervals, re.M)
+        assert found is not None, prefix
+        auc, low, high = map(float, found.groups())
+        assert low < auc < high
     # The paired comparison with the peer on every toxicity set; held-out C3 resampled by
     # article, and there the whole interval is above zero.
     compared = result.output.split("toxicity ROC-AUC against alt-profanity-check")[1]
