@@ -66,6 +66,16 @@ def profanity_check_scores() -> Any | None:
     return predict_prob
 
 
+@dataclass
+class _SharedRows:
+    """What the shared validation sets give ``moderation evaluate``."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)  # with the peer, paired
+    intervals: list[dict[str, Any]] = field(default_factory=list)  # ours, on each live set
+    notes: list[str] = field(default_factory=list)
+
+
 def evaluate_models(
     data_dir: pathlib.Path | None,
     models_dir: pathlib.Path | None,
@@ -79,19 +89,10 @@ def evaluate_models(
     card = read_card(directory)
     models = _Models(directory, card)
     baseline = profanity_check_scores()
-    rows: list[dict[str, Any]] = []
-    notes: list[str] = []
+    shared = _SharedRows()
     explanations: list[dict[str, Any]] = []
-    comparisons: list[dict[str, Any]] = []
-    intervals: list[dict[str, Any]] = []
     if data_dir is not None:
         shared = _shared_data_rows(data_dir, models, baseline)
-        rows, comparisons, intervals, notes = (
-            shared.rows,
-            shared.comparisons,
-            shared.intervals,
-            shared.notes,
-        )
         explanations = explanation_rows(DataDir(data_dir), models, baseline)
     agreement: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
@@ -100,19 +101,19 @@ def evaluate_models(
         from moderation.classifier.evaluation_newsroom import newsroom_report
 
         report = newsroom_report(labels, load_scorer(directory), card, policy, baseline)
-        rows += report.rows
-        notes += report.notes
+        shared.rows += report.rows
+        shared.notes += report.notes
         agreement = report.agreement
         points = report.points
     return {
-        "rows": rows,
+        "rows": shared.rows,
         "baseline_missing": baseline is None,
-        "notes": notes,
+        "notes": shared.notes,
         "agreement": agreement,
         "points": points,
         "explanations": explanations,
-        "comparisons": comparisons,
-        "intervals": intervals,
+        "comparisons": shared.comparisons,
+        "intervals": shared.intervals,
         "mentions": mention_rows(models, baseline),
     }
 
@@ -202,14 +203,6 @@ def word_probe_spans(predict_prob: Any, texts: Sequence[str]) -> list[list[tuple
     ]
 
 
-@dataclass
-class _SharedRows:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    comparisons: list[dict[str, Any]] = field(default_factory=list)  # with the peer, paired
-    intervals: list[dict[str, Any]] = field(default_factory=list)  # ours, on each live set
-    notes: list[str] = field(default_factory=list)
-
-
 def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) -> _SharedRows:
     """The rows of every shared validation set; on the toxicity sets measured now, each
     ROC-AUC's bootstrap interval (:func:`interval_row`) and the paired comparison with
@@ -220,7 +213,7 @@ def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) ->
     seed = int(card["seed"])
     shared = _SharedRows()
     rows, comparisons, intervals = shared.rows, shared.comparisons, shared.intervals
-    for labelled in toxicity_validation_sets(DataDir(data_dir), seed=int(card["seed"])):
+    for labelled in toxicity_validation_sets(DataDir(data_dir), seed=seed):
         ours = toxicity.predict_proba(labelled.texts)[:, 1]
         intervals.append(
             interval_row("toxicity", labelled.name, card["model_version"],
