@@ -60,12 +60,18 @@ class AucInterval:
 
 
 def _draws(
-    labels: np.ndarray, groups: Sequence[str] | None, resamples: int, seed: int
+    labels: np.ndarray,
+    scores: Sequence[np.ndarray],
+    groups: Sequence[str] | None,
+    resamples: int,
+    seed: int,
 ) -> tuple[list[np.ndarray], str, int]:
     """``resamples`` index arrays drawn with replacement, each holding both classes: whole
     groups when there are at least :data:`MIN_GROUPS` of them, else single items. Also says
-    which, and how many units each draw takes."""
-    if groups is not None and len(groups) != len(labels):
+    which, and how many units each draw takes. ``scores`` and ``groups`` must be as long as
+    ``labels``."""
+    lengths = {len(labels), *map(len, scores), len(groups) if groups is not None else len(labels)}
+    if len(lengths) != 1:
         raise ValueError("labels, scores and groups must have one entry per item")
     members: list[np.ndarray] = []
     if groups is not None and len(set(groups)) >= MIN_GROUPS:
@@ -100,9 +106,7 @@ def auc_interval(
     :func:`paired_auc_difference` resamples them)."""
     y = np.asarray(labels)
     p = np.asarray(scores, dtype=np.float64)
-    if len(y) != len(p):
-        raise ValueError("labels, scores and groups must have one entry per item")
-    draws, resampled, units = _draws(y, groups, resamples, seed)
+    draws, resampled, units = _draws(y, [p], groups, resamples, seed)
     low, high = np.percentile([roc_auc(y[pick], p[pick]) for pick in draws], [2.5, 97.5])
     return AucInterval(roc_auc(y, p), float(low), float(high), resampled, units, resamples)
 
@@ -120,9 +124,7 @@ def paired_auc_difference(
     y = np.asarray(labels)
     a = np.asarray(ours, dtype=np.float64)
     b = np.asarray(theirs, dtype=np.float64)
-    if not len(y) == len(a) == len(b):
-        raise ValueError("labels, scores and groups must have one entry per item")
-    draws, resampled, units = _draws(y, groups, resamples, seed)
+    draws, resampled, units = _draws(y, [a, b], groups, resamples, seed)
     spread = np.asarray([roc_auc(y[k], a[k]) - roc_auc(y[k], b[k]) for k in draws])
     low, high = np.percentile(spread, [2.5, 97.5])
     ours_auc, theirs_auc = roc_auc(y, a), roc_auc(y, b)

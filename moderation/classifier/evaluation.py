@@ -4,7 +4,7 @@ Toxicity is measured live on the held-out sets. Spam and off-topic final models 
 on all their data, so live numbers would be in-sample; we report the cross-validated
 figures the training run recorded in the model card instead, and say so. The Russian
 toxicity model is measured live on its held-out forum test split and cross-source sets
-(:func:`moderation.classifier.evaluation_ru.russian_rows`).
+(:func:`moderation.classifier.evaluation_ru.russian_measured`, ``russian_rows``).
 """
 
 from __future__ import annotations
@@ -257,9 +257,7 @@ def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) ->
     if "russian" in card:
         model_ru = models.get("toxicity_ru")["model"]
         measured = russian_measured(pathlib.Path(data_dir), model_ru, card["russian"])
-        rows += russian_rows(
-            pathlib.Path(data_dir), model_ru, card["russian"], card["model_version"], measured
-        )
+        rows += russian_rows(measured, card["russian"], card["model_version"])
         for name, labels, scores in measured:
             found = auc_interval(labels, scores, seed=seed)
             intervals.append(interval_row("toxicity_ru", name, card["model_version"], found))

@@ -57,17 +57,12 @@ def russian_measured(data_dir: pathlib.Path, model: Pipeline, section: dict[str,
 
 
 def russian_rows(
-    data_dir: pathlib.Path,
-    model: Pipeline,
-    section: dict[str, Any],
-    model_version: str,
-    measured: Measured | None = None,
+    measured: Measured, section: dict[str, Any], model_version: str
 ) -> list[dict[str, Any]]:
-    """``section`` is the model card's ``"russian"`` entry (``train_russian``'s output);
-    ``measured``: :func:`russian_measured`'s result, when the caller has it already."""
+    """Rows for :func:`russian_measured`'s sets and the figures recorded for the model trained
+    without ParaDetox. ``section`` is the model card's ``"russian"`` entry (``train_russian``'s
+    output)."""
     point = section["operating_points"]["toxicity"]
-    if measured is None:
-        measured = russian_measured(data_dir, model, section)
     rows = [
         {"score": "toxicity_ru", "set": name, "model": model_version, **metrics(y, p, point)}
         for name, y, p in measured

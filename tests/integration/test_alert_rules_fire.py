@@ -8,7 +8,6 @@ under CI=true, where ``.ci/run`` installs it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.servers import unavailable
+from tests.support.servers import PROMETHEUS_INSTALL, which_or_unavailable
 
 RULES = Path(__file__).resolve().parents[2] / "config" / "prometheus-alerts.yml"
 
@@ -211,11 +210,7 @@ def _promtool_tests(cases: list[Case], rules_file: Path) -> dict[str, Any]:
 
 
 def _promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        unavailable("promtool is not installed (apt-get install prometheus, or run .ci/run)")
-        raise AssertionError
-    return found
+    return which_or_unavailable("promtool", PROMETHEUS_INSTALL)
 
 
 def _run(promtool: str, cases: list[Case], tmp_path: Path) -> subprocess.CompletedProcess[str]:

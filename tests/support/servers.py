@@ -129,12 +129,16 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-def which_or_unavailable(program: str) -> str:
+def which_or_unavailable(program: str, install: str = "") -> str:
+    """The path of ``program``; else the tier is unavailable (``install``: how to get it)."""
     path = shutil.which(program)
     if path is None:
-        unavailable(f"{program} is not installed")
+        unavailable(f"{program} is not installed" + (f" ({install})" if install else ""))
         raise AssertionError
     return path
+
+
+PROMETHEUS_INSTALL = "apt-get install prometheus, or run .ci/run"
 
 
 class PrometheusServer:
@@ -142,11 +146,7 @@ class PrometheusServer:
     evaluating ``rule_files`` every second, with its data in ``directory``."""
 
     def __init__(self, directory: Path, target: str, rule_files: list[Path]) -> None:
-        binary = shutil.which("prometheus")
-        if binary is None:
-            unavailable("Prometheus is not installed (apt-get install prometheus, or run .ci/run)")
-            raise AssertionError
-        self.binary = binary
+        self.binary = which_or_unavailable("prometheus", PROMETHEUS_INSTALL)
         self.directory = directory
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"

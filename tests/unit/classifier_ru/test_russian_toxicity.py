@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.pipeline import Pipeline
 
-from moderation.classifier.evaluation_ru import russian_rows
+from moderation.classifier.evaluation_ru import russian_measured, russian_rows
 from moderation.classifier.heads import ToxicityHead
 from moderation.classifier.lexicon_ru import RussianLexicon
 from moderation.classifier.text_features_ru import RussianTextFeatures
@@ -86,7 +86,8 @@ def test_card_section_names_files_licences_and_figures(trained: tuple[Path, dict
 
 def test_evaluate_rows(trained: tuple[Path, dict, dict]) -> None:
     root, objects, section = trained
-    rows = russian_rows(root, objects["toxicity_ru"]["model"], section, "test")
+    measured = russian_measured(root, objects["toxicity_ru"]["model"], section)
+    rows = russian_rows(measured, section, "test")
     names = [r["set"] for r in rows]
     assert names[0] == "ru_2ch_pikabu_test (random split)"
     assert any("trained without ParaDetox" in n for n in names)
