@@ -34,6 +34,20 @@ def item(page: Any, comment_id: str) -> Any:
     return page.locator(f'[data-comment-id="{comment_id}"]')
 
 
+def assert_focused(page: Any, comment_id: str) -> None:
+    """Fail unless the comment gets the keyboard focus within five seconds.
+
+    After a decision the queue reloads and the page's script focuses a comment once the new
+    DOM is ready; waiting for that moment avoids reading the focus before it.
+    """
+    script = "id => document.activeElement && document.activeElement.dataset.commentId === id"
+    try:
+        page.wait_for_function(script, arg=comment_id, timeout=5000)
+    except Exception as error:  # playwright's TimeoutError; the package is imported lazily
+        now = page.evaluate("document.activeElement && document.activeElement.dataset.commentId")
+        raise AssertionError(f"focus is on {now!r}, not on {comment_id!r}") from error
+
+
 @pytest.fixture
 def sessions(app: Flask) -> Any:
     return app.extensions["moderation"].db.session
@@ -69,13 +83,13 @@ def test_a_moderator_approves_with_the_keyboard_and_rejects_with_a_reason(
     assert "toxicity" in first.locator(".reasons").inner_text()
     assert "waiting 45 min" in first.inner_text()
     # The oldest comment is focused on arrival; "a" approves it.
-    assert page.evaluate("document.activeElement.dataset.commentId") == "c1"
+    assert_focused(page, "c1")
     page.keyboard.press("a")
     page.wait_for_selector('[data-comment-id="c1"]', state="detached")
     assert "Approved 1 comment." in page.inner_text(".flashes")
 
     # "r" opens the reject panel of the focused comment with its reason list ready.
-    assert page.evaluate("document.activeElement.dataset.commentId") == "c2"
+    assert_focused(page, "c2")
     page.keyboard.press("r")
     panel = item(page, "c2").locator("details.reject")
     assert panel.get_attribute("open") is not None
@@ -122,7 +136,7 @@ def test_j_k_move_x_selects_and_bulk_approve(
         add_decided_comment(sessions, f"b{n}", f"borderline {n}", age_minutes=30 - n)
     log_in(page, live_server)
     focused = "document.activeElement.dataset.commentId"
-    assert page.evaluate(focused) == "b0"
+    assert_focused(page, "b0")
     page.keyboard.press("j")
     page.keyboard.press("j")
     assert page.evaluate(focused) == "b2"
