@@ -148,16 +148,21 @@ def _throughput(fn: Callable[[list[Any]], object], items: list[Any], rounds: int
     return round(statistics.median(rates), 1)
 
 
-def main() -> None:
+def arguments(results: str, rounds: int) -> argparse.Namespace:
+    """``--data-dir``, ``--n``, ``--rounds`` and ``--out`` (default ``bench/results/<results>``),
+    with this process pinned to one core, as a worker's scoring runs."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--out", type=pathlib.Path, default=ROOT / "bench" / "results" / "classifier.json"
-    )
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "bench" / "results" / results)
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    return args
+
+
+def main() -> None:
+    args = arguments("classifier.json", rounds=3)
     load = _load_times(args.rounds)
 
     from functools import partial

@@ -27,7 +27,6 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import json  # noqa: E402
 import pathlib  # noqa: E402
@@ -44,7 +43,7 @@ from typing import Any  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.classifier import _comments, _russian_comments  # noqa: E402
+from bench.classifier import _comments, _russian_comments, arguments  # noqa: E402
 
 TARGET_PER_S = 10_000
 
@@ -143,15 +142,7 @@ def _shares(score: Callable[[], object], n: int, rounds: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", type=pathlib.Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--out", type=pathlib.Path, default=ROOT / "bench" / "results" / "compiled_share.json"
-    )
-    args = parser.parse_args()
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    args = arguments("compiled_share.json", rounds=5)
 
     from moderation.classifier import compiled, load_scorer, settle_after_loading
     from moderation.classifier.training.off_topic_ru import CHECK_SET
