@@ -5,9 +5,10 @@ is 100 µs per comment. This measures how much of that the compiled core (``_ngr
 ``re`` spend on their own, which is the floor of the current models: what batch scoring would
 cost if every line of Python around them took no time at all.
 
-Batches of C3 comments under the example article, scored as the worker does (spans only from
-the shipped policy's approve points), one core pinned, BLAS threads 1. Three kinds of rounds,
-alternating, each the median over ``--rounds``:
+Three batches: C3 comments under the example article, the same without it, and Russian forum
+comments under a Russian article (when the data is there), scored as the worker does (spans
+only from the shipped policy's approve points), one core pinned, BLAS threads 1. Three kinds
+of rounds per batch, alternating, each the median over ``--rounds``:
 
 * plain: ``scorer.score(batch)``, CPU time per comment;
 * timed core: every function of the compiled core wrapped with a clock (each call adds one
