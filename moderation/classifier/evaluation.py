@@ -213,6 +213,7 @@ def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) ->
     seed = int(card["seed"])
     shared = _SharedRows()
     rows, comparisons, intervals = shared.rows, shared.comparisons, shared.intervals
+    notes = shared.notes
     for labelled in toxicity_validation_sets(DataDir(data_dir), seed=seed):
         ours = toxicity.predict_proba(labelled.texts)[:, 1]
         intervals.append(
@@ -265,7 +266,6 @@ def _shared_data_rows(data_dir: pathlib.Path, models: _Models, baseline: Any) ->
             off_topic_ru = models.get("off_topic_ru")
             rows += russian_off_topic_rows(off_topic_ru, card["russian"], card["model_version"])
         rows += russian_spam_recorded_rows(card["russian"], card["model_version"])
-    notes = shared.notes
     if "russian" in card:
         from moderation.classifier import load_scorer
 
