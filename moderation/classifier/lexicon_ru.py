@@ -3,7 +3,8 @@
 The stems are general knowledge (mat roots, common insults, slurs). Identity words
 (казах, узбек, русский, еврей, мусульманин...) are deliberately absent: only the slur
 forms are listed. Each entry's rate is the share of training comments containing it that are
-toxic, shrunk towards the base rate, so a mild word ("тупой") weighs less than a mat root.
+toxic, shrunk towards the base rate (a slur's towards the slurs' pooled rate, :data:`SLURS`),
+so a mild word ("тупой") weighs less than a mat root.
 Entries match whole words of :func:`normalise_ru`-d text, optionally after a verb prefix
 ("на-хуй", "за-ебал", "от-пиздить"), so the spans cover the word the reader typed.
 
@@ -75,7 +76,23 @@ STEMS: dict[str, str] = {
     "рашка": r"рашк\w*|рашист\w*",
     "хер": r"хер(?:[аоень]|ов|ня|н)\w*|хер\b",
     "дрочить": r"дроч\w*",
+    # Added in model 2026.11.30.3. New stems go last: a model trained before them has the
+    # earlier ones, in this order, as a prefix (``words_``), and gives the new ones no weight.
+    "чучмек": r"чучм[еа]к\w*",
+    "калбит": r"калбит\w*",
+    "нерусь": r"нерус(?:ь|и|ей|ям|ями|ях)\b",
+    "кацап": r"кацап\w*",
+    "москаль": r"москал[ьяеиюё]\w*",
+    "либераст": r"либераст\w*",
 }
+# Slurs for a people or a group: rare in any training set, yet each is an insult wherever it
+# stands (the forum rarely names the Central Asian ones: чучмек, калбит). Their rates shrink
+# towards what the slurs together score rather than towards the base rate (below), so a slur
+# the data hardly has weighs like the slurs it has, not like an ordinary word.
+SLURS: frozenset[str] = frozenset({
+    "хохол", "чурка", "хач", "жид", "черножопый", "пиндос", "русня", "узкоглазый", "рашка",
+    "чучмек", "калбит", "нерусь", "кацап", "москаль",
+})  # fmt: skip
 _PREFIXES = r"(?:на|по|за|вы|от|рас|раз|про|при|пере|недо|до|у|съ|въ|о|об|из|с)?"
 _STEM_GROUPS = "(?:" + "|".join(f"({p})" for p in STEMS.values()) + ")"
 _AT_WORD_START = re.compile(_PREFIXES + _STEM_GROUPS)
@@ -134,7 +151,12 @@ class RussianLexicon:
                     seen[group - 1] += 1
                     toxic[group - 1] += label
         base = float(np.mean(y)) if len(y) else 0.0
-        shrunk = (toxic + self.prior * base) / (seen + self.prior)
+        # Shrink each rate towards the base rate, a slur's towards the slurs' pooled rate.
+        slur = np.array([name in SLURS for name in names])
+        slurs_seen = float(seen[slur].sum())
+        slur_rate = float(toxic[slur].sum()) / slurs_seen if slurs_seen else base
+        towards = np.where(slur, slur_rate, base)
+        shrunk = (toxic + self.prior * towards) / (seen + self.prior)
         # Keep only the part above the base rate: a stem as common in clean text scores 0.
         lift = np.clip((shrunk - base) / max(1.0 - base, 1e-9), 0.0, 1.0)
         self.words_ = "\n".join(names)
@@ -145,10 +167,11 @@ class RussianLexicon:
     def word_rates(self, normalised_text: str) -> list[tuple[float, int, int]]:
         """(rate, start, end) of each lexicon word in already-normalised text."""
         rates = self.rates_
+        known = len(rates)  # stems added after this model was trained (STEMS) weigh nothing
         return [
             (rate, start, end)
             for stem, start, end in _matches(normalised_text)
-            if (rate := float(rates[stem])) > 0.0
+            if stem < known and (rate := float(rates[stem])) > 0.0
         ]
 
     def features_of(self, normalised_text: str) -> np.ndarray:

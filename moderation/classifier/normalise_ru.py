@@ -85,7 +85,7 @@ _TRANSLIT_PROFANITY = re.compile(
     r"yeba|yoba|eblan|mudak|mudil|debil|dolbo[ey]?eb|pid[oa]r|pidr|gand[oa]n|gond[oa]n|zhop|"
     r"zalup|govn|chmo|mraz|tvar|uebo|ueban|shlu[hx]|shly?uh|urod|tupo[yi]|tupaya|kretin|"
     r"svoloch|padl[ay]|gnid|vatnik|khokh?o?l|hohl|churk|zhid|pidoras|bydl|durak|petuh|sdoh|"
-    r"pindos|skotin|zasran|obosr)|(?:na|po|o)hui)[a-z']*(?![\w'])",
+    r"pindos|skotin|zasran|obosr|chuchm[ea]k|kalbit|katsap|kacap|moskal)|(?:na|po|o)hui)[a-z']*(?![\w'])",
     re.I,
 )
 # Transliterated Russian function words, and English ones, to tell a translit comment apart.

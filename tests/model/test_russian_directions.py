@@ -57,6 +57,24 @@ def test_toxic_scores_higher_than_civil(model: Pipeline, toxic: str, civil: str)
 
 
 @pytest.mark.parametrize(
+    ("slur", "civil"),
+    [
+        ("Опять эти чучмеки понаехали.", "Опять эти туристы приехали."),
+        ("Калбиты опять всё испортили.", "Соседи опять всё починили."),
+        ("Нерусь одна кругом.", "Туристы одни кругом."),
+        ("Кацапы опять лезут со своим мнением.", "Соседи опять пришли со своим мнением."),
+        ("opyat chuchmeki ponaehali", "opyat turisty priehali"),  # in Latin letters
+    ],
+)
+def test_slurs_the_forum_hardly_has_score_as_slurs(model: Pipeline, slur: str, civil: str) -> None:
+    """Slurs for Central Asians and Russians that the training data has at most once
+    (lexicon_ru.SLURS): held, and far above the same sentence without them."""
+    slur_score, civil_score = _score(model, slur, civil)
+    assert slur_score > 0.5
+    assert slur_score > civil_score + 0.3
+
+
+@pytest.mark.parametrize(
     ("clean", "obfuscated"),
     [
         ("ну ты и сука", "ну ты и cyкa"),  # Latin look-alikes

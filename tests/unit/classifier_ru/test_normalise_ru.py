@@ -90,6 +90,10 @@ def test_invisible_characters_yo_and_fullwidth(text: str, expected: str) -> None
         ("blyat", "блят"),
         ("suuuka", "сука"),
         ("ты vatnik что ли", "ты ватник что ли"),  # a Latin word in a Cyrillic comment
+        ("opyat chuchmeki", "opyat чучмеки"),  # slurs for Central Asians and Russians
+        ("eti kalbity", "eti калбиты"),
+        ("you katsap", "you кацап"),
+        ("moskali", "москали"),
         ("tebya ne ubedil? analizirovat' pytaesh'sya", "тебя не убедил? анализировать пытаешься"),
         ("пиши в telegram или whatsapp", "пиши в telegram или whatsapp"),  # English spellings
     ],
@@ -104,6 +108,7 @@ def test_latin_transliteration(text: str, expected: str) -> None:
         "The blatant bladder was daunting and ebullient",
         "Hui people live in Kazakhstan and Kyrgyzstan",  # the Hui (Dungan) people
         "Kazakhstan's Tokayev met Mukhtar Tileuberdi in Zhanaozen",  # kh/zh names
+        "Kasap kebab in Moscow",  # Turkish "butcher", not кацап
         "Yes ya know, the Khan Shatyr is huge",
         "don't you think it's over",
         "I do not like sushi",

@@ -114,3 +114,35 @@ def test_grouped_lexicon_stems_find_what_the_plain_alternation_finds() -> None:
         assert [(m.start(), m.end(), m.group()) for m in _ANY_STEM.finditer(text)] == expected
         found += len(expected)
     assert found > 10_000
+
+
+def test_slurs_shrink_towards_the_slurs_rate_and_other_words_towards_the_base_rate() -> None:
+    """A slur the data never has weighs like the slurs it has; an unseen insult weighs 0."""
+    from moderation.classifier.lexicon_ru import SLURS, STEMS
+
+    texts = [f"обычный текст {i}" for i in range(60)] + [f"хохол опять {i}" for i in range(40)]
+    labels = [0] * 60 + [1] * 36 + [0] * 4
+    lexicon = RussianLexicon().fit(texts, labels)
+    rates = dict(zip(STEMS, lexicon.rates_, strict=True))
+    base = 36 / 100
+    assert {"чучмек", "калбит", "хохол"} <= SLURS and "кретин" not in SLURS
+    # хохол: 36 of 40 toxic, its own and the slurs' pooled rate; unseen slurs get the same.
+    assert rates["хохол"] == pytest.approx((0.9 - base) / (1 - base))
+    assert rates["чучмек"] == pytest.approx(rates["хохол"])
+    assert rates["кретин"] == 0.0
+    assert [r for r, _, _ in lexicon.word_rates("опять эти чучмеки")] == [rates["чучмек"]]
+
+
+def test_a_lexicon_trained_before_the_newer_stems_gives_them_no_weight() -> None:
+    """New stems go at the end of STEMS: a model trained with fewer holds the earlier ones as a
+    prefix, still scores, and weighs the new ones (чучмек, added in 2026.11.30.3) at nothing."""
+    from moderation.classifier.lexicon_ru import STEMS
+
+    names = list(STEMS)
+    older = names.index("чучмек")
+    texts = [f"обычный текст {i}" for i in range(60)] + [f"хохол опять {i}" for i in range(40)]
+    lexicon = RussianLexicon().fit(texts, [0] * 60 + [1] * 40)
+    lexicon.rates_, lexicon.words_ = lexicon.rates_[:older], "\n".join(names[:older])
+    assert lexicon.rates_[names.index("хохол")] > 0
+    found = lexicon.word_rates("опять чучмеки и хохлы")
+    assert [(start, end) for _, start, end in found] == [(16, 21)]  # хохлы, not чучмеки
