@@ -146,3 +146,34 @@ def test_a_lexicon_trained_before_the_newer_stems_gives_them_no_weight() -> None
     assert lexicon.rates_[names.index("хохол")] > 0
     found = lexicon.word_rates("опять чучмеки и хохлы")
     assert [(start, end) for _, start, end in found] == [(16, 21)]  # хохлы, not чучмеки
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Педро Санчес", "на Даунинг-стрит", "Чуркин", "депутат Рашкин", "Хачатурян",
+        "Хачатрян", "министр Козлова", "Козловский", "Хохлова", "хохломская роспись", "Москалев",
+        "Москаленко", "Хернандес", "урожай уродился", "хачапури", "жидкость", "нерусское слово",
+    ],
+)  # fmt: skip
+def test_names_and_words_that_begin_like_a_stem_are_not_lexicon_words(text: str) -> None:
+    """Surnames, places and ordinary words sharing a slur's or insult's first letters: news
+    comments name them every day (the slurs' rates are high, so a wrong match would hold)."""
+    from moderation.classifier.lexicon_ru import _matches
+    from moderation.classifier.normalise_ru import normalise_ru
+
+    assert _matches(normalise_ru(text).text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "пидор", "дауны", "чурки", "рашка", "хачи", "козлы", "этих козлов", "с хохлом", "хохлы",
+        "москали", "москальский", "херня", "уроды", "кацапы", "чучмеки", "калбиты", "нерусь",
+    ],
+)  # fmt: skip
+def test_the_insults_themselves_still_are(text: str) -> None:
+    from moderation.classifier.lexicon_ru import _matches
+    from moderation.classifier.normalise_ru import normalise_ru
+
+    assert len(_matches(normalise_ru(text).text)) == 1
