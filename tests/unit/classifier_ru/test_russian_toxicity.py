@@ -11,7 +11,8 @@ from sklearn.pipeline import Pipeline
 
 from moderation.classifier.evaluation_ru import russian_measured, russian_rows
 from moderation.classifier.heads import ToxicityHead
-from moderation.classifier.lexicon_ru import RussianLexicon
+from moderation.classifier.lexicon_ru import SLURS, STEMS, RussianLexicon, _matches
+from moderation.classifier.normalise_ru import normalise_ru
 from moderation.classifier.text_features_ru import RussianTextFeatures
 from moderation.classifier.training.linear import linear_head
 from moderation.classifier.training.train_russian import train_russian
@@ -100,7 +101,7 @@ def test_grouped_lexicon_stems_find_what_the_plain_alternation_finds() -> None:
     stems, their neighbours and ordinary words."""
     import re
 
-    from moderation.classifier.lexicon_ru import _ANY_STEM, ANY_STEM_PLAIN, STEMS
+    from moderation.classifier.lexicon_ru import _ANY_STEM, ANY_STEM_PLAIN
 
     plain = re.compile(ANY_STEM_PLAIN)
     samples = [re.sub(r"\\[wb]|[\\()?*+|\[\]!]", "", stem)[:6] for stem in STEMS.values()]
@@ -118,8 +119,6 @@ def test_grouped_lexicon_stems_find_what_the_plain_alternation_finds() -> None:
 
 def test_slurs_shrink_towards_the_slurs_rate_and_other_words_towards_the_base_rate() -> None:
     """A slur the data never has weighs like the slurs it has; an unseen insult weighs 0."""
-    from moderation.classifier.lexicon_ru import SLURS, STEMS
-
     texts = [f"обычный текст {i}" for i in range(60)] + [f"хохол опять {i}" for i in range(40)]
     labels = [0] * 60 + [1] * 36 + [0] * 4
     lexicon = RussianLexicon().fit(texts, labels)
@@ -136,8 +135,6 @@ def test_slurs_shrink_towards_the_slurs_rate_and_other_words_towards_the_base_ra
 def test_a_lexicon_trained_before_the_newer_stems_gives_them_no_weight() -> None:
     """New stems go at the end of STEMS: a model trained with fewer holds the earlier ones as a
     prefix, still scores, and weighs the new ones (чучмек, added in 2026.11.30.3) at nothing."""
-    from moderation.classifier.lexicon_ru import STEMS
-
     names = list(STEMS)
     older = names.index("чучмек")
     texts = [f"обычный текст {i}" for i in range(60)] + [f"хохол опять {i}" for i in range(40)]
@@ -159,9 +156,6 @@ def test_a_lexicon_trained_before_the_newer_stems_gives_them_no_weight() -> None
 def test_names_and_words_that_begin_like_a_stem_are_not_lexicon_words(text: str) -> None:
     """Surnames, places and ordinary words sharing a slur's or insult's first letters: news
     comments name them every day (the slurs' rates are high, so a wrong match would hold)."""
-    from moderation.classifier.lexicon_ru import _matches
-    from moderation.classifier.normalise_ru import normalise_ru
-
     assert _matches(normalise_ru(text).text) == []
 
 
@@ -173,7 +167,4 @@ def test_names_and_words_that_begin_like_a_stem_are_not_lexicon_words(text: str)
     ],
 )  # fmt: skip
 def test_the_insults_themselves_still_are(text: str) -> None:
-    from moderation.classifier.lexicon_ru import _matches
-    from moderation.classifier.normalise_ru import normalise_ru
-
     assert len(_matches(normalise_ru(text).text)) == 1
