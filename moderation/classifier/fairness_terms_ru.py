@@ -67,6 +67,18 @@ _FIGURES = (
     (("обам", "клинтон"), ("а", "ы", "е", "у", "ой")),
     (("лукашенко", "шойгу"), ("",)),
 )  # fmt: skip
+# Names and words that begin like an insult or a slur (lexicon_ru leaves them out of its
+# stems; this takes the weight off the character n-grams they share with it), by how they
+# decline.
+_LOOKALIKE_NAMES = (
+    (("хачатрян", "хачатурян"), ("", "а", "у", "ом", "е")),
+    (("козлов", "хохлов"), ("а", "у", "ой", "ым", "е", "ы")),  # not "козлов": also the insult
+    (("москалев", "чуркин", "рашкин"), ("", "а", "у", "ой", "ым", "е", "ы")),
+    (("козловск",), ("ий", "ого", "ому", "им", "ом", "ая", "ой")),
+    (("даунинг",), ("", "а", "е")),
+    (("хохлом",), ("а", "ы", "е", "у", "ой", "ская", "ской", "скую", "ские", "ских")),
+    (("москаленко", "педро", "хернандес"), ("",)),
+)  # fmt: skip
 # Cities, by how they decline (as CITY_TERMS in fairness_terms).
 _CITIES = (
     (("ташкент", "бишкек", "ашхабад", "самарканд", "шымкент", "худжанд", "киев", "минск",
@@ -83,7 +95,7 @@ IDENTITY_TERMS_RU = tuple(
         {s + e for s in _STEMS for e in _ENDINGS}
         | {
             s + e
-            for stems, endings in (*_COUNTRIES, *_FIGURES, *_CITIES)
+            for stems, endings in (*_COUNTRIES, *_FIGURES, *_CITIES, *_LOOKALIKE_NAMES)
             for s in stems
             for e in endings
         }

@@ -73,3 +73,11 @@ def test_civil_sentences_name_every_identity_country_and_city_readably() -> None
 def test_russian_mask_covers_country_forms_not_other_words() -> None:
     assert {"россия", "россии", "казахстане", "израиля", "сша", "украине"} <= set(IDENTITY_TERMS_RU)
     assert "дурак" not in IDENTITY_TERMS_RU
+
+
+def test_russian_mask_covers_names_that_begin_like_an_insult_not_the_insults() -> None:
+    """Surnames and places sharing an insult's first letters lose the weight of their n-grams
+    (as identity words do); the insults themselves are not listed (lexicon_ru still has them)."""
+    terms = set(IDENTITY_TERMS_RU)
+    assert {"козлова", "хачатрян", "даунинг", "хохломской", "чуркин", "москаленко"} <= terms
+    assert not {"козлов", "козлы", "хохлы", "хачи", "дауны", "чурки", "рашка"} & terms
