@@ -67,6 +67,15 @@ _FIGURES = (
     (("обам", "клинтон"), ("а", "ы", "е", "у", "ой")),
     (("лукашенко", "шойгу"), ("",)),
 )  # fmt: skip
+# The people of the cities above (москвичи, алматинцы), by how they decline.
+_CITIZENS = (
+    (("москвич",), ("", "а", "у", "ом", "е", "и", "ей", "ам", "ами", "ах")),
+    (("бишкекчан", "киевлян", "минчан", "астанчан"),
+     ("", "ин", "ина", "ину", "ином", "ине", "е", "ам", "ами", "ах")),
+    (("алматин", "ташкент", "шымкент", "самарканд", "бухар", "душанбин", "ереван", "карагандин"),
+     ("ец", "ца", "цу", "цем", "це", "цы", "цев", "цам", "цами", "цах")),
+    (("москвич", "алматин", "ташкент", "бишкекчан", "астанчан"), ("ка", "ки", "ку", "кой", "ке")),
+)  # fmt: skip
 # Names and words that begin like an insult or a slur (lexicon_ru leaves them out of its
 # stems; this takes the weight off the character n-grams they share with it), by how they
 # decline.
@@ -95,7 +104,7 @@ IDENTITY_TERMS_RU = tuple(
         {s + e for s in _STEMS for e in _ENDINGS}
         | {
             s + e
-            for stems, endings in (*_COUNTRIES, *_FIGURES, *_CITIES, *_LOOKALIKE_NAMES)
+            for stems, endings in (*_COUNTRIES, *_FIGURES, *_CITIES, *_CITIZENS, *_LOOKALIKE_NAMES)
             for s in stems
             for e in endings
         }

@@ -42,7 +42,7 @@ from moderation.classifier.training.train_russian import train_russian, write_ru
 from moderation.classifier.training.validation_sets import toxicity_validation_sets
 
 SEED = 20261128
-MODEL_VERSION = "2026.11.30.5"
+MODEL_VERSION = "2026.11.30.6"
 
 
 def train_all(

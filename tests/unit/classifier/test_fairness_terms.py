@@ -81,3 +81,8 @@ def test_russian_mask_covers_names_that_begin_like_an_insult_not_the_insults() -
     terms = set(IDENTITY_TERMS_RU)
     assert {"козлова", "хачатрян", "даунинг", "хохломской", "чуркин", "москаленко"} <= terms
     assert not {"козлов", "козлы", "хохлы", "хачи", "дауны", "чурки", "рашка"} & terms
+
+
+def test_russian_mask_covers_the_people_of_the_listed_cities() -> None:
+    terms = set(IDENTITY_TERMS_RU)
+    assert {"москвичи", "москвичка", "алматинцы", "ташкентцев", "бишкекчане", "астанчанин"} <= terms
